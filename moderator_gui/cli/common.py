@@ -1,0 +1,33 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from moderator_gui.core.store import Store
+
+
+def add_db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        metavar="D",
+        default=None,
+        help="database file path or SQLAlchemy URL (default: $MODERATOR_DB, else the per-user data folder)",
+    )
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    return Store.open(args.db)
+
+
+def print_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def fail(command: str, message: str, code: int = 2) -> int:
+    print(f"moderator-cli {command}: {message}", file=sys.stderr)
+    return code

@@ -1,0 +1,83 @@
+"""Engine set-up: SQLite (WAL, foreign keys, busy timeout, BEGIN IMMEDIATE writers) or any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+from moderator_gui.core.paths import default_db_path
+
+DB_ENV = "MODERATOR_DB"
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+WRITE = {"moderator_write": True}
+
+
+def resolve_target(target: str | os.PathLike[str] | None) -> URL:
+    """``--db`` / ``MODERATOR_DB``: a file path or a SQLAlchemy URL; default: the per-user data folder."""
+    if target is None:
+        target = os.environ.get(DB_ENV) or None
+    if target is None:
+        return URL.create("sqlite+pysqlite", database=str(default_db_path()))
+    text = os.fspath(target)
+    if "://" in text:
+        url = make_url(text)
+        if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("", "psycopg2"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url
+    path = Path(text).expanduser().resolve()
+    return URL.create("sqlite+pysqlite", database=str(path))
+
+
+def make_engine(url: URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, busy_timeout_ms)
+    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+
+
+def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
+    db = url.database or ""
+    if db and db != ":memory:" and not db.startswith("file:"):
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        pool_size=4,
+        max_overflow=4,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        # We issue BEGIN ourselves (below), so the driver must not.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cur.execute("PRAGMA foreign_keys = ON")
+            mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                try:
+                    cur.execute("PRAGMA journal_mode = WAL")
+                except Exception:  # noqa: BLE001 - read-only file: stays in its mode, reads still work
+                    pass
+            # Every commit reaches the disk before the UI says "recorded".
+            cur.execute("PRAGMA synchronous = FULL")
+        finally:
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # noqa: ANN001
+        # Writers take the write lock up front: no deadlock-prone lock upgrade mid-transaction.
+        if conn.get_execution_options().get("moderator_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def describe(url: URL) -> str:
+    """A URL safe to show: no password."""
+    return url.render_as_string(hide_password=True)

@@ -1,0 +1,50 @@
+"""Run the Alembic migrations in ``db/`` on start."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from moderator_gui.core.paths import migrations_dir
+from moderator_gui.core.store.engine import WRITE
+from moderator_gui.core.store.errors import SchemaError
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    if len(heads) != 1:
+        raise SchemaError(f"the migrations have {len(heads)} heads; the chain must be linear")
+    return heads[0]
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (default: the newest). Cheap when already there."""
+    cfg = alembic_config()
+    script = ScriptDirectory.from_config(cfg)
+    current = current_revision(engine)
+    target = head_revision() if revision == "head" else revision
+    if current == target:
+        return
+    if current is not None and current not in {s.revision for s in script.walk_revisions()}:
+        raise SchemaError(
+            f"the database is at schema revision {current!r}, which this version of moderator_gui "
+            "does not know (it was made by a newer version); upgrade the program"
+        )
+    # One writer at a time: two instances starting together serialise here.
+    with engine.execution_options(**WRITE).begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)

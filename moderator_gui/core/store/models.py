@@ -1,0 +1,155 @@
+"""Typed SQLAlchemy 2 models. The schema itself is created and upgraded by the
+Alembic migrations in ``db/``; a test checks that the two agree."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only makes an INTEGER PRIMARY KEY an alias of the rowid (auto-increment);
+# PostgreSQL gets a real 64-bit identity.
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[override]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[override]
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Reviewer(Base):
+    __tablename__ = "reviewers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Item(Base):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(64))
+    import_source: Mapped[str] = mapped_column(Text)  # resolved path of the folder/manifest it came from
+    content_type: Mapped[str] = mapped_column(String(16))  # domain.ContentType
+    media_path: Mapped[bytes | None] = mapped_column(LargeBinary)  # raw file-system bytes (names need not be UTF-8)
+    media_type: Mapped[str | None] = mapped_column(String(64))  # MIME type sniffed from the first bytes
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    text_body: Mapped[str | None] = mapped_column(Text)
+    uploader: Mapped[str | None] = mapped_column(String(200))
+    flagged_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    flag_source: Mapped[str | None] = mapped_column(String(64))
+    flag_reason: Mapped[str | None] = mapped_column(Text)
+    report_count: Mapped[int] = mapped_column(Integer, default=0)
+    classifier_score: Mapped[float | None] = mapped_column(Float)
+    suspected_category: Mapped[str | None] = mapped_column(String(40))
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    # Projection of the item's decision events (see domain.derive_state), kept in
+    # the same transaction as each event; Store.rebuild_projection recomputes it.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    head_event: Mapped[str | None] = mapped_column(String(36))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id"),
+        Index("ix_items_queue_priority", "status", "priority", "flagged_at", "id"),
+        Index("ix_items_queue_age", "status", "flagged_at", "id"),
+        Index("ix_items_source_sha", "import_source", "sha256"),
+        Index("ix_items_sha256", "sha256"),
+        Index("ix_items_uploader", "uploader"),
+    )
+
+
+class Decision(Base):
+    """One append-only review event. Never updated or deleted (database triggers refuse it)."""
+
+    __tablename__ = "decisions"
+
+    seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # domain.EventKind
+    category: Mapped[str | None] = mapped_column(String(40))
+    actions: Mapped[str] = mapped_column(Text, default="[]")  # JSON array of action codes
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id"))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    time_spent_ms: Mapped[int | None] = mapped_column(Integer)
+    policy_version: Mapped[str] = mapped_column(String(64))
+    reverts: Mapped[str | None] = mapped_column(String(36))  # uuid of the event this one undoes
+    supersedes: Mapped[str | None] = mapped_column(String(36))  # uuid of the head event it replaced
+
+    __table_args__ = (
+        Index("ix_decisions_item", "item_id", "seq"),
+        Index("ix_decisions_reviewer", "reviewer_id", "decided_at"),
+        Index("ix_decisions_decided_at", "decided_at"),
+    )
+
+
+class Media(Base):
+    """What the media pipeline learnt about one content (keyed by SHA-256: identical media decode once)."""
+
+    __tablename__ = "media"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))  # ok | failed
+    error: Mapped[str | None] = mapped_column(Text)  # specific human-readable reason when failed
+    real_type: Mapped[str | None] = mapped_column(String(32))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    orientation: Mapped[int | None] = mapped_column(Integer)  # EXIF orientation 1-8
+    frames: Mapped[int | None] = mapped_column(Integer)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    codec: Mapped[str | None] = mapped_column(String(32))
+    rotation: Mapped[int | None] = mapped_column(Integer)  # video rotation metadata, degrees
+    has_audio: Mapped[bool | None] = mapped_column(Boolean)
+    thumb_ready: Mapped[bool] = mapped_column(Boolean, default=False)
+    preview_ready: Mapped[bool] = mapped_column(Boolean, default=False)
+    pipeline_version: Mapped[int] = mapped_column(Integer)
+    probed_at: Mapped[datetime] = mapped_column(UtcDateTime)
