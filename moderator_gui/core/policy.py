@@ -165,7 +165,7 @@ def _category(table: Any, where: str, action_codes: set[str], is_violation: bool
     if not _COLOUR_RE.match(colour):
         raise PolicyError(f"{where}.colour: {colour!r} is not a #rrggbb colour")
     key = _get(table, "key", where, str)
-    if len(key) != 1 or not key.isdigit():
+    if len(key) != 1 or key not in "0123456789":  # str.isdigit() also takes "²" and "٣"
         raise PolicyError(f"{where}.key: {key!r} must be one digit")
     defaults = _get(table, "default_actions", where, list)
     for i, a in enumerate(defaults):

@@ -24,7 +24,9 @@ def resolve_target(target: str | os.PathLike[str] | None) -> URL:
     text = os.fspath(target)
     if "://" in text:
         url = make_url(text)
-        if url.get_backend_name() == "postgresql" and url.get_driver_name() in ("", "psycopg2"):
+        # The driver we ship is psycopg 3. Look at the URL as written: get_driver_name()
+        # reports the SQLAlchemy version's default driver for a bare "postgresql://".
+        if url.drivername in ("postgresql", "postgresql+psycopg2"):
             url = url.set(drivername="postgresql+psycopg")
         return url
     path = Path(text).expanduser().resolve()
@@ -34,7 +36,22 @@ def resolve_target(target: str | os.PathLike[str] | None) -> URL:
 def make_engine(url: URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, busy_timeout_ms)
-    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+    if url.get_backend_name() == "postgresql":
+        _pg_lock_timeout(engine, busy_timeout_ms)
+    return engine
+
+
+def _pg_lock_timeout(engine: Engine, busy_timeout_ms: int) -> None:
+    """PostgreSQL waits for a lock forever by default; like SQLite's busy timeout, give up
+    after ``busy_timeout_ms`` (DatabaseLockedError) so that a stuck session elsewhere
+    cannot hang the reviewer's write."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
+        dbapi_conn.commit()  # a session setting: keep it past the pool's rollbacks
 
 
 def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:

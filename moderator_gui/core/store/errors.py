@@ -68,8 +68,18 @@ def translate(exc: BaseException) -> StoreError | None:
             "the database is read-only: the decision was not saved. "
             "Check the file's permissions or the server's settings."
         )
-    if "unable to open database" in text or "disk i/o error" in text or "connection" in text and "refused" in text:
+    if (
+        "unable to open database" in text
+        or "disk i/o error" in text
+        or "connection failed" in text  # psycopg 3: every failure to connect
+        or "connection" in text and "refused" in text
+    ):
         return StorageUnavailableError(f"cannot reach the database: {orig}")
+    if "file is not a database" in text:
+        return StorageUnavailableError("the file is not a database (or it is damaged); choose another file")
     if sqlstate and sqlstate.startswith("08"):
         return StorageUnavailableError(f"lost the connection to the database server: {orig}")
+    if isinstance(exc, OSError):  # e.g. the database's folder cannot be created
+        where = f" ({exc.filename})" if exc.filename else ""
+        return StorageUnavailableError(f"cannot use the database location{where}: {exc.strerror or exc}")
     return None

@@ -6,11 +6,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from moderator_gui.core.paths import migrations_dir
 from moderator_gui.core.store.engine import WRITE
 from moderator_gui.core.store.errors import SchemaError
+
+# Arbitrary constant naming the migration lock of moderator_gui on a PostgreSQL server.
+_PG_MIGRATION_LOCK = 0x6D6F6447  # "modG"
 
 
 def alembic_config() -> Config:
@@ -44,7 +47,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             f"the database is at schema revision {current!r}, which this version of moderator_gui "
             "does not know (it was made by a newer version); upgrade the program"
         )
-    # One writer at a time: two instances starting together serialise here.
+    # One writer at a time: two instances starting together serialise here (BEGIN
+    # IMMEDIATE on SQLite; a transaction-scoped advisory lock on PostgreSQL, where the
+    # second one would otherwise fail on CREATE TABLE). Alembic re-reads the revision
+    # under the lock, so the one that waited finds the work done.
     with engine.execution_options(**WRITE).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)

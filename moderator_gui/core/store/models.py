@@ -113,7 +113,9 @@ class Decision(Base):
 
     seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    # Explicit BIGINT (as migration 0001 creates it): a bare ForeignKey would copy
+    # items.id's SQLite variant (INTEGER) and the model would disagree with the schema.
+    item_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("items.id"))
     kind: Mapped[str] = mapped_column(String(16))  # domain.EventKind
     category: Mapped[str | None] = mapped_column(String(40))
     actions: Mapped[str] = mapped_column(Text, default="[]")  # JSON array of action codes

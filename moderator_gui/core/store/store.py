@@ -13,14 +13,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 
 from moderator_gui.core.domain import (
     DecisionInput,
@@ -43,6 +43,7 @@ from moderator_gui.core.store.errors import (
     ConflictError,
     InvalidDecisionError,
     NotFoundError,
+    StorageUnavailableError,
     StoreError,
     translate,
 )
@@ -162,23 +163,35 @@ class Store:
         migrate_schema: bool = True,
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     ) -> Store:
-        """Open (creating if needed) the database and bring its schema up to date."""
-        url = resolve_target(target)
+        """Open (creating if needed) the database and bring its schema up to date.
+
+        Every failure is a StoreError naming the database (without its password);
+        nothing is left open behind a failed open.
+        """
+        try:
+            pol = policy or load_policy()
+        except PolicyError as exc:
+            raise StoreError(str(exc)) from exc
+        try:
+            url = resolve_target(target)
+        except (ArgumentError, ValueError) as exc:  # make_url: unparsable URL, or a port that is no number
+            raise StorageUnavailableError(f"not a database file path or URL: {exc}") from None
+        engine: Engine | None = None
         try:
             engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
             if migrate_schema:
                 migrate.upgrade(engine)
         except StoreError:
+            if engine is not None:
+                engine.dispose()
             raise
         except (SQLAlchemyError, OSError) as exc:
+            if engine is not None:
+                engine.dispose()
             err = translate(exc)
             if err is not None:
                 raise type(err)(f"cannot open the database {describe(url)}: {err.message}") from exc
             raise StoreError(f"cannot open the database {describe(url)}: {exc}") from exc
-        try:
-            pol = policy or load_policy()
-        except PolicyError as exc:
-            raise StoreError(str(exc)) from exc
         return cls(engine=engine, url=url, policy=pol)
 
     def close(self) -> None:
@@ -236,12 +249,21 @@ class Store:
             with self.write() as c:
                 return self.reviewer_id(name, c)
         rid = conn.execute(select(reviewers_t.c.id).where(reviewers_t.c.name == name)).scalar()
-        if rid is None:
-            rid = conn.execute(
-                insert(reviewers_t).values(name=name, created_at=utcnow()).returning(reviewers_t.c.id)
-            ).scalar_one()
-        self._reviewer_ids[name] = rid
-        return rid
+        if rid is not None:
+            self._reviewer_ids[name] = rid
+            return rid
+        # Not cached: this transaction may still roll back (conflict, disk full), and a
+        # cached id of a row that was never committed would later be reused by SQLite
+        # for another reviewer. The next call finds the committed row and caches it.
+        try:
+            with conn.begin_nested():
+                return conn.execute(
+                    insert(reviewers_t).values(name=name, created_at=utcnow()).returning(reviewers_t.c.id)
+                ).scalar_one()
+        except IntegrityError:
+            # PostgreSQL: another instance added this reviewer just now (SQLite's BEGIN
+            # IMMEDIATE cannot race). Its row is committed, so this statement sees it.
+            return conn.execute(select(reviewers_t.c.id).where(reviewers_t.c.name == name)).scalar_one()
 
     def reviewers(self) -> list[str]:
         with self.read() as conn:
@@ -254,7 +276,12 @@ class Store:
         Idempotent on ``inp.uuid``: retrying a write whose acknowledgement was
         lost returns the event already stored instead of recording it twice.
         """
-        kind = EventKind(inp.kind)
+        try:
+            kind = EventKind(inp.kind)
+        except ValueError:
+            raise InvalidDecisionError(f"unknown event kind {inp.kind!r}") from None
+        if inp.decided_at is not None and inp.decided_at.tzinfo is None:
+            raise InvalidDecisionError("decided_at must be an aware datetime (UTC), not a naive one")
         if kind == EventKind.REVERT:
             raise InvalidDecisionError("use Store.revert() to undo an event")
         category = inp.category
@@ -303,15 +330,18 @@ class Store:
     ) -> RecordedEvent:
         try:
             with self.write() as conn:
+                # Lock the item row first (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE
+                # already serialises writers), so that the checks below see every event
+                # committed before us and two instances cannot both pass the head check.
+                item = conn.execute(
+                    select(items_t.c.id, items_t.c.head_event).where(items_t.c.id == inp.item_id).with_for_update()
+                ).first()
                 existing = self._event_by_uuid(conn, inp.uuid)
                 if existing is not None:
                     return existing  # an earlier attempt of this very write committed
-                rid = self.reviewer_id(inp.reviewer, conn)
-                item = conn.execute(
-                    select(items_t.c.id, items_t.c.head_event).where(items_t.c.id == inp.item_id)
-                ).first()
                 if item is None:
                     raise NotFoundError(f"no item {inp.item_id}")
+                rid = self.reviewer_id(inp.reviewer, conn)
                 if inp.check_head and item.head_event != inp.expected_head:
                     raise self._conflict(conn, item.head_event)
                 if reverts is not None:
@@ -320,7 +350,7 @@ class Store:
                     ).scalar()
                     if already is not None:
                         raise ConflictError("that decision has already been undone")
-                now = inp.decided_at or utcnow()
+                now = (inp.decided_at or utcnow()).astimezone(UTC)
                 supersedes = item.head_event if kind != EventKind.REVERT else None
                 seq = conn.execute(
                     insert(decisions_t)
@@ -343,9 +373,6 @@ class Store:
                 status, head = self._reproject(conn, inp.item_id)
         except IntegrityError as exc:
             raise ConflictError(f"the event could not be recorded: {exc.orig}") from exc
-        except KeyError as exc:  # a reviewer id cached from a rolled-back transaction
-            self._reviewer_ids.clear()
-            raise StoreError(f"internal error: {exc}") from exc
         return RecordedEvent(
             seq=seq,
             uuid=inp.uuid,
@@ -436,8 +463,15 @@ class Store:
         if f.platform:
             conds.append(items_t.c.platform == f.platform)
         if f.search:
-            like = f"%{f.search.strip()}%"
-            conds.append(or_(items_t.c.external_id.like(like), items_t.c.uploader.like(like)))
+            # Literal substring (ids and account names often hold "_" or "%", which LIKE would
+            # treat as wildcards), case-insensitive on both backends (PostgreSQL's LIKE is not).
+            term = f.search.strip()
+            conds.append(
+                or_(
+                    items_t.c.external_id.icontains(term, autoescape=True),
+                    items_t.c.uploader.icontains(term, autoescape=True),
+                )
+            )
         return conds
 
     def _queue_order(self, f: QueueFilter) -> list[Any]:
