@@ -1,16 +1,63 @@
-"""`moderator-cli import` (not built yet)."""
+"""`moderator-cli import SOURCE`: add flagged items to the queue from a folder or a manifest.
+
+Exit codes: 0 the import ran (rows may have been rejected; they are listed),
+2 the source cannot be read at all, 3 a storage failure (printed by cli.main;
+batches committed before it are kept).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from moderator_gui.cli.common import fail
+from moderator_gui.cli.common import add_db_option, fail, open_store, print_json
+from moderator_gui.core.ingest import ImportReport, ImportSourceError, import_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("import", help="(not built yet)")
+    p = sub.add_parser(
+        "import",
+        help="import flagged items from a folder, a JSONL manifest or a CSV manifest",
+        description=(
+            "Import flagged items into the review queue. SOURCE is a folder (imported recursively), "
+            "a .jsonl manifest or a .csv manifest (schema: docs/manifest.md). Bad rows and files are "
+            "rejected one by one with their line or path and a reason; the rest import. "
+            "Re-importing the same source adds no duplicates."
+        ),
+    )
+    p.add_argument("source", metavar="SOURCE", type=Path, help="folder, .jsonl or .csv manifest")
+    add_db_option(p)
+    p.add_argument(
+        "--platform",
+        metavar="P",
+        default=None,
+        help='platform of folder items (default "folder"); for manifests, the default for rows without one',
+    )
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    return fail("import", "not built yet")
+    with open_store(args) as store:
+        try:
+            report = import_path(store, args.source, platform=args.platform)
+        except ImportSourceError as exc:
+            return fail("import", exc.message)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        _print_human(report)
+    return 0
+
+
+def _print_human(report: ImportReport) -> None:
+    out = sys.stdout
+    out.write(
+        f"imported {report.imported}, duplicates {report.duplicates}, rejected {len(report.rejected)} "
+        f"from {report.to_json()['source']}\n"
+    )
+    for r in report.rejected:
+        out.write(f"  rejected {r.where}: {r.reason}\n")
+    for w in report.warnings:
+        out.write(f"  warning: {w}\n")
