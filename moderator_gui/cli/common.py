@@ -19,8 +19,10 @@ def add_db_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    return Store.open(args.db)
+def open_store(args: argparse.Namespace, *, create: bool = True) -> Store:
+    """Open ``--db``. Commands that only read pass ``create=False`` so that a
+    mistyped path is an error instead of a silently empty new database."""
+    return Store.open(args.db, create=create)
 
 
 def print_json(obj: Any) -> None:

@@ -131,6 +131,7 @@ class Decision(Base):
         Index("ix_decisions_item", "item_id", "seq"),
         Index("ix_decisions_reviewer", "reviewer_id", "decided_at"),
         Index("ix_decisions_decided_at", "decided_at"),
+        Index("ix_decisions_reverts", "reverts"),
     )
 
 

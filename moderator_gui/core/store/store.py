@@ -162,8 +162,13 @@ class Store:
         policy: Policy | None = None,
         migrate_schema: bool = True,
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        create: bool = True,
     ) -> Store:
         """Open (creating if needed) the database and bring its schema up to date.
+
+        With ``create=False`` a SQLite file that does not exist is an error rather
+        than a new empty database: commands that only read (export, stats, queue)
+        must not answer "nothing" for a mistyped ``--db``.
 
         Every failure is a StoreError naming the database (without its password);
         nothing is left open behind a failed open.
@@ -176,6 +181,13 @@ class Store:
             url = resolve_target(target)
         except (ArgumentError, ValueError) as exc:  # make_url: unparsable URL, or a port that is no number
             raise StorageUnavailableError(f"not a database file path or URL: {exc}") from None
+        if not create and url.get_backend_name() == "sqlite":
+            db = url.database or ""
+            if db and db != ":memory:" and not db.startswith("file:") and not Path(db).exists():
+                raise StorageUnavailableError(
+                    f"there is no database at {db} (check --db / MODERATOR_DB; "
+                    "`moderator-cli import` or `demo` creates one)"
+                )
         engine: Engine | None = None
         try:
             engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
@@ -219,7 +231,7 @@ class Store:
                 yield conn
         except StoreError:
             raise
-        except (DBAPIError, OSError) as exc:
+        except DBAPIError as exc:
             err = translate(exc)
             if err is None:
                 raise
@@ -232,7 +244,7 @@ class Store:
                 yield conn
         except StoreError:
             raise
-        except (DBAPIError, OSError) as exc:
+        except DBAPIError as exc:
             err = translate(exc)
             if err is None:
                 raise
@@ -280,6 +292,8 @@ class Store:
             kind = EventKind(inp.kind)
         except ValueError:
             raise InvalidDecisionError(f"unknown event kind {inp.kind!r}") from None
+        if inp.time_spent_ms is not None and inp.time_spent_ms < 0:
+            raise InvalidDecisionError(f"time spent on the item cannot be negative ({inp.time_spent_ms} ms)")
         if inp.decided_at is not None and inp.decided_at.tzinfo is None:
             raise InvalidDecisionError("decided_at must be an aware datetime (UTC), not a naive one")
         if kind == EventKind.REVERT:
