@@ -100,7 +100,7 @@ def test_each_bad_row_is_rejected_with_its_line_and_reason(store: Store, drop: P
         (row("b", media_path="media/../../secret.jpg"), "media_path 'media/../../secret.jpg' is outside the manifest's folder"),
         (row("b", media_path="/etc/hostname"), "media_path '/etc/hostname' is outside the manifest's folder"),
         (row("b", media_path="media/escape.jpg"), "media_path 'media/escape.jpg' is a symlink pointing outside the manifest's folder"),
-        (row("b", media_path="media/empty.jpg"), "empty file"),
+        (row("b", media_path="media/empty.jpg"), "empty file (0 bytes): media/empty.jpg"),
         (row("b", media_path="media/page.jpg"), "not a recognised image or video format (first bytes: 3c 21 44 4f)"),
         (row("b", media_path="media/pipe.jpg"), "media/pipe.jpg is a FIFO, not a media file"),
         (row("b", media_path="media/folder.jpg"), "media/folder.jpg is a folder, not a file"),
@@ -269,7 +269,7 @@ def test_bad_files_in_a_folder(sqlite_store: Store, tmp_path: Path) -> None:
     report = import_path(sqlite_store, root)
     assert reasons(report) == {
         "big.txt": "text file is 1.0 MB; the limit is 1 MB",
-        "empty.jpg": "empty file",
+        "empty.jpg": "empty file (0 bytes): empty.jpg",
         "latin1.txt": "not a UTF-8 text file (invalid byte 0xe9 at offset 3)",
         "nul.txt": "not a text file (contains NUL bytes)",
         "page.jpg": "not a recognised image or video format (first bytes: 3c 68 74 6d)",

@@ -287,7 +287,7 @@ class _Importer:
         if not stat.S_ISREG(st.st_mode):
             raise _Reject(f"{shown} is {_file_kind(st.st_mode)}, not a media file")
         if st.st_size == 0:
-            raise _Reject("empty file")
+            raise _Reject(f"empty file (0 bytes): {shown}")
         key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
         cached = self._hashes.get(key)
         if cached is None:

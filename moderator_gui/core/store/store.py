@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 
@@ -455,15 +455,44 @@ class Store:
         return status, head
 
     def rebuild_projection(self) -> int:
-        """Recompute every item's status from its events. Returns the number of items changed."""
-        changed = 0
+        """Recompute every item's status from its events. Returns the number of items changed.
+
+        One ordered pass over items and one over events, merged by item id (the
+        per-item query this replaces took minutes on a million events).
+        """
+        changed: list[dict[str, Any]] = []
         with self.write() as conn:
-            rows = conn.execute(select(items_t.c.id, items_t.c.status, items_t.c.head_event)).all()
-            for r in rows:
-                before = (r.status, r.head_event)
-                status, head = self._reproject(conn, r.id)
-                changed += before != (status.value, head)
-        return changed
+            stream = {"stream_results": True, "yield_per": 10_000}
+            items = conn.execute(
+                select(items_t.c.id, items_t.c.status, items_t.c.head_event)
+                .order_by(items_t.c.id)
+                .execution_options(**stream)
+            )
+            events = iter(
+                conn.execute(
+                    select(decisions_t.c.item_id, decisions_t.c.uuid, decisions_t.c.kind, decisions_t.c.reverts)
+                    .order_by(decisions_t.c.item_id, decisions_t.c.seq)
+                    .execution_options(**stream)
+                )
+            )
+            ev = next(events, None)
+            for item in items:
+                refs: list[EventRef] = []
+                while ev is not None and ev.item_id <= item.id:
+                    if ev.item_id == item.id:
+                        refs.append(EventRef(uuid=ev.uuid, kind=EventKind(ev.kind), reverts=ev.reverts))
+                    ev = next(events, None)
+                status, head = derive_state(refs)
+                if (item.status, item.head_event) != (status.value, head):
+                    changed.append({"item": item.id, "status": status.value, "head": head})
+            if changed:
+                conn.execute(
+                    update(items_t)
+                    .where(items_t.c.id == bindparam("item"))
+                    .values(status=bindparam("status"), head_event=bindparam("head")),
+                    changed,
+                )
+        return len(changed)
 
     # -- reading the queue -----------------------------------------------------------
     def _queue_where(self, f: QueueFilter) -> list[Any]:
