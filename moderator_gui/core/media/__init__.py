@@ -24,7 +24,23 @@ up to 120 (with timestamps, so the viewer can play it). ``MediaResult.image`` is
 thumbnail/preview, or the first frame of a STRIP. See docs/media-pipeline.md.
 """
 
-from moderator_gui.core.media.service import MediaService, media_row
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from moderator_gui.core.media.types import PIPELINE_VERSION, Frame, MediaJob, MediaKind, MediaResult
 
+if TYPE_CHECKING:
+    from moderator_gui.core.media.service import MediaService, media_row
+
 __all__ = ["PIPELINE_VERSION", "Frame", "MediaJob", "MediaKind", "MediaResult", "MediaService", "media_row"]
+
+
+def __getattr__(name: str) -> Any:
+    """MediaService and media_row load on first use: every worker process imports this
+    package, and must not pay for the service's imports (subprocess, selectors, the cache)."""
+    if name in ("MediaService", "media_row"):
+        from moderator_gui.core.media import service
+
+        return getattr(service, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
