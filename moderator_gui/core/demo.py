@@ -1015,6 +1015,7 @@ def generate_demo(
         source_text = ingest.display_name(str(manifest.resolve()))
         targets = _history_targets(store, source_text, history_keys)
         written_events, reviewers = _write_history(store, targets, events, progress)
+        store.refresh_statistics()
     return DemoSummary(
         items_imported=report.imported,
         rejected=len(report.rejected),

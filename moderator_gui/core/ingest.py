@@ -196,6 +196,8 @@ def import_path(
         with fh:
             reader = _ManifestReader(importer, os.path.dirname(real), platform)
             importer.run(reader.jsonl_rows(fh) if kind == "jsonl" else reader.csv_rows(fh, src))
+    if importer.report.imported:
+        store.refresh_statistics()  # the queue's index choice depends on them
     return importer.report
 
 

@@ -98,7 +98,6 @@ class Item(Base):
 
     __table_args__ = (
         UniqueConstraint("platform", "external_id"),
-        Index("ix_items_queue_priority", "status", "priority", "flagged_at", "id"),
         Index("ix_items_queue_age", "status", "flagged_at", "id"),
         Index("ix_items_source_sha", "import_source", "sha256"),
         Index("ix_items_sha256", "sha256"),
@@ -156,3 +155,27 @@ class Media(Base):
     preview_ready: Mapped[bool] = mapped_column(Boolean, default=False)
     pipeline_version: Mapped[int] = mapped_column(Integer)
     probed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# In the queue's own directions (priority DESC, flagged_at, id): a page is then read
+# straight off the index instead of sorting every open item (migration 0004).
+Index("ix_items_queue_priority", Item.status, Item.priority.desc(), Item.flagged_at, Item.id)
+
+# The reviewer's default queue is "open" = pending or skipped. Partial indexes over
+# exactly that set give its pages in order too (an IN over two statuses on the index
+# above would make SQLite merge and sort). Store._queue_where writes the same literal
+# condition, which is what lets SQLite's planner prove the index applies.
+OPEN_STATUSES = ("pending", "skipped")
+_open = Item.status.in_(OPEN_STATUSES)
+Index(
+    "ix_items_open_priority",
+    Item.priority.desc(),
+    Item.flagged_at,
+    Item.id,
+    sqlite_where=_open,
+    postgresql_where=_open,
+)
+Index("ix_items_open_age", Item.flagged_at, Item.id, sqlite_where=_open, postgresql_where=_open)
+# The "all" filter (team leads) in both orders.
+Index("ix_items_all_priority", Item.priority.desc(), Item.flagged_at, Item.id)
+Index("ix_items_all_age", Item.flagged_at, Item.id)
