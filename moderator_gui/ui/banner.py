@@ -1,0 +1,97 @@
+"""Banners: messages across the top of the window that do not block work.
+
+A save failure, a conflict or a break reminder must be seen, but a modal dialog
+would stop a reviewer mid-queue and swallow their next key presses. Each banner
+has a key ("save", "conflict", "break"…): showing a key again replaces its text,
+so a retry loop never stacks up copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+LEVEL_STYLES = {
+    "error": "background:#fee2e2; color:#7f1d1d; border:1px solid #f87171;",
+    "warning": "background:#fef3c7; color:#78350f; border:1px solid #f59e0b;",
+    "info": "background:#dbeafe; color:#1e3a8a; border:1px solid #60a5fa;",
+}
+
+
+class Banner(QFrame):
+    closed = Signal(str)
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.setObjectName(f"banner-{key}")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote user data
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        lay.addWidget(self.label, 1)
+        self._buttons = QHBoxLayout()
+        lay.addLayout(self._buttons)
+        close = QPushButton(self.tr("Dismiss"), self)
+        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        close.clicked.connect(lambda: self.closed.emit(self.key))
+        lay.addWidget(close)
+
+    def set_message(self, level: str, text: str, actions: list[tuple[str, Callable[[], None]]]) -> None:
+        self.setStyleSheet(f"Banner {{{LEVEL_STYLES.get(level, LEVEL_STYLES['info'])} border-radius:4px;}}"
+                           f" QLabel {{{LEVEL_STYLES.get(level, LEVEL_STYLES['info'])} border:none;}}")
+        self.label.setText(text)
+        while self._buttons.count():
+            item = self._buttons.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for title, fn in actions:
+            b = QPushButton(title, self)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(fn)
+            self._buttons.addWidget(b)
+
+    def button_texts(self) -> list[str]:
+        return [self._buttons.itemAt(i).widget().text() for i in range(self._buttons.count())]
+
+
+class BannerArea(QWidget):
+    """A stack of keyed banners."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(6, 4, 6, 0)
+        self._layout.setSpacing(4)
+        self._banners: dict[str, Banner] = {}
+        self.hide()
+
+    def show_message(
+        self, key: str, level: str, text: str, actions: list[tuple[str, Callable[[], None]]] | None = None
+    ) -> None:
+        b = self._banners.get(key)
+        if b is None:
+            b = self._banners[key] = Banner(key, self)
+            b.closed.connect(self.clear)
+            self._layout.addWidget(b)
+        b.set_message(level, text, actions or [])
+        self.show()
+
+    def clear(self, key: str) -> None:
+        b = self._banners.pop(key, None)
+        if b is not None:
+            self._layout.removeWidget(b)
+            b.deleteLater()
+        if not self._banners:
+            self.hide()
+
+    def banner(self, key: str) -> Banner | None:
+        return self._banners.get(key)
+
+    def text(self, key: str) -> str | None:
+        b = self._banners.get(key)
+        return b.label.text() if b is not None else None

@@ -1,0 +1,232 @@
+"""`moderator-gui [--db PATH_OR_URL] [--reviewer NAME] [--lang en|zh_CN] [--demo]`.
+
+Start-up never blocks the GUI thread: the database is opened (and, with
+``--demo``, a sample queue generated into a throwaway folder) in the background
+while a small window says what is happening; a failure is shown in words and
+the program exits cleanly. The demo folder is removed on exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
+
+from moderator_gui.core.store import Store, StoreError
+from moderator_gui.ui.main_window import LANGUAGE_KEY, Desk, MainWindow
+from moderator_gui.ui.media_bridge import MediaBridge, open_media_service
+from moderator_gui.ui.reviewer_prompt import ask_reviewer
+from moderator_gui.ui.tasks import TaskRunner
+from moderator_gui.ui.wellbeing import APPLICATION, ORGANIZATION, app_settings
+
+log = logging.getLogger(__name__)
+
+DEMO_ITEMS = 60
+DEMO_DECIDED = 40  # some history, so the context panel and statistics have something to show
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    p = argparse.ArgumentParser(prog="moderator-gui", description="Review flagged media for content harmful to minors.")
+    p.add_argument("--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL (default: your data folder)")
+    p.add_argument("--reviewer", metavar="NAME", help="your name, recorded with each decision (asked once if missing)")
+    p.add_argument("--lang", choices=("en", "zh_CN"), help="language of the interface (default: as last chosen, else the system's)")
+    p.add_argument("--demo", action="store_true", help="open a generated sample queue in a throwaway folder")
+    # Unknown options (-platform, -style…) are Qt's.
+    return p.parse_known_args(argv)
+
+
+def pick_language(requested: str | None, settings: QSettings) -> str:
+    if requested:
+        return requested
+    saved = settings.value(LANGUAGE_KEY, "")
+    if saved in ("en", "zh_CN"):
+        return str(saved)
+    return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+
+
+def install_language(app: QApplication, lang: str) -> str:
+    """Install the translations (another module, lazily); English if they are not there."""
+    try:
+        from moderator_gui.ui.i18n import install_translators
+    except ImportError:
+        return "en"
+    try:
+        install_translators(app, lang)
+    except ValueError as exc:
+        log.warning("%s; showing English", exc)
+        return "en"
+    return lang
+
+
+def apply_color_scheme(app: QApplication, scheme: Qt.ColorScheme | None = None) -> None:
+    """Follow the system's light/dark scheme (or ``scheme``), also where the platform theme gives no dark palette."""
+    dark = (scheme if scheme is not None else app.styleHints().colorScheme()) == Qt.ColorScheme.Dark
+    window_is_dark = app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    if dark == window_is_dark:
+        return
+    if not dark:
+        app.setPalette(app.style().standardPalette())
+        return
+    p = QPalette()
+    base, window, text = QColor(30, 30, 32), QColor(45, 45, 48), QColor(230, 230, 230)
+    for role, colour in (
+        (QPalette.ColorRole.Window, window),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, window),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, window),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.ToolTipBase, window),
+        (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.Highlight, QColor(37, 99, 235)),
+        (QPalette.ColorRole.HighlightedText, QColor(255, 255, 255)),
+        (QPalette.ColorRole.PlaceholderText, QColor(150, 150, 150)),
+    ):
+        p.setColor(role, colour)
+    app.setPalette(p)
+
+
+class StartupWindow(QWidget):
+    """Says what start-up is doing (opening the database, preparing the sample queue)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle(self.tr("Moderator"))
+        lay = QVBoxLayout(self)
+        self.label = QLabel(self.tr("Opening the database…"), self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        lay.addWidget(self.label)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 0)
+        lay.addWidget(self.bar)
+        self.resize(420, 100)
+
+    def demo_progress(self, value: tuple[str, int, int]) -> None:
+        stage, done, total = value
+        self.label.setText(self.tr("Preparing the sample queue… (%1)").replace("%1", stage))
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+
+
+@dataclass
+class _Opened:
+    store: Store
+    demo_dir: Path | None = None
+
+
+@dataclass
+class _App:
+    """What must be cleaned up on exit, whatever happened."""
+
+    store: Store | None = None
+    demo_dir: Path | None = None
+    window: MainWindow | None = None
+    bridge: MediaBridge | None = None
+    error_box: QMessageBox | None = None
+
+
+def _open(db: str | None, demo: bool, report: Any) -> _Opened:
+    """Runs in a worker thread."""
+    if not demo:
+        return _Opened(Store.open(db))
+    from moderator_gui.core.demo import generate_demo
+
+    folder = Path(tempfile.mkdtemp(prefix="moderator-demo-"))
+    try:
+        store = Store.open(folder / "demo.sqlite3")
+        generate_demo(store, folder, items=DEMO_ITEMS, decided=DEMO_DECIDED, progress=lambda s, d, t: report((s, d, t)))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return _Opened(store, folder)
+
+
+def run(argv: list[str]) -> int:
+    args, qt_args = parse_args(argv)
+    if QApplication.instance() is None:
+        # Fractional scale factors (150 %) as they are, not rounded: crisp text on high-DPI screens.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "moderator-gui", *qt_args])
+    assert isinstance(app, QApplication)
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    app.setStyle("Fusion")
+    apply_color_scheme(app)
+    app.styleHints().colorSchemeChanged.connect(lambda s: apply_color_scheme(app, s))
+    settings = app_settings()
+    # Command-line choices are for this run; what is remembered changes only in the app.
+    lang = install_language(app, pick_language(args.lang, settings))
+    if args.reviewer and args.reviewer.strip():
+        reviewer = args.reviewer.strip()
+    else:
+        reviewer = ask_reviewer(settings)
+        if reviewer is None:
+            return 1
+
+    state = _App()
+    runner = TaskRunner(app, name="reads")
+    startup = StartupWindow()
+    if args.demo:
+        startup.label.setText(startup.tr("Preparing the sample queue…"))
+    startup.show()
+    exit_code = {"code": 0}
+
+    def opened(result: _Opened) -> None:
+        state.store, state.demo_dir = result.store, result.demo_dir
+        state.bridge = MediaBridge(open_media_service(result.store), app)
+        desk = Desk(result.store, runner, result.store.policy, reviewer, lang, settings, state.bridge)
+        state.window = MainWindow(desk)
+        state.window.show()
+        startup.close()
+
+    def failed(exc: BaseException) -> None:
+        startup.close()
+        if isinstance(exc, StoreError):
+            text = exc.message
+        elif isinstance(exc, ImportError):
+            text = QCoreApplication.translate("main", "The sample queue cannot be made: %1").replace("%1", str(exc))
+        else:
+            log.error("start-up failed: %s", getattr(exc, "__traceback_text__", repr(exc)))
+            text = repr(exc)
+        exit_code["code"] = 2
+        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("main", "Cannot start"), text)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Closing the message box is closing the last window: the event loop ends by itself.
+        box.open()
+        state.error_box = box  # keeps the Python wrapper alive while the box is shown
+
+    runner.run(
+        lambda report: _open(args.db, args.demo, report),
+        progress=True,
+        on_progress=startup.demo_progress,
+        on_done=opened,
+        on_error=failed,
+        label="open",
+    )
+    try:
+        code = app.exec()
+    finally:
+        runner.shutdown()
+        if state.bridge is not None:
+            state.bridge.close()
+        if state.store is not None:
+            state.store.close()
+        if state.demo_dir is not None:
+            shutil.rmtree(state.demo_dir, ignore_errors=True)
+        startup.deleteLater()
+        if state.window is not None:
+            state.window.deleteLater()
+    return exit_code["code"] or code

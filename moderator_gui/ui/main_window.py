@@ -1,0 +1,442 @@
+"""The reviewer's desk: queue (left), viewer + context (centre), decision panel (right).
+
+The window only assembles widgets and routes commands: the keymap table makes
+its QActions (menus, shortcuts, buttons), :class:`ReviewSession` owns the
+decision loop, the widgets own their own display. Every dependency is passed in
+(:class:`Desk`); nothing here is global.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from moderator_gui.core.policy import Policy
+from moderator_gui.core.store import QueueFilter, QueueRow, RecordedEvent, Store
+from moderator_gui.ui import keymap
+from moderator_gui.ui.banner import BannerArea
+from moderator_gui.ui.context_panel import ContextPanel
+from moderator_gui.ui.decision_panel import DecisionPanel, EscapeLeaves
+from moderator_gui.ui.media_bridge import MediaBridge
+from moderator_gui.ui.queue_model import QueueModel
+from moderator_gui.ui.queue_view import QueueView
+from moderator_gui.ui.review_session import ReviewSession, SessionHistoryModel
+from moderator_gui.ui.tasks import TaskRunner
+from moderator_gui.ui.viewer import Viewer
+from moderator_gui.ui.watchdog import Watchdog
+from moderator_gui.ui.wellbeing import BreakReminder, Wellbeing
+
+log = logging.getLogger(__name__)
+
+SNOOZE_MS = 10 * 60_000
+LANGUAGE_KEY = "language"
+
+
+@dataclass
+class Desk:
+    """Everything the window needs, made by ``main.run`` (or by a test)."""
+
+    store: Store
+    runner: TaskRunner
+    policy: Policy
+    reviewer: str
+    lang: str
+    settings: QSettings
+    bridge: MediaBridge | None = None
+    break_interval_ms: int | None = None  # None: the reviewer's setting (tests use a short one)
+
+
+class _RevealRelease(QObject):
+    """R reveals while held: the QAction fires on press; this sees the release."""
+
+    def __init__(self, wellbeing: Wellbeing, parent: QObject) -> None:
+        super().__init__(parent)
+        self._wellbeing = wellbeing
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.KeyRelease
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_R
+            and not event.isAutoRepeat()
+        ):
+            self._wellbeing.set_revealed(False)
+        return False
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self._closing = False
+        self._shut_down = False
+        self._help = None
+        self._stats = None
+        self.setWindowTitle(self.tr("Moderator — %1").replace("%1", desk.reviewer))
+        self.resize(1440, 900)
+        geometry = desk.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+        self.wellbeing = Wellbeing(desk.settings, desk.reviewer, self)
+        self.model = QueueModel(desk.store, desk.runner, self.wellbeing, desk.bridge, self)
+        self.session = ReviewSession(desk.store, desk.runner, self.model, desk.policy, desk.reviewer, self)
+        self.history_model = SessionHistoryModel(self.session, desk.policy, desk.lang, self)
+        self.reminder = BreakReminder(self.wellbeing, self, interval_ms=desk.break_interval_ms)
+        self.watchdog = Watchdog(self)
+
+        self.banners = BannerArea(self)
+        self.queue_view = QueueView(self.model, desk.store, desk.runner, self)
+        self.viewer = Viewer(desk.bridge, self.wellbeing, self)
+        self.context = ContextPanel(desk.store, desk.runner, desk.policy, desk.lang, self)
+        self.panel = DecisionPanel(desk.policy, desk.lang, self.history_model, self)
+        self.panel.note.installEventFilter(EscapeLeaves(self.queue_view.table, self))
+        # Tab goes from the queue straight to the note (the placeholder says so), and back.
+        QWidget.setTabOrder(self.queue_view.table, self.panel.note)
+        QWidget.setTabOrder(self.panel.note, self.queue_view.find_box)
+
+        centre = QSplitter(Qt.Orientation.Vertical, self)
+        centre.addWidget(self.viewer)
+        centre.addWidget(self.context)
+        centre.setStretchFactor(0, 3)
+        centre.setStretchFactor(1, 1)
+        centre.setSizes([600, 270])
+        main = QSplitter(Qt.Orientation.Horizontal, self)
+        main.addWidget(self.queue_view)
+        main.addWidget(centre)
+        main.addWidget(self.panel)
+        main.setStretchFactor(0, 2)
+        main.setStretchFactor(1, 4)
+        main.setStretchFactor(2, 2)
+        main.setSizes([540, 520, 380])
+        main.setChildrenCollapsible(False)
+        self._splitters = {"window/main_splitter": main, "window/centre_splitter": centre}
+        for key, splitter in self._splitters.items():
+            saved = desk.settings.value(key)
+            if saved is not None:
+                splitter.restoreState(saved)
+        body = QWidget(self)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.banners)
+        lay.addWidget(main, 1)
+        self.setCentralWidget(body)
+
+        self.status_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status_label)
+        self.statusBar().showMessage(self.tr("Reviewer: %1 · Database: %2").replace("%1", desk.reviewer).replace("%2", desk.store.describe()))
+
+        self.actions = self._build_actions()
+        self._build_menus()
+        self.panel.connect_actions(self.actions["record"], self.actions["skip"], self.actions["escalate"], self.actions["undo"])
+        self._release_filter = _RevealRelease(self.wellbeing, self)
+        QApplication.instance().installEventFilter(self._release_filter)
+
+        # Wiring: selection <-> session -> widgets.
+        self.queue_view.current_row_changed.connect(self.session.set_current_row)
+        self.session.select_requested.connect(self.queue_view.select_row)
+        self.session.current_changed.connect(self._show_item)
+        self.session.banner.connect(self._on_banner)
+        self.session.banner_cleared.connect(self.banners.clear)
+        self.session.refused.connect(self.panel.show_message)
+        self.session.recorded.connect(self._on_recorded)
+        self.session.entries_changed.connect(self._update_status)
+        self.session.idle.connect(self._on_idle)
+        self.model.load_failed.connect(
+            lambda msg: self.banners.show_message(
+                "queue", "error", self.tr("The queue could not be loaded: %1").replace("%1", msg), [(self.tr("Retry"), self.model.refresh)]
+            )
+        )
+        self.model.page_loaded.connect(lambda _n: self.banners.clear("queue"))
+        self.reminder.due.connect(self._break_due)
+        self.watchdog.start()
+        self.model.set_filter(QueueFilter(status="open"))
+        self.queue_view.table.setFocus()
+
+    # -- commands --------------------------------------------------------------------------
+    def _handlers(self) -> dict[str, Callable[[], None]]:
+        h: dict[str, Callable[[], None]] = {
+            b.command: (lambda key=b.command.removeprefix("category_"): self.choose_key(key))
+            for b in keymap.KEYMAP
+            if b.command.startswith("category_")
+        }
+        h.update(
+            record=self.record,
+            skip=self.skip,
+            escalate=self.escalate,
+            undo=self.undo,
+            next=lambda: self.session.move(1),
+            previous=lambda: self.session.move(-1),
+            find=self.queue_view.focus_find,
+            refresh=self.model.refresh,
+            toggle_blur=self.wellbeing.toggle_blur,
+            toggle_grayscale=self.wellbeing.toggle_grayscale,
+            reveal=lambda: self.wellbeing.set_revealed(True),
+            zoom_in=self.viewer.zoom_in,
+            zoom_out=self.viewer.zoom_out,
+            zoom_fit=self.viewer.zoom_fit,
+            play_pause=self.viewer.play_pause,
+            frame_back=lambda: self.viewer.step(-1),
+            frame_forward=lambda: self.viewer.step(1),
+            export=self.open_export,
+            statistics=self.open_statistics,
+            settings=self.open_settings,
+            help=self.toggle_help,
+            quit=self.close,
+        )
+        return h
+
+    def _build_actions(self) -> dict[str, QAction]:
+        handlers = self._handlers()
+        actions: dict[str, QAction] = {}
+        for b in keymap.KEYMAP:
+            text = keymap.describe(b)
+            cat = self.desk.policy.category_for_key(b.command.removeprefix("category_")) if b.command.startswith("category_") else None
+            if cat is not None:
+                text = cat.label.get(self.desk.lang)
+            a = QAction(text, self)
+            a.setObjectName(f"action_{b.command}")
+            a.setShortcuts(keymap.sequences(b))
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.setAutoRepeat(b.command in ("next", "previous", "zoom_in", "zoom_out", "frame_back", "frame_forward"))
+            # triggered(bool) would hand `checked` to the handler: call it without arguments.
+            a.triggered.connect(lambda _checked=False, fn=handlers[b.command]: fn())
+            self.addAction(a)
+            actions[b.command] = a
+        short = {"record": self.tr("Record"), "skip": self.tr("Skip"), "escalate": self.tr("Escalate"), "undo": self.tr("Undo")}
+        for command, text in short.items():
+            actions[command].setIconText(text)
+        for command in ("toggle_blur", "toggle_grayscale"):
+            actions[command].setCheckable(True)
+        actions["toggle_blur"].setChecked(self.wellbeing.state.blur)
+        actions["toggle_grayscale"].setChecked(self.wellbeing.state.grayscale)
+        self.wellbeing.changed.connect(self._sync_view_actions)
+        return actions
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        for group in keymap.GROUPS:
+            menu = bar.addMenu(keymap.group_title(group))
+            for b in keymap.KEYMAP:
+                # Reveal works while a key or the viewer's button is held; a menu item cannot be held.
+                if b.group == group and b.command != "reveal":
+                    menu.addAction(self.actions[b.command])
+                    if b.command in ("category_0", "undo", "refresh", "toggle_grayscale", "zoom_fit", "statistics"):
+                        menu.addSeparator()
+
+    def _sync_view_actions(self) -> None:
+        self.actions["toggle_blur"].setChecked(self.wellbeing.state.blur)
+        self.actions["toggle_grayscale"].setChecked(self.wellbeing.state.grayscale)
+
+    def choose_key(self, key: str) -> None:
+        """A category key: the policy file says which category it is."""
+        cat = self.desk.policy.category_for_key(key)
+        if cat is None:
+            self.statusBar().showMessage(self.tr("No category is bound to key %1 in this policy.").replace("%1", key), 5000)
+            return
+        self.panel.choose_category(cat.code)
+
+    def _show_item(self, row: QueueRow | None) -> None:
+        self.panel.reset()
+        self.viewer.show_item(row)
+        self.context.show_item(row)
+        if QApplication.focusWidget() is self.panel.note:
+            self.queue_view.table.setFocus()
+
+    def _on_recorded(self, ev: RecordedEvent) -> None:
+        self.reminder.item_reviewed()
+        # A decision on another item of the same account or media is history of the shown one.
+        cur = self.session.current
+        row = self.model.row_of(ev.item_id)
+        if cur is None or row is None or ev.item_id == cur.id:
+            return
+        other = self.model.row_at(row)
+        if (cur.uploader and other.uploader == cur.uploader) or (cur.sha256 and other.sha256 == cur.sha256):
+            self.context.refresh_history()
+
+    def _leave_text(self) -> None:
+        if QApplication.focusWidget() in (self.panel.note, self.queue_view.find_box):
+            self.queue_view.table.setFocus()
+
+    def record(self) -> None:
+        if self.panel.escalating:
+            self.escalate()
+            return
+        why = self.session.record(self.panel.category, self.panel.actions(), self.panel.note_text())
+        self._after_command(why)
+
+    def skip(self) -> None:
+        self._after_command(self.session.skip(self.panel.note_text()))
+
+    def escalate(self) -> None:
+        note = self.panel.note_text()
+        if not note.strip():
+            self.panel.start_escalation(self.tr("Escalating needs a note for the team lead: type it, then press Enter."))
+            return
+        self._after_command(self.session.escalate(note))
+
+    def undo(self) -> None:
+        why = self.session.undo()
+        if why:
+            self.statusBar().showMessage(why, 5000)
+
+    def _after_command(self, why: str | None) -> None:
+        if why:
+            self.panel.show_message(why)
+        else:
+            self._leave_text()
+
+    # -- banners, status, breaks ----------------------------------------------------------------
+    def _on_banner(self, key: str, level: str, text: str) -> None:
+        actions = [(self.tr("Retry now"), self.session.retry_now)] if key == "save" else []
+        self.banners.show_message(key, level, text, actions)
+
+    def _update_status(self) -> None:
+        n = self.session.unsaved
+        self.status_label.setText(self.tr("%n decision(s) saving…", "", n) if n else self.tr("All decisions saved"))
+
+    def _break_due(self, minutes: int, items: int) -> None:
+        text = (
+            self.tr("Time for a break: %1 min of review, %2 items reviewed. Look away from the screen for a few minutes.")
+            .replace("%1", str(minutes))
+            .replace("%2", str(items))
+        )
+
+        def taken() -> None:
+            self.banners.clear("break")
+            self.reminder.restart()
+
+        def snooze() -> None:
+            self.banners.clear("break")
+            self.reminder.snooze(SNOOZE_MS)
+
+        self.banners.show_message("break", "info", text, [(self.tr("I took a break"), taken), (self.tr("Remind me in 10 min"), snooze)])
+
+    # -- other windows (built by another engineer; imported when first used) --------------------
+    def _unavailable(self, what: str) -> None:
+        self.banners.show_message("tools", "info", self.tr("%1 is not available in this build.").replace("%1", what))
+
+    def open_export(self) -> None:
+        try:
+            from moderator_gui.ui.export_dialog import ExportDialog
+        except ImportError:
+            self._unavailable(self.tr("Export"))
+            return
+        dlg = ExportDialog(self.desk.store, self.desk.runner, self.desk.policy, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def open_statistics(self) -> None:
+        if self._stats is None:
+            try:
+                from moderator_gui.ui.stats_view import StatsView
+            except ImportError:
+                self._unavailable(self.tr("Statistics"))
+                return
+            self._stats = StatsView(self.desk.store, self.desk.runner, self.desk.policy, self)
+            self._stats.setWindowFlag(Qt.WindowType.Window)
+            self._stats.setWindowTitle(self.tr("Statistics"))
+            self._stats.resize(900, 640)
+        self._stats.show()
+        self._stats.raise_()
+
+    def toggle_help(self) -> None:
+        if self._help is None:
+            try:
+                from moderator_gui.ui.help_overlay import HelpOverlay
+            except ImportError:
+                self._unavailable(self.tr("Keyboard help"))
+                return
+            self._help = HelpOverlay(self, keymap.KEYMAP)
+        self._help.toggle()
+
+    def open_settings(self) -> None:
+        from moderator_gui.ui.settings_dialog import SettingsDialog
+
+        languages = ["en", "zh_CN"]
+        try:
+            from moderator_gui.ui.i18n import available_languages
+
+            languages = available_languages()
+        except ImportError:
+            pass
+        dlg = SettingsDialog(self.wellbeing.state, self.desk.lang, languages, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def accepted() -> None:
+            self.wellbeing.update(dlg.wellbeing())
+            if dlg.language_code() != self.desk.lang:
+                self.desk.settings.setValue(LANGUAGE_KEY, dlg.language_code())
+                self.desk.settings.sync()
+                self.statusBar().showMessage(self.tr("The new language applies the next time the program starts."), 8000)
+
+        dlg.accepted.connect(accepted)
+        dlg.open()
+
+    # -- closing -------------------------------------------------------------------------------
+    def confirm_discard(self, count: int, reason: str) -> bool:
+        """Ask whether to quit although ``count`` decisions could not be saved (tests replace this)."""
+        answer = QMessageBox.warning(
+            self,
+            self.tr("Decisions not saved"),
+            self.tr("%1 decision(s) could not be saved yet:\n%2\n\nQuit anyway? They will be lost.")
+            .replace("%1", str(count))
+            .replace("%2", reason),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        pending = self.session.unsaved
+        if pending:
+            if self.session.waiting_for_retry:
+                reason = self.banners.text("save") or ""
+                if not self.confirm_discard(pending, reason):
+                    event.ignore()
+                    return
+            else:
+                # Writes are on their way: close as soon as the last commit returns.
+                self._closing = True
+                self.statusBar().showMessage(self.tr("Saving %1 decision(s) before closing…").replace("%1", str(pending)))
+                event.ignore()
+                return
+        for key, splitter in self._splitters.items():
+            self.desk.settings.setValue(key, splitter.saveState())
+        self.desk.settings.setValue("window/geometry", self.saveGeometry())
+        self.shutdown()
+        event.accept()
+
+    def _on_idle(self) -> None:
+        self._update_status()
+        if self._closing:
+            self.close()
+
+    def shutdown(self) -> None:
+        """Stop timers, playback and background work; no callbacks after this. Idempotent."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        # Every timer of the desk (reminder, watchdog, debounces, retries, animation): none may
+        # start background work that would report to widgets about to be deleted.
+        for timer in self.findChildren(QTimer):
+            timer.stop()
+        self.viewer.shutdown()
+        if self._help is not None:
+            self._help.deleteLater()
+        self.session.shutdown()
+        QApplication.instance().removeEventFilter(self._release_filter)

@@ -1,0 +1,210 @@
+"""The queue pane: filters, find box and the table of items over :class:`QueueModel`.
+
+The view tells the model which rows are on screen (after scrolling settles), so
+thumbnails are fetched for those and the next few only, in that order.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from moderator_gui.core.store import QueueFilter, Store
+from moderator_gui.ui.decision_panel import EscapeLeaves
+from moderator_gui.ui.queue_model import THUMB_PX, Column, QueueModel, content_type_text
+from moderator_gui.ui.tasks import TaskRunner
+
+SEARCH_DEBOUNCE_MS = 300
+VISIBLE_DEBOUNCE_MS = 60
+
+
+class QueueDelegate(QStyledItemDelegate):
+    """Draws the thumbnail centred in its cell (the default puts it at the left edge)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        if index.column() != Column.THUMB:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        pm = index.data(Qt.ItemDataRole.DecorationRole)
+        opt.icon = type(opt.icon)()  # background and selection only; the pixmap is drawn below
+        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasDecoration
+        style = opt.widget.style() if opt.widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        if pm is not None and not pm.isNull():
+            r: QRect = option.rect
+            size = pm.deviceIndependentSize()
+            x = r.x() + (r.width() - round(size.width())) // 2
+            y = r.y() + (r.height() - round(size.height())) // 2
+            painter.drawPixmap(x, y, pm)
+
+
+class QueueView(QWidget):
+    current_row_changed = Signal(int)  # -1: nothing selected
+
+    def __init__(self, model: QueueModel, store: Store, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 0, 6)
+        lay.setSpacing(4)
+
+        filters = QHBoxLayout()
+        self.status_box = QComboBox(self)
+        for code, title in (
+            ("open", self.tr("To review")),
+            ("pending", self.tr("Pending")),
+            ("skipped", self.tr("Skipped")),
+            ("escalated", self.tr("Escalated")),
+            ("decided", self.tr("Decided")),
+            ("all", self.tr("All")),
+        ):
+            self.status_box.addItem(title, code)
+        self.type_box = QComboBox(self)
+        self.type_box.addItem(self.tr("All types"), None)
+        for code in ("image", "animation", "video", "live_clip", "text"):
+            self.type_box.addItem(content_type_text(code), code)
+        self.platform_box = QComboBox(self)
+        self.platform_box.addItem(self.tr("All platforms"), None)
+        self.order_box = QComboBox(self)
+        self.order_box.addItem(self.tr("Priority first"), "priority")
+        self.order_box.addItem(self.tr("Oldest first"), "oldest")
+        for box in (self.status_box, self.type_box, self.platform_box, self.order_box):
+            box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            box.currentIndexChanged.connect(self._apply_filter)
+            filters.addWidget(box)
+        lay.addLayout(filters)
+
+        find = QHBoxLayout()
+        self.find_box = QLineEdit(self)
+        self.find_box.setObjectName("find")
+        self.find_box.setPlaceholderText(self.tr("Find external id or account (Ctrl+F)"))
+        self.find_box.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self._apply_filter)
+        self.find_box.textEdited.connect(lambda _t: self._search_timer.start())
+        self.find_box.returnPressed.connect(self._find_now)
+        find.addWidget(self.find_box, 1)
+        self.count_label = QLabel(self)
+        find.addWidget(self.count_label)
+        lay.addLayout(find)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("queue")
+        self.table.setModel(model)
+        self.table.setItemDelegate(QueueDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(THUMB_PX + 6)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.REASON, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(Column.THUMB, THUMB_PX + 10)
+        for col, width in ((Column.TYPE, 60), (Column.PLATFORM, 72), (Column.REPORTS, 50), (Column.AGE, 58), (Column.PRIORITY, 54), (Column.STATUS, 74)):
+            header.resizeSection(col, width)
+        header.setHighlightSections(False)
+        lay.addWidget(self.table, 1)
+        self.find_box.installEventFilter(EscapeLeaves(self.table, self, own_return=True))
+
+        self._visible_timer = QTimer(self)
+        self._visible_timer.setSingleShot(True)
+        self._visible_timer.setInterval(VISIBLE_DEBOUNCE_MS)
+        self._visible_timer.timeout.connect(self._report_visible)
+        self.table.verticalScrollBar().valueChanged.connect(lambda _v: self._visible_timer.start())
+        model.rowsInserted.connect(lambda *_a: self._visible_timer.start())
+        model.modelReset.connect(self._visible_timer.start)
+        model.thumbnails_invalidated.connect(self._visible_timer.start)
+        model.count_changed.connect(self._show_count)
+        model.page_loaded.connect(lambda _n: self._show_count(model.total))
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.current_row_changed.emit(cur.row()))
+
+        runner.run(store.platforms, on_done=self._set_platforms, on_error=lambda _e: None, label="platforms")
+
+    def _set_platforms(self, platforms: list[str]) -> None:
+        for p in platforms:
+            self.platform_box.addItem(p, p)
+
+    def current_filter(self) -> QueueFilter:
+        return QueueFilter(
+            status=self.status_box.currentData(),
+            content_type=self.type_box.currentData(),
+            platform=self.platform_box.currentData(),
+            search=self.find_box.text().strip() or None,
+            order=self.order_box.currentData(),
+        )
+
+    def _apply_filter(self) -> None:
+        self._search_timer.stop()
+        f = self.current_filter()
+        if f != self._model.queue_filter:
+            self._model.set_filter(f)
+
+    def _find_now(self) -> None:
+        self._apply_filter()
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_find(self) -> None:
+        self.find_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_box.selectAll()
+
+    def _show_count(self, total: int) -> None:
+        loaded = self._model.rowCount()
+        if total < 0:
+            self.count_label.setText(self.tr("counting…"))
+        else:
+            self.count_label.setText(self.tr("%1 items").replace("%1", f"{total:,}") if loaded >= total else
+                                     self.tr("%1 of %2 loaded").replace("%1", f"{loaded:,}").replace("%2", f"{total:,}"))
+
+    def select_row(self, row: int) -> None:
+        if row < 0 or row >= self._model.rowCount():
+            self.table.selectionModel().clearSelection()
+            self.table.selectionModel().setCurrentIndex(QModelIndex(), self.table.selectionModel().SelectionFlag.Clear)
+            return
+        idx = self._model.index(row, Column.TYPE)
+        self.table.selectionModel().setCurrentIndex(
+            idx,
+            self.table.selectionModel().SelectionFlag.ClearAndSelect | self.table.selectionModel().SelectionFlag.Rows,
+        )
+        self.table.scrollTo(idx)
+
+    def visible_rows(self) -> tuple[int, int]:
+        vp = self.table.viewport()
+        first = self.table.rowAt(0)
+        last = self.table.rowAt(vp.height() - 1)
+        if first < 0:
+            return (0, -1) if self._model.rowCount() == 0 else (0, 0)
+        return first, (last if last >= 0 else self._model.rowCount() - 1)
+
+    def _report_visible(self) -> None:
+        first, last = self.visible_rows()
+        if last >= first:
+            self._model.want_thumbnails(first, last)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._visible_timer.start()

@@ -1,0 +1,500 @@
+"""The review session: the controller of the decision loop.
+
+It knows the current item, turns the reviewer's choices into ``DecisionInput``s
+and writes them through ONE serial writer, so decisions reach the database in
+the order they were made and an undo never overtakes the decision it undoes.
+
+Saving is optimistic for the *flow* but honest for the *state*: the window moves
+to the next item at once, while the decision is shown as "saving…" until
+``Store.record`` returns (its COMMIT is the acknowledgement) and only then as
+"recorded". A retryable storage failure (locked, disk full, read-only) keeps the
+decision in the outbox and retries it with backoff under the same uuid, which
+makes the retry idempotent; a conflict (someone else decided the item) records
+nothing and says who; a policy refusal brings the reviewer back to the item.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import uuid4
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QElapsedTimer,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor
+
+from moderator_gui.core.domain import DecisionInput, EventKind, utcnow
+from moderator_gui.core.policy import Policy, PolicyError
+from moderator_gui.core.store import (
+    ConflictError,
+    QueueRow,
+    RecordedEvent,
+    Store,
+    StoreError,
+)
+from moderator_gui.ui.queue_model import QueueModel
+from moderator_gui.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+# Retry delays after a retryable failure; the last one repeats.
+BACKOFF_MS: tuple[int, ...] = (1_000, 2_000, 5_000, 10_000, 30_000)
+
+
+class EntryState(StrEnum):
+    SAVING = "saving"  # submitted, waiting for the commit
+    RETRYING = "retrying"  # a retryable failure; kept in the outbox
+    RECORDED = "recorded"  # committed
+    CONFLICT = "conflict"  # someone else changed the item; nothing recorded
+    REJECTED = "rejected"  # refused by the policy/store; nothing recorded
+    UNDOING = "undoing"  # its revert is queued or being written
+    UNDONE = "undone"  # recorded, then reverted
+    CANCELLED = "cancelled"  # undone before it was ever written
+
+
+@dataclass
+class SessionEntry:
+    """One decision of this session, as the reviewer sees it in the session history."""
+
+    inp: DecisionInput
+    external_id: str
+    state: EntryState = EntryState.SAVING
+    message: str = ""
+    made_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def undoable(self) -> bool:
+        return self.state in (EntryState.SAVING, EntryState.RETRYING, EntryState.RECORDED)
+
+
+@dataclass
+class _Op:
+    """A queued write: a decision, or the revert of one (with its own, stable uuid)."""
+
+    entry: SessionEntry
+    revert_uuid: str | None = None
+    attempts: int = 0
+
+
+class ReviewSession(QObject):
+    """Current item + decide/skip/escalate/undo + the serial writer with its outbox."""
+
+    current_changed = Signal(object)  # QueueRow | None
+    select_requested = Signal(int)  # ask the queue view to select this model row
+    banner = Signal(str, str, str)  # key, level ("error"|"warning"|"info"), message
+    banner_cleared = Signal(str)  # key
+    refused = Signal(str)  # a decision was not accepted: why (shown at the decision panel)
+    recorded = Signal(object)  # RecordedEvent of a decide/skip/escalate
+    entries_changed = Signal()
+    idle = Signal()  # nothing left to write
+
+    def __init__(
+        self,
+        store: Store,
+        reads: TaskRunner,
+        model: QueueModel,
+        policy: Policy,
+        reviewer: str,
+        parent: QObject | None = None,
+        *,
+        backoff_ms: tuple[int, ...] = BACKOFF_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._reads = reads
+        self._model = model
+        self._policy = policy
+        self.reviewer = reviewer
+        self._backoff = backoff_ms
+        # ONE writer thread: decisions commit in the order they were made.
+        self._writer = TaskRunner(self, max_threads=1, name="writer")
+        self._outbox: deque[_Op] = deque()
+        self._in_flight: _Op | None = None
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self._pump)
+        self.entries: list[SessionEntry] = []
+        self._known_head: dict[int, str | None] = {}  # heads our own writes produced
+        self._current: QueueRow | None = None
+        self._current_row = -1
+        self._shown = QElapsedTimer()
+        self._advance_pending = False
+        self.started_at = utcnow()
+        model.modelReset.connect(self._on_model_reset)
+        model.page_loaded.connect(self._on_page_loaded)
+
+    # -- the current item ---------------------------------------------------------------
+    @property
+    def current(self) -> QueueRow | None:
+        return self._current
+
+    def set_current_row(self, row: int) -> None:
+        """The queue view selected ``row`` (or -1 for nothing)."""
+        new = self._model.row_at(row) if 0 <= row < self._model.rowCount() else None
+        self._current_row = row if new is not None else -1
+        if new is not None and self._current is not None and new.id == self._current.id:
+            self._current = new  # same item, fresher row: keep the timer running
+            return
+        self._current = new
+        self._shown.start()
+        self.current_changed.emit(new)
+
+    def move(self, delta: int) -> None:
+        """J/K: go to the next/previous item without deciding."""
+        target = max(0, self._current_row + delta) if self._current_row >= 0 else 0
+        if self._model.has_row_or_fetch(target):
+            self.select_requested.emit(target)
+
+    def _advance(self) -> None:
+        nxt = self._model.next_open(self._current_row)
+        if nxt is not None:
+            self.select_requested.emit(nxt)
+            return
+        if self._model.canFetchMore():
+            self._advance_pending = True
+            self._model.fetchMore()
+        else:
+            self.select_requested.emit(-1)
+
+    def _on_page_loaded(self, _rows: int) -> None:
+        if self._advance_pending:
+            self._advance_pending = False
+            self._advance()
+        elif self._current is None and self._model.rowCount() > 0:
+            self.select_requested.emit(0)
+
+    def _on_model_reset(self) -> None:
+        self._current_row = -1
+        self._advance_pending = False
+        if self._current is not None:
+            self._current = None
+            self.current_changed.emit(None)
+
+    # -- deciding ---------------------------------------------------------------------------
+    def record(self, category: str | None, actions: tuple[str, ...], note: str) -> str | None:
+        """Decide the current item. Returns why it was refused (shown to the reviewer) or None."""
+        if category is None:
+            return self.tr("Choose a category (1–7) or No violation (0) first.")
+        return self._submit(EventKind.DECIDE, category, actions, note)
+
+    def skip(self, note: str = "") -> str | None:
+        return self._submit(EventKind.SKIP, None, (), note)
+
+    def escalate(self, note: str) -> str | None:
+        if not note.strip():
+            return self.tr("Escalating needs a note for the team lead: type it, then press E or Enter again.")
+        return self._submit(EventKind.ESCALATE, None, ("escalate",), note)
+
+    def _submit(self, kind: EventKind, category: str | None, actions: tuple[str, ...], note: str) -> str | None:
+        row = self._current
+        if row is None:
+            return self.tr("No item is selected.")
+        if self._model.local_state(row.id) is not None:
+            return self.tr("This item's last decision is still being saved.")
+        try:
+            self._policy.validate_decision(category, actions, note)
+        except PolicyError as exc:
+            return str(exc)
+        inp = DecisionInput(
+            item_id=row.id,
+            kind=kind,
+            reviewer=self.reviewer,
+            category=category,
+            actions=actions,
+            note=note.strip(),
+            time_spent_ms=self._shown.elapsed() if self._shown.isValid() else None,
+            expected_head=row.head_event,
+            uuid=str(uuid4()),
+        )
+        entry = SessionEntry(inp, row.external_id)
+        self.entries.append(entry)
+        self._model.set_local_state(row.id, "saving")
+        self._outbox.append(_Op(entry))
+        self._pump()  # the write starts first; showing the next item overlaps with its commit
+        self.entries_changed.emit()
+        self._advance()
+        return None
+
+    def undo(self) -> str | None:
+        """Undo this session's last decision still in force. Returns why not, or None."""
+        entry = next((e for e in reversed(self.entries) if e.undoable), None)
+        if entry is None:
+            return self.tr("Nothing to undo in this session.")
+        queued = next((op for op in self._outbox if op.entry is entry and op.revert_uuid is None), None)
+        if queued is not None and self._in_flight is not queued:
+            # Never written: drop it from the outbox instead of writing and reverting it.
+            self._outbox.remove(queued)
+            entry.state = EntryState.CANCELLED
+            self._sync_local_state(entry.inp.item_id)
+            self._after_outbox_change()
+        else:
+            entry.state = EntryState.UNDOING  # a second Ctrl+Z undoes the decision before this one
+            self._model.set_local_state(entry.inp.item_id, "saving")
+            self._outbox.append(_Op(entry, revert_uuid=str(uuid4())))
+            self._pump()
+        self.entries_changed.emit()
+        row = self._model.row_of(entry.inp.item_id)
+        if row is not None:
+            self.select_requested.emit(row)
+        return None
+
+    # -- the serial writer -------------------------------------------------------------------
+    @property
+    def unsaved(self) -> int:
+        """Writes not yet committed (queued, in flight or waiting for a retry)."""
+        return len(self._outbox)
+
+    @property
+    def waiting_for_retry(self) -> bool:
+        return self._retry.isActive()
+
+    def retry_now(self) -> None:
+        self._retry.stop()
+        self._pump()
+
+    def _pump(self) -> None:
+        if self._in_flight is not None or not self._outbox or self._retry.isActive():
+            return
+        op = self._outbox[0]
+        entry = op.entry
+        store, reviewer = self._store, self.reviewer
+        if op.revert_uuid is not None:
+            if entry.state in (EntryState.CONFLICT, EntryState.REJECTED):
+                self._outbox.popleft()  # its decision never got recorded: nothing to revert
+                self._sync_local_state(entry.inp.item_id)
+                self._after_outbox_change()
+                return
+            target, item_id, revert_uuid = entry.inp.uuid, entry.inp.item_id, op.revert_uuid
+
+            def work() -> tuple[RecordedEvent | None, QueueRow]:
+                try:
+                    ev: RecordedEvent | None = store.revert(target, reviewer, uuid=revert_uuid)
+                except ConflictError:
+                    ev = None  # already undone (e.g. by an earlier attempt whose reply was lost)
+                return ev, store.item(item_id)
+
+        else:
+            inp = entry.inp
+            if inp.item_id in self._known_head:
+                inp = replace(inp, expected_head=self._known_head[inp.item_id])
+
+            def work() -> tuple[RecordedEvent | None, QueueRow | None]:
+                return store.record(inp), None
+
+        self._in_flight = op
+        op.attempts += 1
+        self._writer.run(work, on_done=self._write_done, on_error=self._write_failed, label="record")
+
+    def _sync_local_state(self, item_id: int) -> None:
+        """The row reads "saving…" while any write of this item is still queued."""
+        queued = any(op.entry.inp.item_id == item_id for op in self._outbox)
+        self._model.set_local_state(item_id, "saving" if queued else None)
+
+    def _write_done(self, result: tuple[RecordedEvent | None, QueueRow | None]) -> None:
+        op = self._finish_op()
+        ev, fresh = result
+        entry = op.entry
+        item_id = entry.inp.item_id
+        self._sync_local_state(item_id)
+        if op.revert_uuid is not None:
+            entry.state = EntryState.UNDONE
+            assert fresh is not None
+            self._known_head[item_id] = fresh.head_event
+            self._model.replace_row(fresh)
+            if self._current is not None and self._current.id == item_id:
+                self._current = fresh
+        else:
+            assert ev is not None
+            if entry.state != EntryState.UNDOING:  # an undo queued meanwhile keeps its state
+                entry.state = EntryState.RECORDED
+            self._known_head[item_id] = ev.uuid
+            self._model.update_status(item_id, ev.item_status.value, ev.uuid)
+            self.recorded.emit(ev)
+        self.banner_cleared.emit("save")
+        self._after_outbox_change()
+
+    def _write_failed(self, exc: BaseException) -> None:
+        op = self._in_flight
+        assert op is not None
+        entry = op.entry
+        item_id = entry.inp.item_id
+        if isinstance(exc, StoreError) and exc.retryable:
+            self._in_flight = None
+            if op.revert_uuid is None:
+                entry.state = EntryState.RETRYING  # an undo stays "undoing" while it is retried
+            entry.message = exc.message
+            self._model.set_local_state(item_id, "failed")
+            delay = self._backoff[min(op.attempts - 1, len(self._backoff) - 1)]
+            self._retry.start(delay)
+            self.banner.emit(
+                "save",
+                "error",
+                self.tr("Not saved yet: %1 — %n decision(s) kept and retried automatically.", "", len(self._outbox))
+                .replace("%1", exc.message),
+            )
+            self.entries_changed.emit()
+            return
+        self._finish_op()
+        self._sync_local_state(item_id)
+        message = exc.message if isinstance(exc, StoreError) else repr(exc)
+        entry.message = message
+        if not isinstance(exc, StoreError):
+            log.error("unexpected error while saving: %s", getattr(exc, "__traceback_text__", repr(exc)))
+        if op.revert_uuid is not None:
+            entry.state = EntryState.RECORDED  # the decision is still in force
+            self.banner.emit("conflict", "warning", self.tr("Could not undo: %1").replace("%1", message))
+        elif isinstance(exc, ConflictError):
+            entry.state = EntryState.CONFLICT
+            self.banner.emit("conflict", "warning", self.tr("Not recorded: %1").replace("%1", message))
+        else:
+            entry.state = EntryState.REJECTED
+            self.banner.emit("invalid", "error", self.tr("Not recorded: %1").replace("%1", message))
+            row = self._model.row_of(item_id)
+            if row is not None:
+                self.select_requested.emit(row)
+            self.refused.emit(message)
+        self._refresh_item(item_id)
+        self._after_outbox_change()
+
+    def _finish_op(self) -> _Op:
+        op = self._in_flight
+        assert op is not None and self._outbox and self._outbox[0] is op
+        self._outbox.popleft()
+        self._in_flight = None
+        return op
+
+    def _after_outbox_change(self) -> None:
+        self.entries_changed.emit()
+        if self._outbox:
+            self._pump()
+        else:
+            self.banner_cleared.emit("save")
+            self.idle.emit()
+
+    def _refresh_item(self, item_id: int) -> None:
+        """Show the item as the database has it now (after a conflict or refusal)."""
+        store = self._store
+
+        def arrived(row: QueueRow) -> None:
+            self._known_head.pop(item_id, None)
+            self._model.replace_row(row)
+            if self._current is not None and self._current.id == item_id:
+                self._current = row
+
+        # Best effort: if this read fails too, the row keeps its last known state and the
+        # banner has already said what happened.
+        self._reads.run(lambda: store.item(item_id), on_done=arrived, on_error=lambda _e: None, label="item")
+
+    def shutdown(self, timeout_ms: int = 10_000) -> None:
+        """Stop retrying and wait for the write in flight (its commit is all-or-nothing)."""
+        self._retry.stop()
+        self._writer.shutdown(timeout_ms)
+
+
+class SessionHistoryModel(QAbstractTableModel):
+    """This reviewer's decisions of this session, newest first, with their saving state."""
+
+    COLUMNS = 3  # item, decision, state
+
+    def __init__(self, session: ReviewSession, policy: Policy, lang: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._policy = policy
+        self._lang = lang
+        self._rows: list[SessionEntry] = []
+        session.entries_changed.connect(self._reload)
+
+    def _reload(self) -> None:
+        new = list(reversed(self._session.entries))
+        if len(new) != len(self._rows):
+            self.beginResetModel()
+            self._rows = new
+            self.endResetModel()
+        else:
+            self._rows = new
+            if new:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, self.COLUMNS - 1))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 3:
+            return (self.tr("Item"), self.tr("Decision"), self.tr("State"))[section]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def decision_text(self, entry: SessionEntry) -> str:
+        inp = entry.inp
+        if inp.kind == EventKind.SKIP:
+            return self.tr("Skip")
+        if inp.kind == EventKind.ESCALATE:
+            return self.tr("Escalate")
+        if inp.category and self._policy.has_category(inp.category):
+            return self._policy.category(inp.category).label.get(self._lang)
+        return inp.category or ""
+
+    def state_text(self, entry: SessionEntry) -> str:
+        return {
+            EntryState.SAVING: self.tr("saving…"),
+            EntryState.RETRYING: self.tr("not saved yet — retrying"),
+            EntryState.RECORDED: self.tr("recorded"),
+            EntryState.CONFLICT: self.tr("conflict — not recorded"),
+            EntryState.REJECTED: self.tr("refused — not recorded"),
+            EntryState.UNDOING: self.tr("undoing…"),
+            EntryState.UNDONE: self.tr("undone"),
+            EntryState.CANCELLED: self.tr("undone before saving"),
+        }[entry.state]
+
+    def entry(self, row: int) -> SessionEntry:
+        return self._rows[row]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        e = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (e.external_id, self.decision_text(e), self.state_text(e))[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            when = e.made_at.astimezone().strftime("%H:%M:%S")
+            return f"{when}\n{e.message}" if e.message else when
+        if role == Qt.ItemDataRole.ForegroundRole and col == 2:
+            if e.state in (EntryState.RETRYING, EntryState.CONFLICT, EntryState.REJECTED):
+                return QColor(220, 38, 38)
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and col == 1 and e.inp.category:
+            if self._policy.has_category(e.inp.category):
+                return QColor(self._policy.category(e.inp.category).colour)
+        return None
+
+
+def tr_kind(kind: str) -> str:
+    """A translated name of an event kind (for history lists)."""
+    names = {
+        "decide": QCoreApplication.translate("ReviewSession", "decided"),
+        "skip": QCoreApplication.translate("ReviewSession", "skipped"),
+        "escalate": QCoreApplication.translate("ReviewSession", "escalated"),
+        "revert": QCoreApplication.translate("ReviewSession", "undone"),
+    }
+    return names.get(kind, kind)

@@ -1,0 +1,231 @@
+"""The viewer: pipeline images only, blurred until revealed, zoom, animations, filmstrip, text, failures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+
+from moderator_gui.core.store import Store
+from moderator_gui.ui.review_session import EntryState
+
+pytestmark = pytest.mark.gui
+
+PURE = {(255, 0, 0), (0, 160, 0), (0, 0, 255), (255, 255, 255)}
+
+
+def pure_fraction(pm: QPixmap) -> float:
+    """Share of sampled pixels that are exactly one of the test pattern's colours (1.0 = sharp)."""
+    img = pm.toImage().convertToFormat(QImage.Format.Format_RGB32)
+    samples = [(x, y) for x in range(0, img.width(), max(1, img.width() // 64)) for y in (img.height() // 2,)]
+    hits = sum((c.red(), c.green(), c.blue()) in PURE for c in (img.pixelColor(x, y) for x, y in samples))
+    return hits / len(samples)
+
+
+def edge_energy(pm: QPixmap) -> float:
+    """Mean colour change between neighbouring pixels along the middle row (blur lowers it)."""
+    img = pm.toImage().convertToFormat(QImage.Format.Format_RGB32)
+    y = img.height() // 2
+    cols = [img.pixelColor(x, y) for x in range(img.width())]
+    diffs = [abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) for a, b in zip(cols, cols[1:])]
+    return sum(diffs) / len(diffs)
+
+
+def is_gray(pm: QPixmap) -> bool:
+    img = pm.toImage().convertToFormat(QImage.Format.Format_RGB32)
+    y = img.height() // 2
+    cols = [img.pixelColor(x, y) for x in range(0, img.width(), 7)]
+    return all(abs(c.red() - c.green()) <= 2 and abs(c.green() - c.blue()) <= 2 for c in cols)
+
+
+def test_blur_reveal_grayscale_change_the_displayed_image(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any
+) -> None:
+    add_items(ui_store, 2)
+    svc, bridge = fake_media
+    w = make_window(bridge=bridge)
+    canvas = w.viewer.canvas
+    qtbot.waitUntil(lambda: canvas.pixmap is not None)
+    previews = len([r for r in svc.requests if r[1] == "preview"])
+    assert w.wellbeing.state.blur  # the default protects the reviewer
+    assert pure_fraction(canvas.pixmap) < 0.5
+    table = w.queue_view.table
+    # R reveals while held.
+    qtbot.keyPress(table, Qt.Key.Key_R)
+    assert pure_fraction(canvas.pixmap) > 0.9
+    assert "Revealed" in w.viewer.state_label.text()
+    qtbot.keyRelease(table, Qt.Key.Key_R)
+    assert pure_fraction(canvas.pixmap) < 0.5
+    # B toggles blur (and is remembered for this reviewer).
+    qtbot.keyClick(table, Qt.Key.Key_B)
+    assert not w.wellbeing.state.blur
+    assert pure_fraction(canvas.pixmap) > 0.9
+    assert w.actions["toggle_blur"].isChecked() is False
+    assert len([r for r in svc.requests if r[1] == "preview"]) == previews  # instant: both variants were there
+    # G: grayscale, rendered in a worker, then shown.
+    qtbot.keyClick(table, Qt.Key.Key_G)
+    qtbot.waitUntil(lambda: is_gray(canvas.pixmap))
+    qtbot.keyClick(table, Qt.Key.Key_G)
+    qtbot.waitUntil(lambda: not is_gray(canvas.pixmap))
+    qtbot.keyClick(table, Qt.Key.Key_B)
+    assert pure_fraction(canvas.pixmap) < 0.5
+
+
+def test_hold_to_reveal_button(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any) -> None:
+    add_items(ui_store, 1)
+    w = make_window(bridge=fake_media[1])
+    qtbot.waitUntil(lambda: w.viewer.canvas.pixmap is not None)
+    qtbot.mousePress(w.viewer.reveal_button, Qt.MouseButton.LeftButton)
+    assert pure_fraction(w.viewer.canvas.pixmap) > 0.9
+    qtbot.mouseRelease(w.viewer.reveal_button, Qt.MouseButton.LeftButton)
+    assert pure_fraction(w.viewer.canvas.pixmap) < 0.5
+
+
+def test_queue_thumbnails_are_blurred_too(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any) -> None:
+    add_items(ui_store, 3)
+    svc, bridge = fake_media
+    w = make_window(bridge=bridge)
+    sha = w.model.row_at(0).sha256
+    qtbot.waitUntil(lambda: sha in w.model._thumbs)
+    assert {k for s, k, _p in svc.requests if s == sha} >= {"thumb"}
+    blurred = w.model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
+    assert blurred.deviceIndependentSize().width() <= 48  # scaled to the cell in the render thread
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_B)
+    qtbot.waitUntil(lambda: sha in w.model._thumbs)
+    sharp = w.model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
+    assert edge_energy(sharp) > 2 * edge_energy(blurred)
+
+
+def test_zoom_keys_and_fit(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any) -> None:
+    add_items(ui_store, 1)
+    w = make_window(bridge=fake_media[1])
+    canvas = w.viewer.canvas
+    qtbot.waitUntil(lambda: canvas.pixmap is not None)
+    fit = canvas.scale()
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Plus)
+    assert canvas.scale() == pytest.approx(fit * 1.25)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Minus)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Minus)
+    assert canvas.scale() == pytest.approx(fit / 1.25)
+    assert w.viewer.zoom_label.text().endswith("%")
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert canvas.scale() == pytest.approx(fit)
+    assert w.panel.category is None  # Ctrl+0 fits; it does not choose "No violation"
+
+
+def test_text_post_is_plain_text(make_window: Any, ui_store: Store, add_items: Any, qtbot: Any) -> None:
+    add_items(ui_store, 1, content_type="text", media_path=None, sha256=None, text_body="<b>bold?</b> <img src=x> 你好")
+    w = make_window()
+    assert w.viewer.pages.currentWidget() is w.viewer.text
+    assert w.viewer.text.toPlainText() == "<b>bold?</b> <img src=x> 你好"
+
+
+def test_failed_media_shows_reason_and_can_be_decided(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any) -> None:
+    (item,) = add_items(ui_store, 1)
+    sha = ui_store.item(item).sha256
+    ui_store.save_media(sha, state="failed", error="truncated JPEG: file ends at byte 4096", pipeline_version=1)
+    w = make_window(bridge=fake_media[1])
+    assert "truncated JPEG: file ends at byte 4096" in w.viewer.canvas.message
+    assert w.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "truncated JPEG: file ends at byte 4096"
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_0)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.session.entries[-1].state == EntryState.RECORDED)
+    assert ui_store.item(item).status == "decided"
+
+
+def test_pipeline_failure_reason_is_shown(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any) -> None:
+    (item,) = add_items(ui_store, 1)
+    svc, bridge = fake_media
+    svc.failures[ui_store.item(item).sha256] = "not an image: the file is HTML"
+    w = make_window(bridge=bridge)
+    qtbot.waitUntil(lambda: "not an image: the file is HTML" in w.viewer.canvas.message)
+
+
+def test_without_pipeline_a_placeholder(make_window: Any, ui_store: Store, add_items: Any) -> None:
+    add_items(ui_store, 1)
+    w = make_window(bridge=None)
+    assert "media pipeline is not running" in w.viewer.canvas.message
+
+
+def test_animation_plays_from_strip_frames(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any) -> None:
+    (item,) = add_items(ui_store, 1, content_type="animation")
+    svc, bridge = fake_media
+    svc.frames[ui_store.item(item).sha256] = [0, 40, 80, 120]
+    w = make_window(bridge=bridge)
+    qtbot.waitUntil(lambda: len(w.viewer._frames) == 4)
+    seen: set[int] = set()
+    qtbot.waitUntil(lambda: seen.add(w.viewer._frame) or len(seen) == 4, timeout=3000)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Space)  # pause
+    frame = w.viewer._frame
+    qtbot.wait(150)
+    assert w.viewer._frame == frame
+    assert w.viewer.play_button.text() == "Play (Space)"
+
+
+def test_video_filmstrip_click_and_step(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any) -> None:
+    (item,) = add_items(ui_store, 1, content_type="video")
+    svc, bridge = fake_media
+    svc.frames[ui_store.item(item).sha256] = [0, 1000, 2000, 3000]
+    w = make_window(bridge=bridge)
+    strip = w.viewer.filmstrip
+    assert strip.isVisible()
+    qtbot.waitUntil(lambda: strip.count() == 4)
+    assert strip.item(1).text() == "1.0 s"
+    rect = strip.visualItemRect(strip.item(2))
+    qtbot.mouseClick(strip.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert w.viewer._frame == 2
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Period)
+    assert w.viewer._frame == 3
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Comma)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Comma)
+    assert w.viewer._frame == 1
+
+
+def test_video_the_pipeline_could_not_check_is_not_played(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any
+) -> None:
+    (item,) = add_items(ui_store, 1, content_type="video")
+    svc, bridge = fake_media
+    svc.failures[ui_store.item(item).sha256] = "no video stream"
+    w = make_window(bridge=bridge)
+    qtbot.waitUntil(lambda: "no video stream" in w.viewer.canvas.message)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Space)
+    assert not w.viewer.playing_video
+    assert "cannot be played" in w.viewer.state_label.text()
+
+
+def _write_mp4(path: Any) -> None:
+    import av
+    from PIL import Image
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for i in range(10):
+            frame = av.VideoFrame.from_image(Image.new("RGB", (64, 48), (i * 20, 0, 0)))
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+
+
+# The build machine has no sound server and no VA-API/PipeWire libraries: QtMultimedia's
+# FFmpeg backend says so at start. Only those environment notices are ignored.
+@pytest.mark.slow
+@pytest.mark.qt_log_ignore(r"Couldn't (load|resolve) (pipewire|va)", r"PulseAudioService")
+def test_video_plays_only_on_explicit_play_muted(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any, tmp_path: Any
+) -> None:
+    clip = tmp_path / "clip.mp4"
+    _write_mp4(clip)
+    (item,) = add_items(ui_store, 1, content_type="video", media_path=bytes(clip))
+    ui_store.save_media(ui_store.item(item).sha256, state="ok", pipeline_version=1)
+    w = make_window(bridge=fake_media[1])
+    assert not w.viewer.playing_video  # never auto-played
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Space)
+    assert w.viewer.playing_video
+    assert w.viewer._audio.isMuted()
+    assert w.viewer._video_item.graphicsEffect() is not None  # blurred like the images
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_J)  # moving on stops playback
