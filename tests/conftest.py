@@ -12,8 +12,6 @@ import pytest
 from moderator_gui.core.store import Store
 
 PG_ENV = "MODERATOR_TEST_PG_URL"
-REPO = Path(__file__).resolve().parent.parent
-PILLOW_CORPUS = REPO.parent / "shared" / "testdata" / "pillow-corpus"
 
 
 @pytest.fixture(autouse=True)

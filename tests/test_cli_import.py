@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import PILLOW_CORPUS
+from corpus import PILLOW_CORPUS
 from sqlalchemy import select
 
 from moderator_gui.cli import main

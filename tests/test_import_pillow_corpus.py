@@ -7,7 +7,7 @@ import hashlib
 import os
 
 import pytest
-from conftest import PILLOW_CORPUS
+from corpus import PILLOW_CORPUS
 from sqlalchemy import select
 
 from moderator_gui.core.ingest import import_path

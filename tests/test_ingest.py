@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PILLOW_CORPUS
+from corpus import PILLOW_CORPUS
 from sqlalchemy import func, select
 
 from moderator_gui.core import ingest

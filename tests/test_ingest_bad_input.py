@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PILLOW_CORPUS
+from corpus import PILLOW_CORPUS
 from sqlalchemy import select
 
 from moderator_gui.core import ingest

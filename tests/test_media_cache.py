@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import PILLOW_CORPUS
+from corpus import PILLOW_CORPUS
 from moderator_gui.core import paths
 from moderator_gui.core.media import MediaJob, MediaKind, MediaResult, MediaService
 from moderator_gui.core.media.cache import MediaCache, digest

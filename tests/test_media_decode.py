@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import PILLOW_CORPUS
+from corpus import PILLOW_CORPUS
 from media_corpus import BLUE, RED, halves, write_gif, write_jpeg, write_video
 from moderator_gui.core.media.decode import Rendered, render
 from moderator_gui.core.media.timing import scan

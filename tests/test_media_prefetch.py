@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from conftest import PILLOW_CORPUS
+from corpus import PILLOW_CORPUS
 from factories import make_item
 from media_corpus import write_video
 from moderator_gui.cli import main

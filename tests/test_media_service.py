@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import PILLOW_CORPUS
+from corpus import PILLOW_CORPUS
 from media_corpus import Case, hostile_corpus, write_jpeg, write_png_stream
 from moderator_gui.core.media import MediaJob, MediaKind, MediaResult, MediaService
 

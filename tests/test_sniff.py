@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from moderator_gui.core.sniff import SNIFF_BYTES, sniff
-from conftest import PILLOW_CORPUS
+from corpus import PILLOW_CORPUS
 
 
 def _image_bytes(fmt: str, **kw: object) -> bytes:
