@@ -50,10 +50,6 @@ ensure_venv() {
   fi
 }
 
-build_translations() {
-  "$VENV/bin/python" -m moderator_gui.ui.i18n_build --quiet
-}
-
 case "${1:-}" in
   demo)
     shift
