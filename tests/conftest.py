@@ -14,6 +14,16 @@ from moderator_gui.core.store import Store
 PG_ENV = "MODERATOR_TEST_PG_URL"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from corpus import PILLOW_CORPUS
+
+    if not (PILLOW_CORPUS / "hopper.jpg").is_file():
+        raise pytest.UsageError(
+            f"the shared Pillow test corpus is missing at {PILLOW_CORPUS}: the tests expect "
+            "../shared/testdata/pillow-corpus beside the clone (or MODERATOR_PILLOW_CORPUS)"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real per-user data/cache folders or a developer's MODERATOR_DB."""
