@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
         self.panel.reset()
         self.viewer.show_item(row)
         self.context.show_item(row)
+        self.viewer.preload(self.session.upcoming())
         if QApplication.focusWidget() is self.panel.note:
             self.queue_view.table.setFocus()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,8 @@ from moderator_gui.ui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 PREVIEW_REFERENCE_SIZE = 1280  # blur strength is given in pixels at this long side
-MAX_CACHE_IMAGE_SIDE = 4096  # a cache file larger than this is not one the pipeline wrote
+MAX_CACHE_IMAGE_SIDE = 4096
+KEPT_PREVIEWS = 4  # rendered previews kept in memory: the item ahead, this one, the one before  # a cache file larger than this is not one the pipeline wrote
 BLUR_DOWNSCALE_ABOVE = 256  # blurred images larger than this are rendered at half size
 
 
@@ -138,6 +140,10 @@ class MediaBridge(QObject):
         self._tokens = itertools.count(1)
         self._waiting: dict[int, tuple[tuple[Variant, ...], Callable[[Rendered], None]]] = {}
         self._arrived.connect(self._on_arrived)
+        # The last few rendered previews (the item ahead is rendered while the reviewer
+        # looks at this one; going back one is free too). A few 1280 px RGBA images.
+        self._kept: OrderedDict[tuple[str, str, tuple[Variant, ...]], Rendered] = OrderedDict()
+        self._loading: dict[tuple[str, str, tuple[Variant, ...]], list[Callable[[Rendered], None]]] = {}
 
     @property
     def available(self) -> bool:
@@ -155,6 +161,19 @@ class MediaBridge(QObject):
         """Ask for ``kind`` of one item; ``on_done`` runs later on the GUI thread. False if unavailable."""
         if self._service is None:
             return False
+        key = (sha256, kind, variants)
+        kept = self._kept.get(key)
+        if kept is not None:
+            self._kept.move_to_end(key)
+            on_done(kept)  # rendered ahead: shown at once, on the GUI thread (we are on it)
+            return True
+        if kind == "preview":
+            waiters = self._loading.get(key)
+            if waiters is not None:  # already on its way (rendered ahead): wait for that one
+                waiters.append(on_done)
+                return True
+            self._loading[key] = [on_done]
+            on_done = self._keeping(key)
         token = next(self._tokens)
         self._waiting[token] = (variants, on_done)
         emit = self._arrived.emit
@@ -165,6 +184,23 @@ class MediaBridge(QObject):
             log.exception("media request failed")
             on_done(Rendered(sha256, kind, False, f"the media pipeline failed: {exc}"))
         return True
+
+    def preload(self, sha256: str, path: bytes, variants: tuple[Variant, ...]) -> None:
+        """Render the preview of the item ahead now, so that moving to it shows it at once."""
+        if (sha256, "preview", variants) not in self._kept:
+            self.request(sha256, path, "preview", variants, lambda _r: None, priority=-0.5)
+
+    def _keeping(self, key: tuple[str, str, tuple[Variant, ...]]) -> Callable[[Rendered], None]:
+        def keep(res: Rendered) -> None:
+            if res.ok:
+                self._kept[key] = res
+                self._kept.move_to_end(key)
+                while len(self._kept) > KEPT_PREVIEWS:
+                    self._kept.popitem(last=False)
+            for waiter in self._loading.pop(key, []):
+                waiter(res)
+
+        return keep
 
     def reprioritize(self, sha_priorities: dict[str, float]) -> None:
         if self._service is not None and sha_priorities:
@@ -188,6 +224,8 @@ class MediaBridge(QObject):
     def close(self) -> None:
         """Stop the pipeline and the render threads; no callbacks afterwards."""
         self._waiting.clear()
+        self._kept.clear()
+        self._loading.clear()
         self._runner.shutdown()
         if self._service is not None:
             try:

@@ -152,6 +152,11 @@ class ReviewSession(QObject):
         self._shown.start()
         self.current_changed.emit(new)
 
+    def upcoming(self) -> QueueRow | None:
+        """The item Enter will move to: what to render ahead while the reviewer looks at this one."""
+        nxt = self._model.next_open(self._current_row)
+        return None if nxt is None else self._model.row_at(nxt)
+
     def move(self, delta: int) -> None:
         """J/K: go to the next/previous item without deciding."""
         target = max(0, self._current_row + delta) if self._current_row >= 0 else 0

@@ -283,6 +283,20 @@ class Viewer(QWidget):
             self._request(row)
         self._update_state_label()
 
+    def preload(self, row: QueueRow | None) -> None:
+        """Render the preview of ``row`` (the item ahead) now, so Enter shows it at once."""
+        if (
+            row is None
+            or self._bridge is None
+            or not self._bridge.available
+            or row.content_type == "text"
+            or row.media_state == "failed"
+            or not row.sha256
+            or row.media_path is None
+        ):
+            return
+        self._bridge.preload(row.sha256, row.media_path, self._variants())
+
     def _variants(self) -> tuple[Variant, Variant]:
         s = self._wellbeing.state
         return Variant(0, s.grayscale), Variant(s.blur_strength, s.grayscale)

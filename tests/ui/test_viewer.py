@@ -229,3 +229,24 @@ def test_video_plays_only_on_explicit_play_muted(
     assert w.viewer._audio.isMuted()
     assert w.viewer._video_item.graphicsEffect() is not None  # blurred like the images
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_J)  # moving on stops playback
+
+
+def test_the_item_ahead_is_rendered_before_the_reviewer_gets_there(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any
+) -> None:
+    """While item 1 is shown, item 2's preview is rendered; J then shows it at once, with no
+    "Loading preview…" in between and no second request to the pipeline."""
+    add_items(ui_store, 3)
+    svc, bridge = fake_media
+    w = make_window(bridge=bridge)
+    canvas = w.viewer.canvas
+    qtbot.waitUntil(lambda: canvas.pixmap is not None)
+    second = w.model.row_at(1)
+    qtbot.waitUntil(lambda: (second.sha256, "preview") in {(sha, kind) for sha, kind, _p in svc.requests})
+    qtbot.waitUntil(lambda: any(key[0] == second.sha256 for key in bridge._kept))
+    asked = len(svc.requests)
+    first_image = canvas.pixmap.toImage()
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_J)
+    assert w.session.current.id == second.id
+    assert canvas.pixmap is not None and canvas.pixmap.toImage() != first_image  # already there: no wait
+    assert [r for r in svc.requests[asked:] if r[0] == second.sha256 and r[1] == "preview"] == []
