@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import HistoryRow, QueueRow, Store, StoreError
 from moderator_gui.ui.review_session import tr_kind
+from moderator_gui.ui.row_list_model import RowListModel
 from moderator_gui.ui.tasks import TaskRunner
 
 HISTORY_LIMIT = 50
@@ -33,7 +34,7 @@ HISTORY_LIMIT = 50
 HISTORY_DELAY_MS = 120
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowListModel[HistoryRow]):
     """Earlier events (date, item, decision, reviewer) of an account or of one media file."""
 
     COLUMNS = 3  # decision, reviewer, date; the item's id and the note are in the tooltip
@@ -42,28 +43,14 @@ class HistoryModel(QAbstractTableModel):
         super().__init__(parent)
         self._policy = policy
         self._lang = lang
-        self._rows: list[HistoryRow] = []
 
     def set_rows(self, rows: list[HistoryRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 3:
-            return (self.tr("Decision"), self.tr("Reviewer"), self.tr("Date"))[section]
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Decision"), self.tr("Reviewer"), self.tr("Date"))
 
     def _decision(self, r: HistoryRow) -> str:
         if r.kind == "decide" and r.category and self._policy.has_category(r.category):

@@ -24,7 +24,6 @@ from typing import Any
 from uuid import uuid4
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QElapsedTimer,
     QModelIndex,
@@ -46,6 +45,7 @@ from moderator_gui.core.store import (
     StoreError,
 )
 from moderator_gui.ui.queue_model import QueueModel
+from moderator_gui.ui.row_list_model import RowListModel
 from moderator_gui.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -409,7 +409,7 @@ class ReviewSession(QObject):
         self._writer.shutdown(timeout_ms)
 
 
-class SessionHistoryModel(QAbstractTableModel):
+class SessionHistoryModel(RowListModel[SessionEntry]):
     """This reviewer's decisions of this session, newest first, with their saving state."""
 
     COLUMNS = 3  # item, decision, state
@@ -419,7 +419,6 @@ class SessionHistoryModel(QAbstractTableModel):
         self._session = session
         self._policy = policy
         self._lang = lang
-        self._rows: list[SessionEntry] = []
         session.entries_changed.connect(self._reload)
 
     def _reload(self) -> None:
@@ -433,21 +432,8 @@ class SessionHistoryModel(QAbstractTableModel):
             if new:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, self.COLUMNS - 1))
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 3:
-            return (self.tr("Item"), self.tr("Decision"), self.tr("State"))[section]
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Item"), self.tr("Decision"), self.tr("State"))
 
     def decision_text(self, entry: SessionEntry) -> str:
         inp = entry.inp

@@ -69,6 +69,24 @@ def display_path(raw: bytes | None) -> str | None:
     return None if raw is None else raw.decode("utf-8", errors="replace")
 
 
+@contextmanager
+def _storage_errors() -> Iterator[None]:
+    """Driver errors about the storage (locked, full, read-only...) become StoreErrors.
+
+    Only database errors: an OSError from the caller's own work inside the block
+    (say, writing an export file) stays what it is.
+    """
+    try:
+        yield
+    except StoreError:
+        raise
+    except DBAPIError as exc:
+        err = translate(exc)
+        if err is None:
+            raise
+        raise err from exc
+
+
 @dataclass(frozen=True)
 class RecordedEvent:
     """Acknowledgement of a committed event."""
@@ -226,29 +244,13 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A write transaction (BEGIN IMMEDIATE on SQLite). Storage failures become StoreErrors."""
-        try:
-            with self.engine.execution_options(**WRITE).begin() as conn:
-                yield conn
-        except StoreError:
-            raise
-        except DBAPIError as exc:
-            err = translate(exc)
-            if err is None:
-                raise
-            raise err from exc
+        with _storage_errors(), self.engine.execution_options(**WRITE).begin() as conn:
+            yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except StoreError:
-            raise
-        except DBAPIError as exc:
-            err = translate(exc)
-            if err is None:
-                raise
-            raise err from exc
+        with _storage_errors(), self.engine.connect() as conn:
+            yield conn
 
     # -- reviewers -----------------------------------------------------------------
     def reviewer_id(self, name: str, conn: Connection | None = None) -> int:
