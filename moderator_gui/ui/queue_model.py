@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
@@ -141,6 +140,36 @@ def _placeholder(text: str, failed: bool = False) -> QPixmap:
     return pm
 
 
+class PlainRows:
+    """The loaded rows, kept as plain tuples and handed out as ``QueueRow``s.
+
+    Python's cycle collector stops tracking an exact tuple of plain values, but never a
+    tuple subclass such as a NamedTuple: 100k loaded ``QueueRow``s made each full
+    collection walk them all (a 65-80 ms stall while scrolling the 100k queue).
+    """
+
+    def __init__(self) -> None:
+        self._items: list[tuple[Any, ...]] = []
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i: int) -> QueueRow:
+        return QueueRow._make(self._items[i])
+
+    def __setitem__(self, i: int, row: QueueRow) -> None:
+        self._items[i] = tuple(row)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def append(self, row: QueueRow) -> None:
+        self._items.append(tuple(row))
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
 class QueueModel(QAbstractTableModel):
     count_changed = Signal(int)  # total rows matching the filter (-1 while unknown)
     page_loaded = Signal(int)  # rows now loaded
@@ -166,7 +195,7 @@ class QueueModel(QAbstractTableModel):
         self._page_size = page_size
         self._clock = clock
         self._filter = QueueFilter(status="open")
-        self._rows: list[QueueRow] = []
+        self._rows = PlainRows()
         self._row_of: dict[int, int] = {}
         self._rows_of_sha: dict[str, list[int]] = {}  # identical media can be in several rows
         self._local: dict[int, str] = {}  # item id -> "saving" | "failed"
@@ -307,7 +336,7 @@ class QueueModel(QAbstractTableModel):
     def update_status(self, item_id: int, status: str, head_event: str | None) -> None:
         r = self._row_of.get(item_id)
         if r is not None:
-            self.replace_row(replace(self._rows[r], status=status, head_event=head_event))
+            self.replace_row(self._rows[r]._replace(status=status, head_event=head_event))
 
     def set_local_state(self, item_id: int, state: str | None) -> None:
         """Overlay the saving state of this session's write ("saving", "failed") on a row."""

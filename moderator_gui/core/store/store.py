@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, text, update
@@ -116,8 +116,11 @@ class QueueFilter:
     order: str = "priority"  # priority | oldest
 
 
-@dataclass(frozen=True)
-class QueueRow:
+class QueueRow(NamedTuple):
+    """One queue row (a NamedTuple: cheap to build by the hundred per page, and
+    ``tuple(row)`` / ``QueueRow._make`` convert it losslessly — the queue model keeps
+    plain tuples, which the cycle collector does not walk)."""
+
     id: int
     external_id: str
     platform: str

@@ -1,0 +1,523 @@
+"""The team lead's export dialog (Ctrl+E): the decision log as CSV or JSONL.
+
+Same filters and formats as ``moderator-cli export``; the file is written by
+``core.export.export_decisions`` on a worker thread (atomically: complete file or
+none), with a progress count and a Cancel that really stops it. The filter form
+is shared with the statistics view, so "what is exported" and "what is counted"
+are chosen the same way.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QStandardPaths, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from moderator_gui.core.export import (
+    ExportCancelled,
+    ExportError,
+    ExportFilter,
+    ExportResult,
+    Format,
+    export_decisions,
+)
+from moderator_gui.core.policy import Policy
+from moderator_gui.core.store import Store, StoreError
+from moderator_gui.ui.i18n import current_language
+from moderator_gui.ui.tasks import TaskHandle, TaskRunner
+
+log = logging.getLogger(__name__)
+
+# Progress reaches the GUI at most this often: the export reports every few
+# thousand rows, but a slow disk must not flood the event loop either.
+PROGRESS_INTERVAL_S = 0.05
+FORMAT_SUFFIX = {"csv": ".csv", "jsonl": ".jsonl"}
+
+
+def colour_icon(colour: str, size: int = 12) -> QIcon:
+    """A small square swatch in a policy colour (GUI thread only: it makes a QPixmap)."""
+    pix = QPixmap(size, size)
+    pix.fill(QColor(colour))
+    return QIcon(pix)
+
+
+def default_export_name(fmt: str, now: datetime | None = None) -> str:
+    """``decisions-YYYYMMDD-HHMM.csv``: sorts by time and never collides within a minute."""
+    return f"decisions-{(now or datetime.now()):%Y%m%d-%H%M}{FORMAT_SUFFIX[fmt]}"
+
+
+def unless_abandoned(abandoned: threading.Event, fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A TaskRunner callback that falls silent once ``abandoned`` is set.
+
+    ``TaskHandle.cancel()`` drops a task's result but still delivers its error, which
+    would then reach a window that was closed (and deleted) or that has moved on to a
+    newer request; every callback of a request that can be abandoned goes through this.
+    """
+
+    def call(value: Any) -> None:
+        if not abandoned.is_set():
+            fn(value)
+
+    return call
+
+
+def _qdate_to_date(d: QDate) -> date:
+    return date(d.year(), d.month(), d.day())
+
+
+class DateLimitEdit(QWidget):
+    """A date bound that may be switched off ("no limit"): a check box enabling a QDateEdit."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.enabled_box = QCheckBox(self)
+        self.date_edit = QDateEdit(self)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")  # ISO, as in the CLI and the exported files
+        self.date_edit.setDate(QDateTime.currentDateTimeUtc().date())  # the filters count UTC days
+        self.date_edit.setEnabled(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.enabled_box)
+        layout.addWidget(self.date_edit, 1)
+        self.enabled_box.toggled.connect(self.date_edit.setEnabled)
+        self.enabled_box.toggled.connect(self.changed)
+        self.date_edit.dateChanged.connect(self.changed)
+
+    def value(self) -> date | None:
+        return _qdate_to_date(self.date_edit.date()) if self.enabled_box.isChecked() else None
+
+
+class DecisionFilterForm(QWidget):
+    """The filters of ``moderator-cli export`` / ``stats``: dates (UTC days), reviewer, category, action.
+
+    Reviewer names are read from the store on a worker thread; category and
+    action labels come from the policy in the current UI language.
+    """
+
+    changed = Signal()
+    reviewers_failed = Signal(str)
+
+    def __init__(self, store: Store, runner: TaskRunner, policy: Policy, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._runner = runner
+        self._policy = policy
+        self.since = DateLimitEdit(self)
+        self.until = DateLimitEdit(self)
+        self.reviewer = QComboBox(self)
+        self.category = QComboBox(self)
+        self.action = QComboBox(self)
+        self.reviewer.setObjectName("reviewer")
+        self.category.setObjectName("category")
+        self.action.setObjectName("action")
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self._labels = [QLabel(self) for _ in range(5)]
+        for label, field in zip(self._labels, (self.since, self.until, self.reviewer, self.category, self.action)):
+            label.setBuddy(field.date_edit if isinstance(field, DateLimitEdit) else field)
+            self.form.addRow(label, field)
+        self.reviewer.addItem("", None)
+        self.category.addItem("", None)
+        self.action.addItem("", None)
+        for cat in policy.categories:
+            self.category.addItem(colour_icon(cat.colour), "", cat.code)
+        for act in policy.actions:
+            self.action.addItem("", act.code)
+        self._retranslate()
+        for sig in (
+            self.since.changed,
+            self.until.changed,
+            self.reviewer.currentIndexChanged,
+            self.category.currentIndexChanged,
+            self.action.currentIndexChanged,
+        ):
+            sig.connect(self.changed)
+        self._reviewers_abandoned = threading.Event()
+        self.load_reviewers()
+
+    def _retranslate(self) -> None:
+        lang = current_language()
+        for label, text in zip(
+            self._labels,
+            (self.tr("&From (UTC):"), self.tr("&To (UTC):"), self.tr("&Reviewer:"), self.tr("&Category:"), self.tr("&Action:")),
+        ):
+            label.setText(text)
+        for box in (self.since, self.until):
+            box.enabled_box.setToolTip(self.tr("Untick for no limit"))
+        self.reviewer.setItemText(0, self.tr("All reviewers"))
+        self.category.setItemText(0, self.tr("All categories"))
+        self.action.setItemText(0, self.tr("All actions"))
+        for i, cat in enumerate(self._policy.categories, start=1):
+            self.category.setItemText(i, f"{cat.key}  {cat.label.get(lang)}")
+            self.category.setItemData(i, cat.description.get(lang), Qt.ItemDataRole.ToolTipRole)
+        for i, act in enumerate(self._policy.actions, start=1):
+            self.action.setItemText(i, act.label.get(lang))
+            self.action.setItemData(i, act.description.get(lang), Qt.ItemDataRole.ToolTipRole)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def load_reviewers(self) -> None:
+        """(Re)fill the reviewer list from the database, keeping the current choice."""
+        self.cancel_loading()
+        self._reviewers_abandoned = abandoned = threading.Event()
+        self._runner.run(
+            self._store.reviewers,
+            on_done=unless_abandoned(abandoned, self._set_reviewers),
+            on_error=unless_abandoned(abandoned, self._reviewers_error),
+            label="reviewers",
+        )
+
+    def _set_reviewers(self, names: list[str]) -> None:
+        current = self.reviewer.currentData()
+        self.reviewer.blockSignals(True)
+        while self.reviewer.count() > 1:
+            self.reviewer.removeItem(1)
+        for name in names:
+            self.reviewer.addItem(name, name)
+        index = self.reviewer.findData(current) if current is not None else 0
+        self.reviewer.setCurrentIndex(max(index, 0))
+        self.reviewer.blockSignals(False)
+        if self.reviewer.currentData() != current:
+            self.changed.emit()
+
+    def _reviewers_error(self, exc: BaseException) -> None:
+        self.reviewers_failed.emit(getattr(exc, "message", None) or str(exc))
+
+    def cancel_loading(self) -> None:
+        """Ignore the reviewer list still being read (the form is closing or reloading)."""
+        self._reviewers_abandoned.set()
+
+    def range_error(self) -> str | None:
+        """A translated reason why the date range is empty, or None when it is usable."""
+        since, until = self.since.value(), self.until.value()
+        if since is not None and until is not None and since > until:
+            return self.tr("The start date is after the end date.")
+        return None
+
+    def value(self) -> ExportFilter:
+        return ExportFilter(
+            since=self.since.value(),
+            until=self.until.value(),
+            reviewer=self.reviewer.currentData(),
+            category=self.category.currentData(),
+            action=self.action.currentData(),
+        )
+
+
+class ExportDialog(QDialog):
+    """Choose filters, format and file; export in the background; show the result."""
+
+    finished_export = Signal(object)  # ExportResult, after a successful export (for callers and tests)
+
+    def __init__(self, store: Store, runner: TaskRunner, policy: Policy, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ExportDialog")
+        self._store = store
+        self._runner = runner
+        self._task: TaskHandle | None = None
+        self._cancel = threading.Event()  # asks the running export to stop (its progress callback says False)
+        self._abandoned = threading.Event()  # the dialog is closing: nothing of the export may reach it
+        self._result: ExportResult | None = None
+
+        self.filters = DecisionFilterForm(store, runner, policy, self)
+        self.format = QComboBox(self)
+        self.format.setObjectName("format")
+        self.format.addItem("", "csv")
+        self.format.addItem("", "jsonl")
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setObjectName("path")
+        self.path_edit.setText(str(self._default_folder() / default_export_name("csv")))
+        self.browse_button = QPushButton(self)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(self.browse_button)
+        self.format_label = QLabel(self)
+        self.format_label.setBuddy(self.format)
+        self.path_label = QLabel(self)
+        self.path_label.setBuddy(self.path_edit)
+        self.filters.form.insertRow(0, self.format_label, self.format)
+        self.filters.form.addRow(self.path_label, path_row)
+
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)  # the row total is not known up front: a busy bar plus a count
+        self.progress.setVisible(False)
+        self.status = QLabel(self)
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.show_folder_button = QPushButton(self)
+        self.copy_path_button = QPushButton(self)
+        result_row = QHBoxLayout()
+        result_row.addStretch(1)
+        result_row.addWidget(self.show_folder_button)
+        result_row.addWidget(self.copy_path_button)
+        self.buttons = QDialogButtonBox(self)
+        self.export_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(result_row)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        self.format.currentIndexChanged.connect(self._format_changed)
+        self.browse_button.clicked.connect(self._browse)
+        self.export_button.clicked.connect(self.start_export)
+        self.cancel_button.clicked.connect(self.cancel_export)
+        self.close_button.clicked.connect(self.reject)
+        self.show_folder_button.clicked.connect(self._show_in_folder)
+        self.copy_path_button.clicked.connect(self._copy_path)
+        self.filters.changed.connect(self._clear_result)
+        self.filters.reviewers_failed.connect(self._reviewers_failed)
+        self._retranslate()
+        self._set_running(False)
+        self._show_result_buttons(False)
+        self.resize(520, self.sizeHint().height())
+
+    # -- texts ------------------------------------------------------------------------
+    def _retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Export decision log"))
+        self.format_label.setText(self.tr("F&ormat:"))
+        self.format.setItemText(0, self.tr("CSV (spreadsheets)"))
+        self.format.setItemText(1, self.tr("JSON Lines"))
+        self.path_label.setText(self.tr("&Save to:"))
+        self.browse_button.setText(self.tr("&Browse…"))
+        self.export_button.setText(self.tr("&Export"))
+        self.show_folder_button.setText(self.tr("Show in folder"))
+        self.copy_path_button.setText(self.tr("Copy path"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    # -- choosing the file ---------------------------------------------------------------
+    @staticmethod
+    def _default_folder() -> Path:
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+
+    def fmt(self) -> Format:
+        return "jsonl" if self.format.currentData() == "jsonl" else "csv"
+
+    @Slot()
+    def _format_changed(self) -> None:
+        """Keep the file name's suffix in step with the chosen format."""
+        text = self.path_edit.text().strip()
+        if text:
+            path = Path(text)
+            if path.suffix.lower() in (".csv", ".jsonl"):
+                self.path_edit.setText(str(path.with_suffix(FORMAT_SUFFIX[self.fmt()])))
+        self._clear_result()
+
+    @Slot()
+    def _browse(self) -> None:
+        current = Path(self.path_edit.text().strip() or self._default_folder() / default_export_name(self.fmt()))
+        name_filter = self.tr("CSV files (*.csv)") if self.fmt() == "csv" else self.tr("JSON Lines files (*.jsonl)")
+        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Export decision log"), str(current), name_filter)
+        if chosen:
+            path = Path(chosen)
+            if not path.suffix:
+                path = path.with_suffix(FORMAT_SUFFIX[self.fmt()])
+            self.path_edit.setText(str(path))
+
+    # -- running ------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def _set_running(self, running: bool) -> None:
+        self.filters.setEnabled(not running)
+        self.format.setEnabled(not running)
+        self.path_edit.setEnabled(not running)
+        self.browse_button.setEnabled(not running)
+        self.export_button.setEnabled(not running)
+        self.export_button.setVisible(not running)
+        self.cancel_button.setVisible(running)
+        self.cancel_button.setEnabled(running)
+        self.close_button.setVisible(not running)
+        self.progress.setVisible(running)
+
+    def _show_result_buttons(self, shown: bool) -> None:
+        self.show_folder_button.setVisible(shown)
+        self.copy_path_button.setVisible(shown)
+
+    def _show_status(self, text: str, *, error: bool = False) -> None:
+        self.status.setProperty("error", error)
+        self.status.setStyleSheet("color: #b91c1c;" if error else "")
+        self.status.setText(text)
+
+    @Slot()
+    def _clear_result(self) -> None:
+        if not self.running:
+            self._result = None
+            self._show_result_buttons(False)
+            self.status.clear()
+
+    def _target(self) -> Path | None:
+        text = self.path_edit.text().strip()
+        if not text:
+            self._show_status(self.tr("Choose a file to export to."), error=True)
+            return None
+        path = Path(text).expanduser()
+        if not path.suffix:
+            path = path.with_suffix(FORMAT_SUFFIX[self.fmt()])
+            self.path_edit.setText(str(path))
+        return path
+
+    @Slot()
+    def start_export(self) -> None:
+        if self.running:
+            return
+        problem = self.filters.range_error()
+        if problem is not None:
+            self._show_status(problem, error=True)
+            return
+        out = self._target()
+        if out is None:
+            return
+        if out.exists() and not out.is_dir():
+            answer = QMessageBox.question(
+                self,
+                self.tr("Replace file?"),
+                self.tr("{name} already exists. Replace it?").format(name=out.name),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        flt, fmt, store = self.filters.value(), self.fmt(), self._store
+        self._cancel = cancel = threading.Event()
+        last_report = [0.0]
+
+        def work(report: Callable[[int], None]) -> ExportResult:
+            def progress(rows: int) -> bool:
+                now = time.monotonic()
+                if now - last_report[0] >= PROGRESS_INTERVAL_S:
+                    last_report[0] = now
+                    report(rows)
+                return not cancel.is_set()
+
+            return export_decisions(store, out, fmt, flt, progress)
+
+        self._result = None
+        self._show_result_buttons(False)
+        self._show_status(self.tr("Exporting…"))
+        self._set_running(True)
+        self._abandoned = abandoned = threading.Event()
+        self._task = self._runner.run(
+            work,
+            progress=True,
+            on_progress=unless_abandoned(abandoned, self._progress),
+            on_done=unless_abandoned(abandoned, self._done),
+            on_error=unless_abandoned(abandoned, self._failed),
+            label="export",
+        )
+
+    @Slot()
+    def cancel_export(self) -> None:
+        """Ask the running export to stop; it removes its partial file and then reports back."""
+        if self.running:
+            self._cancel.set()
+            self.cancel_button.setEnabled(False)
+            self._show_status(self.tr("Cancelling…"))
+
+    def _progress(self, rows: int) -> None:
+        self._show_status(self.tr("Rows exported so far: {rows}").format(rows=QLocale().toString(int(rows))))
+
+    def _done(self, result: ExportResult) -> None:
+        self._task = None
+        self._set_running(False)
+        self._result = result
+        self._show_status(
+            self.tr("Export complete: {path}\nRows: {rows}\nFinal hash: {hash}").format(
+                rows=QLocale().toString(result.rows), path=result.path, hash=result.final_hash
+            )
+        )
+        self._show_result_buttons(True)
+        self.finished_export.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._task = None
+        self._set_running(False)
+        if isinstance(exc, ExportCancelled):
+            self._show_status(self.tr("Export cancelled. No file was written."))
+        else:
+            self._show_status(self._describe_error(exc), error=True)
+
+    def _describe_error(self, exc: BaseException) -> str:
+        """A translated headline for the usual causes, then the precise (English) detail from the core."""
+        cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else exc
+        code = getattr(cause, "errno", None)
+        if code in (errno.ENOSPC, errno.EDQUOT):
+            headline = self.tr("The disk is full. Free some space or choose another folder.")
+        elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
+            headline = self.tr("You may not write in that folder. Choose another folder.")
+        elif isinstance(exc, StoreError):
+            headline = self.tr("The decisions could not be read from the database.")
+        elif isinstance(exc, (ExportError, OSError)):
+            headline = self.tr("The file could not be written. Check the folder and file name.")
+        else:
+            # Not a storage or file problem: a bug. The dialog says so; the log keeps the traceback.
+            log.error("export failed:\n%s", getattr(exc, "__traceback_text__", repr(exc)))
+            headline = self.tr("The export failed.")
+        detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        return f"{headline}\n{detail}"
+
+    def _reviewers_failed(self, message: str) -> None:
+        self._show_status(self.tr("Could not read the reviewer list: {reason}").format(reason=message), error=True)
+
+    # -- after a success --------------------------------------------------------------------
+    @Slot()
+    def _show_in_folder(self) -> None:
+        if self._result is not None and self._result.path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._result.path.parent)))
+
+    @Slot()
+    def _copy_path(self) -> None:
+        if self._result is not None and self._result.path is not None:
+            QGuiApplication.clipboard().setText(str(self._result.path))
+
+    # -- closing ----------------------------------------------------------------------------
+    def reject(self) -> None:
+        """Closing (Esc, window close) while exporting cancels the export and drops its callbacks."""
+        if self._task is not None:
+            self._cancel.set()
+            self._abandoned.set()
+            self._task = None
+        self.filters.cancel_loading()
+        super().reject()

@@ -1,0 +1,219 @@
+"""End to end on a real X server: the real ``moderator-gui`` process, real key presses
+(xdotool/XTEST), then SIGKILL — the database must hold every decision the app said it
+recorded, exactly once, and be intact.
+
+How the test knows from outside what the app has recorded: the review session writes
+only through ``Store.record``, which returns after COMMIT, so the test polls the
+database file (read-only, with the plain sqlite3 module) for the events. Lines
+``recorded <uuid>`` in the app's output (if it logs them) are checked as well:
+every uuid the app reported must be in the file after the kill.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from factories import make_items
+from moderator_gui.core.store import QueueFilter, Store
+
+pytestmark = [pytest.mark.x11, pytest.mark.slow]
+
+RECORDED = re.compile(r"\brecorded ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")
+WINDOW_TIMEOUT_S = 60
+ACK_TIMEOUT_S = 30
+SETTLE_S = 3.0
+# The main window loads the queue in the background right after it appears; a 12-item
+# SQLite queue takes milliseconds, this leaves a wide margin before the first key.
+QUEUE_LOAD_S = 3.0
+
+
+class App:
+    """One ``python -m moderator_gui`` process on the test's X display."""
+
+    def __init__(self, display: str, db: Path, reviewer: str, log: Path) -> None:
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", PYTHONUNBUFFERED="1")
+        env.pop("WAYLAND_DISPLAY", None)
+        self.display = display
+        self.log = log
+        self._log_file = open(log, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "moderator_gui", "--db", str(db), "--reviewer", reviewer, "--lang", "en"],
+            env=env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+        self.window = ""
+        self.reviewer = reviewer
+
+    def xdotool(self, *args: str, timeout: float = 20) -> str:
+        try:
+            out = subprocess.run(
+                ["xdotool", *args],
+                env=dict(os.environ, DISPLAY=self.display),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"xdotool {' '.join(args)} timed out after {timeout} s; app log:\n{self.output()}")
+        if out.returncode != 0:
+            pytest.fail(f"xdotool {' '.join(args)} failed: {out.stderr.strip()}; app log:\n{self.output()}")
+        return out.stdout
+
+    def wait_window(self) -> str:
+        """The id of the app's main window once it is mapped (its title ends with the reviewer's
+        name; the start-up window that precedes it does not), plus time for the queue's first page."""
+        deadline = time.monotonic() + WINDOW_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"the app exited with {self.proc.returncode} before showing a window:\n{self.output()}")
+            found = subprocess.run(
+                ["xdotool", "search", "--all", "--onlyvisible", "--pid", str(self.proc.pid), "--name", f" {self.reviewer}$"],
+                env=dict(os.environ, DISPLAY=self.display),
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            if found:
+                self.window = found[0]
+                time.sleep(QUEUE_LOAD_S)
+                return self.window
+            time.sleep(0.2)
+        pytest.fail(f"no main window within {WINDOW_TIMEOUT_S} s; app log:\n{self.output()}")
+
+    def keys(self, *keys: str) -> None:
+        """Real key presses (XTEST) into the app's window."""
+        self.xdotool("windowfocus", "--sync", self.window)
+        self.xdotool("key", "--delay", "60", *keys)
+
+    def screenshot(self, path: Path) -> None:
+        """The whole X display as the reviewer would see it (Pillow reads it over XCB)."""
+        from PIL import ImageGrab
+
+        ImageGrab.grab(xdisplay=self.display).save(path)
+
+    def output(self) -> str:
+        self._log_file.flush()
+        return self.log.read_text(encoding="utf-8", errors="replace")[-6000:]
+
+    def recorded(self) -> list[str]:
+        return RECORDED.findall(self.output())
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self._log_file.close()
+
+
+@pytest.fixture
+def launch(x_display: str, tmp_path: Path) -> Iterator[Callable[[Path, str], App]]:
+    apps: list[App] = []
+
+    def start(db: Path, reviewer: str) -> App:
+        app = App(x_display, db, reviewer, tmp_path / f"app-{len(apps)}.log")
+        apps.append(app)
+        return app
+
+    yield start
+    for app in apps:
+        app.kill()
+
+
+@pytest.fixture
+def queue_db(tmp_path: Path) -> Path:
+    """A real SQLite file with text posts (no media: the test is about decisions, not decoding)."""
+    path = tmp_path / "e2e.sqlite3"
+    with Store.open(path) as store:
+        make_items(store, 12, content_type="text", text_body="e2e post", media_path=None, media_type=None, sha256=None)
+    return path
+
+
+def wait_for(what: str, condition: Callable[[], bool], app: App, timeout: float = ACK_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}; app log:\n{app.output()}")
+        if app.proc.poll() is not None:
+            pytest.fail(f"the app exited with {app.proc.returncode} while waiting for {what}:\n{app.output()}")
+        time.sleep(0.1)
+
+
+def events(db: Path) -> list[tuple[str, int, str]]:
+    """(uuid, item_id, kind) of every event, read with the plain sqlite3 module (not our store)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+    try:
+        return con.execute("SELECT uuid, item_id, kind FROM decisions ORDER BY seq").fetchall()
+    finally:
+        con.close()
+
+
+def integrity(db: Path) -> str:
+    con = sqlite3.connect(db, timeout=10)
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_sigkill_after_decisions_loses_nothing_and_doubles_nothing(
+    launch: Callable[[Path, str], App], queue_db: Path, e2e_artifacts: Path
+) -> None:
+    app = launch(queue_db, "e2e")
+    app.wait_window()
+    acknowledged = 4
+    for n in range(1, acknowledged + 1):
+        app.keys("2", "Return")
+        # The session writes only through Store.record, which returns after COMMIT: the
+        # event being in the file is the precondition of the UI showing it as recorded.
+        wait_for(f"decision {n} to be committed", lambda: len(events(queue_db)) >= n, app)
+    app.screenshot(e2e_artifacts / "e2e-x11-after-decisions.png")
+    # One more decision, killed while it is on its way to the disk.
+    app.keys("2", "Return")
+    time.sleep(0.05)
+    logged = app.recorded()
+    app.kill()
+
+    assert integrity(queue_db) == "ok"
+    stored = events(queue_db)
+    uuids = [uuid for uuid, _, _ in stored]
+    assert set(logged) <= set(uuids), "a decision the app reported as recorded is missing from the database"
+    assert len(uuids) == len(set(uuids)) and acknowledged <= len(uuids) <= acknowledged + 1, stored
+    assert all(kind == "decide" for _, _, kind in stored)
+    decided_items = [item for _, item, _ in stored]
+    assert len(decided_items) == len(set(decided_items)), "an item was decided twice"
+    with Store.open(queue_db) as store:
+        assert store.rebuild_projection() == 0, "items.status must already agree with the events"
+        assert store.queue_count(QueueFilter(status="decided")) == len(stored)
+
+
+def test_two_instances_deciding_the_same_item_record_it_once(launch: Callable[[Path, str], App], queue_db: Path) -> None:
+    with Store.open(queue_db) as store:
+        shared_item = store.queue_page(limit=1)[0].id  # the item both windows open on
+    first, second = launch(queue_db, "e2e-a"), launch(queue_db, "e2e-b")
+    first.wait_window()
+    second.wait_window()
+    first.keys("2", "Return")
+    second.keys("2", "Return")
+    wait_for("a decision on the shared item", lambda: any(item == shared_item for _, item, _ in events(queue_db)), first)
+    # Whichever commits second must be refused (its expected head is stale). Give both
+    # instances ample time to answer before looking for a double decision.
+    time.sleep(SETTLE_S)
+    logged = first.recorded() + second.recorded()
+    first.kill()
+    second.kill()
+    stored = events(queue_db)
+    on_shared = [uuid for uuid, item, kind in stored if item == shared_item and kind == "decide"]
+    assert len(on_shared) == 1, f"exactly one decision for the shared item, got {stored}"
+    assert len(stored) == 1, f"the refused instance must record nothing else, got {stored}"
+    assert set(logged) <= set(on_shared), "an instance reported a decision that is not in the database"
+    assert integrity(queue_db) == "ok"

@@ -1,0 +1,195 @@
+"""Languages: the Chinese catalogue is complete, current and compiled, and the app really shows it."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from moderator_gui.core.paths import resources_dir
+from moderator_gui.ui import i18n_build
+from moderator_gui.ui.export_dialog import ExportDialog
+from moderator_gui.ui.i18n import available_languages, current_language, install_translators
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
+
+TS = resources_dir() / "i18n" / "moderator_gui_zh_CN.ts"
+QM = resources_dir() / "i18n" / "moderator_gui_zh_CN.qm"
+UI_DIR = Path(i18n_build.__file__).resolve().parent
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%n|%\d")
+
+
+def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
+    """(context, source) -> the <message> element."""
+    root = ET.parse(ts).getroot()
+    return {
+        (ctx.findtext("name", ""), m.findtext("source", "")): m
+        for ctx in root.iter("context")
+        for m in ctx.iter("message")
+    }
+
+
+def translations(m: ET.Element) -> list[str]:
+    tr = m.find("translation")
+    assert tr is not None
+    forms = tr.findall("numerusform")
+    return [f.text or "" for f in forms] if forms else [tr.text or ""]
+
+
+def test_every_message_is_translated() -> None:
+    found = messages(TS)
+    assert len(found) > 100, "the catalogue looks truncated"
+    problems = []
+    for (ctx, src), m in found.items():
+        kind = m.find("translation").get("type")  # type: ignore[union-attr]
+        texts = translations(m)
+        if kind in ("unfinished", "obsolete", "vanished") or not all(t.strip() for t in texts):
+            problems.append(f"{ctx}: {src!r} is {kind or 'empty'}")
+            continue
+        for text in texts:
+            if sorted(PLACEHOLDER.findall(text)) != sorted(PLACEHOLDER.findall(src)):
+                problems.append(f"{ctx}: {src!r} -> {text!r} changes the placeholders")
+            if re.search(r"&\w", src) and not re.search(r"&\w", text):
+                problems.append(f"{ctx}: {src!r} -> {text!r} loses the keyboard mnemonic")
+            if src.strip() and src != text and not re.search(r"[\u4e00-\u9fff]", text) and re.search(r"[a-z]{3}", src):
+                problems.append(f"{ctx}: {src!r} -> {text!r} is not Chinese")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_ui_module_is_scanned_and_no_string_is_missing(tmp_path: Path) -> None:
+    """A dry run of ``i18n_build --update`` on a copy of the catalogue must add nothing."""
+    assert i18n_build.ui_sources() == sorted(UI_DIR.glob("*.py"))
+    copy = tmp_path / TS.name
+    shutil.copy(TS, copy)
+    i18n_build.lupdate(copy)
+    missing = sorted(set(messages(copy)) - set(messages(TS)))
+    assert not missing, "strings not in the catalogue; run `python -m moderator_gui.ui.i18n_build --update` and translate:\n" + "\n".join(
+        f"{ctx}: {src!r}" for ctx, src in missing
+    )
+
+
+# Qt calls that put text on screen: a plain string literal there bypasses translation.
+TEXT_SETTERS = frozenset(
+    "setText setWindowTitle setToolTip setPlaceholderText setStatusTip setWhatsThis addTab setTabText "
+    "setTitle showMessage setLabelText setTitleText addMenu setItemText setAccessibleName".split()
+)
+TEXT_WIDGETS = frozenset("QLabel QPushButton QAction QCheckBox QRadioButton QGroupBox QToolButton QMenu".split())
+
+
+def test_no_untranslated_literal_reaches_a_widget() -> None:
+    hits = []
+    for path in sorted(UI_DIR.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if name in TEXT_SETTERS or name in TEXT_WIDGETS:
+                for arg in node.args:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.search(r"[A-Za-z]{2}", arg.value):
+                        hits.append(f"{path.name}:{node.lineno}: {name}({arg.value!r})")
+    assert not hits, "wrap these in self.tr() / QCoreApplication.translate():\n" + "\n".join(hits)
+
+
+def test_compiled_catalogue_is_current(tmp_path: Path) -> None:
+    fresh = tmp_path / QM.name
+    i18n_build.lrelease(TS, fresh)
+    assert QM.read_bytes() == fresh.read_bytes(), "run `python -m moderator_gui.ui.i18n_build` and commit the .qm"
+
+
+def test_build_is_a_fast_noop_when_current() -> None:
+    cmd = [sys.executable, "-m", "moderator_gui.ui.i18n_build", "--quiet"]
+    subprocess.run(cmd, check=True)  # (a fresh checkout may have the .qm older than the .ts)
+    before = QM.stat().st_mtime_ns
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    assert QM.stat().st_mtime_ns == before, "an up-to-date catalogue must not be rewritten"
+    assert elapsed < 2.0, f"the no-op build took {elapsed:.2f} s"
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[QApplication]:
+    install_translators(qapp, "zh_CN")
+    yield qapp
+    install_translators(qapp, "en")
+
+
+def test_languages_and_switching_at_run_time(qtbot: QtBot, qapp: QApplication, sqlite_store, runner) -> None:  # type: ignore[no-untyped-def]
+    assert available_languages() == ["en", "zh_CN"]
+    with pytest.raises(ValueError, match="unknown language 'fr'.*en, zh_CN"):
+        install_translators(qapp, "fr")
+    dialog = ExportDialog(sqlite_store, runner, sqlite_store.policy)  # open before the switch
+    qtbot.addWidget(dialog)
+    dialog.show()
+    porn = sqlite_store.policy.categories[1]
+    try:
+        install_translators(qapp, "zh_CN")
+        assert current_language() == "zh_CN"
+        assert QLocale().name() == "zh_CN"
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消", "Qt's own catalogue is installed too"
+        # Open windows get LanguageChange and retranslate, policy labels included.
+        qtbot.waitUntil(lambda: dialog.windowTitle() == "导出审核记录")
+        assert dialog.filters.category.itemText(2) == f"{porn.key}  {porn.label.zh_CN}"
+        assert dialog.export_button.text() == "导出(&E)"
+        install_translators(qapp, "zh_CN")  # again: replaces, does not stack
+        ours = [t for t in qapp.findChildren(QTranslator) if t.objectName() == "moderator_gui.i18n"]
+        assert sorted(Path(t.filePath()).name for t in ours) == ["moderator_gui_zh_CN.qm", "qtbase_zh_CN.qm"]
+    finally:
+        install_translators(qapp, "en")
+    assert current_language() == "en"
+    qtbot.waitUntil(lambda: dialog.windowTitle() == "Export decision log")
+    assert dialog.filters.category.itemText(2) == f"{porn.key}  {porn.label.en}"
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Text that stays as it is in a Chinese UI: key names, units, format names, numbers.
+LATIN_OK = re.compile(r"^[\s\d\W]*((Ctrl|Shift|Alt|Enter|Return|Esc|Space|Tab|SHA-256|UTC|ID|CSV|JSON|Lines|[A-Z]|F\d+)[\s\d\W]*)*$")
+
+
+def ink(image: QImage) -> tuple[int, int]:
+    """(pixels that differ from the top-left background pixel, distinct colours) of an image."""
+    background = image.pixel(0, 0)
+    pixels = [image.pixel(x, y) for y in range(image.height()) for x in range(image.width())]
+    return sum(p != background for p in pixels), len(set(pixels))
+
+
+def test_main_window_in_chinese(qtbot: QtBot, chinese: QApplication, make_window, add_items, ui_store, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    add_items(ui_store, 3)
+    w = make_window(lang="zh_CN")
+    menus = [a.text() for a in w.menuBar().actions()]
+    assert menus and all(CJK.search(t) for t in menus), menus
+    buttons = [b.text() for b in w.findChildren(QAbstractButton) if b.isVisible() and b.text().strip()]
+    assert buttons
+    english = [t for t in buttons if not CJK.search(t) and not LATIN_OK.match(t.replace("&", ""))]
+    assert not english, f"buttons still in English: {english}"
+    qtbot.wait(200)  # let the first page and the item paint
+    shot = artifacts_dir / "main-window-zh_CN.png"
+    assert w.grab().save(str(shot))
+
+    # CJK glyphs, not tofu: the menu bar's text has real strokes, and two different
+    # words render differently (missing glyphs would all be the same empty box).
+    bar = w.menuBar().grab().toImage()
+    inked, colours = ink(bar)
+    assert inked > 200 and colours > 8, f"menu bar text barely rendered ({inked} pixels, {colours} colours)"
+    words = []
+    for text in ("审核队列", "导出统计"):
+        label = QLabel(text)
+        label.setFont(w.menuBar().font())
+        qtbot.addWidget(label)
+        words.append(label.grab().toImage())
+    assert ink(words[0])[0] > 50 and words[0] != words[1], "Chinese text renders as boxes: is a CJK font installed?"
