@@ -44,23 +44,6 @@ START = time.perf_counter()  # (b) measures from here: the top of a fresh proces
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def _immortal_singletons() -> None:
-    """Work around a PySide6 6.12 reference-count bug on Python 3.11 (see the team report):
-    ``Signal.emit()`` returns True, and a QVariant converted to None yields None, without
-    a new reference, so every emit / every ``data()`` returning None through C++ takes one
-    reference away and the process aborts ("deallocating True/None") after a few hundred
-    emits. Python 3.12+ makes these objects immortal; this does the same here so that the
-    benchmark measures speed instead of crashing. It costs nothing at run time.
-    """
-    if sys.version_info < (3, 12):
-        import ctypes
-
-        for obj in (None, True, False):
-            ctypes.c_ssize_t.from_address(id(obj)).value = 1 << 40  # ob_refcnt, as 3.12's immortal value
-
-
-_immortal_singletons()
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 CACHE = REPO / "bench" / ".cache"

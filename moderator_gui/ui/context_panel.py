@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import HistoryRow, QueueRow, Store, StoreError
+from moderator_gui.ui.names import flag_source_name, platform_name
 from moderator_gui.ui.review_session import tr_kind
 from moderator_gui.ui.row_list_model import RowListModel
 from moderator_gui.ui.tasks import TaskRunner
@@ -163,10 +164,10 @@ class ContextPanel(QWidget):
                 label.clear()
             return
         dash = "—"
-        source = row.flag_source or dash
+        source = flag_source_name(row.flag_source) if row.flag_source else dash
         self.fields["external_id"].setText(row.external_id)
         self.fields["uploader"].setText(row.uploader or dash)
-        self.fields["platform"].setText(row.platform)
+        self.fields["platform"].setText(platform_name(row.platform))
         self.fields["flag"].setText(source)
         self.fields["reason"].setText(row.flag_reason or dash)
         self.fields["reports"].setText(str(row.report_count))

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from moderator_gui.core.policy import Policy, PolicyError
-from moderator_gui.ui.keymap import binding, key_text
+from moderator_gui.ui.keymap import KEY_SEPARATOR, binding, key_text
 from moderator_gui.ui.review_session import SessionHistoryModel
 
 
@@ -102,8 +102,8 @@ class DecisionPanel(QWidget):
         # Wide enough for the longest label in this language (bold when chosen), never clipped.
         bold = self.font()
         bold.setBold(True)
-        widest = max(QFontMetrics(bold).horizontalAdvance(b.text()) for b in self.category_buttons.values())
-        self.setMinimumWidth(widest + 64)
+        self._widest_category = max(QFontMetrics(bold).horizontalAdvance(b.text()) for b in self.category_buttons.values())
+        self.setMinimumWidth(self._widest_category + 64)
 
         acts = QGroupBox(self.tr("Actions"), self)
         agrid = QGridLayout(acts)
@@ -144,10 +144,12 @@ class DecisionPanel(QWidget):
         self.record_button.setMinimumHeight(40)
         self.record_button.setStyleSheet("QPushButton:enabled { font-weight:bold; }")
         lay.addWidget(self.record_button)
-        buttons = QHBoxLayout()
+        self._buttons = QHBoxLayout()
         for b in (self.skip_button, self.escalate_button, self.undo_button):
-            buttons.addWidget(b)
-        lay.addLayout(buttons)
+            # Never narrower than the text (with its key): the panel's minimum width follows.
+            b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            self._buttons.addWidget(b)
+        lay.addLayout(self._buttons)
 
         lay.addWidget(QLabel(self.tr("This session"), self))
         self.history_view = QTableView(self)
@@ -173,12 +175,25 @@ class DecisionPanel(QWidget):
             (self.escalate_button, escalate, "escalate"),
             (self.undo_button, undo, "undo"),
         ):
-            button.setText(f"{action.iconText()}  ({key_text(binding(command)).split(' / ')[0]})")
+            button.setText(f"{action.iconText()}  ({key_text(binding(command)).split(KEY_SEPARATOR)[0]})")
             button.clicked.connect(action.trigger)
         self._record_text = self.record_button.text()
         self._escalate_text = self.escalate_button.text()
         self._record_action = record
+        self._fit_buttons()
         self._refresh()
+
+    def _fit_buttons(self) -> None:
+        """An explicit minimum width overrides the layout's, so it must cover the button row
+        (in every language: "撤销（Ctrl+Z）" is wider than "Undo (Ctrl+Z)")."""
+        row = [self.skip_button, self.escalate_button, self.undo_button]
+        margins = self.layout().contentsMargins()
+        spacing = max(self._buttons.spacing(), 0)
+        row_width = sum(b.sizeHint().width() for b in row) + spacing * (len(row) - 1)
+        bold = self.record_button.font()
+        bold.setBold(True)
+        record_width = max(QFontMetrics(bold).horizontalAdvance(t) for t in (self._record_text, self._escalate_text)) + 24
+        self.setMinimumWidth(max(self._widest_category + 64, row_width + margins.left() + margins.right(), record_width))
 
     # -- state ------------------------------------------------------------------------------
     @property

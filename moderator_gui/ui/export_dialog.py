@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QStandardPaths, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QIcon, QPixmap
@@ -69,21 +68,6 @@ def colour_icon(colour: str, size: int = 12) -> QIcon:
 def default_export_name(fmt: str, now: datetime | None = None) -> str:
     """``decisions-YYYYMMDD-HHMM.csv``: sorts by time and never collides within a minute."""
     return f"decisions-{(now or datetime.now()):%Y%m%d-%H%M}{FORMAT_SUFFIX[fmt]}"
-
-
-def unless_abandoned(abandoned: threading.Event, fn: Callable[[Any], None]) -> Callable[[Any], None]:
-    """A TaskRunner callback that falls silent once ``abandoned`` is set.
-
-    ``TaskHandle.cancel()`` drops a task's result but still delivers its error, which
-    would then reach a window that was closed (and deleted) or that has moved on to a
-    newer request; every callback of a request that can be abandoned goes through this.
-    """
-
-    def call(value: Any) -> None:
-        if not abandoned.is_set():
-            fn(value)
-
-    return call
 
 
 def _qdate_to_date(d: QDate) -> date:
@@ -160,7 +144,7 @@ class DecisionFilterForm(QWidget):
             self.action.currentIndexChanged,
         ):
             sig.connect(self.changed)
-        self._reviewers_abandoned = threading.Event()
+        self._reviewers_task: TaskHandle | None = None
         self.load_reviewers()
 
     def _retranslate(self) -> None:
@@ -190,11 +174,10 @@ class DecisionFilterForm(QWidget):
     def load_reviewers(self) -> None:
         """(Re)fill the reviewer list from the database, keeping the current choice."""
         self.cancel_loading()
-        self._reviewers_abandoned = abandoned = threading.Event()
-        self._runner.run(
+        self._reviewers_task = self._runner.run(
             self._store.reviewers,
-            on_done=unless_abandoned(abandoned, self._set_reviewers),
-            on_error=unless_abandoned(abandoned, self._reviewers_error),
+            on_done=self._set_reviewers,
+            on_error=self._reviewers_error,
             label="reviewers",
         )
 
@@ -215,8 +198,11 @@ class DecisionFilterForm(QWidget):
         self.reviewers_failed.emit(getattr(exc, "message", None) or str(exc))
 
     def cancel_loading(self) -> None:
-        """Ignore the reviewer list still being read (the form is closing or reloading)."""
-        self._reviewers_abandoned.set()
+        """Ignore the reviewer list still being read (the form is closing or reloading):
+        a cancelled task delivers neither its result nor its error."""
+        if self._reviewers_task is not None:
+            self._reviewers_task.cancel()
+            self._reviewers_task = None
 
     def range_error(self) -> str | None:
         """A translated reason why the date range is empty, or None when it is usable."""
@@ -247,7 +233,6 @@ class ExportDialog(QDialog):
         self._runner = runner
         self._task: TaskHandle | None = None
         self._cancel = threading.Event()  # asks the running export to stop (its progress callback says False)
-        self._abandoned = threading.Event()  # the dialog is closing: nothing of the export may reach it
         self._result: ExportResult | None = None
 
         self.filters = DecisionFilterForm(store, runner, policy, self)
@@ -438,13 +423,12 @@ class ExportDialog(QDialog):
         self._show_result_buttons(False)
         self._show_status(self.tr("Exporting…"))
         self._set_running(True)
-        self._abandoned = abandoned = threading.Event()
         self._task = self._runner.run(
             work,
             progress=True,
-            on_progress=unless_abandoned(abandoned, self._progress),
-            on_done=unless_abandoned(abandoned, self._done),
-            on_error=unless_abandoned(abandoned, self._failed),
+            on_progress=self._progress,
+            on_done=self._done,
+            on_error=self._failed,
             label="export",
         )
 
@@ -516,8 +500,8 @@ class ExportDialog(QDialog):
     def reject(self) -> None:
         """Closing (Esc, window close) while exporting cancels the export and drops its callbacks."""
         if self._task is not None:
-            self._cancel.set()
-            self._abandoned.set()
+            self._cancel.set()  # the export stops and removes its partial file
+            self._task.cancel()  # and nothing of it reaches this closed dialog
             self._task = None
         self.filters.cancel_loading()
         super().reject()

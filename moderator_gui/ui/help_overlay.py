@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from moderator_gui.ui.keymap import Binding, describe, group_title, key_text
 
-KEY_SEPARATOR = " / "  # as keymap.key_text joins the keys
 CLOSE_KEYS = frozenset({Qt.Key.Key_Escape, Qt.Key.Key_F1, Qt.Key.Key_Question})
 DIM = QColor(0, 0, 0, 150)
 PANEL_STYLE = """
@@ -29,12 +28,6 @@ PANEL_STYLE = """
 }
 #HelpPanel QLabel[role="hint"] { color: #a1a1aa; }
 """
-
-
-def shown_keys(b: Binding) -> str:
-    """The binding's keys as in menus, each name once: Qt's Chinese catalogue calls both
-    Return and Enter "回车", and "回车 / 回车" would read like a mistake."""
-    return KEY_SEPARATOR.join(dict.fromkeys(key_text(b).split(KEY_SEPARATOR)))
 
 
 class HelpOverlay(QWidget):
@@ -125,7 +118,7 @@ class HelpOverlay(QWidget):
         for label, b in self._desc_labels:
             label.setText(describe(b))
         for label, b in self._key_labels:
-            label.setText(shown_keys(b))
+            label.setText(key_text(b))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

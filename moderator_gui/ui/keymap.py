@@ -102,9 +102,15 @@ def sequences(b: Binding) -> list[QKeySequence]:
     return [QKeySequence(k) for k in b.keys]
 
 
+KEY_SEPARATOR = " / "
+
+
 def key_text(b: Binding) -> str:
-    """The keys as the user reads them (native text, e.g. "Ctrl+Z", "J / Down")."""
-    return " / ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences(b))
+    """The keys as the user reads them (native text, e.g. "Ctrl+Z", "J / Down"), each name
+    once: Qt's Chinese catalogue calls both Return and Enter "回车", and "回车 / 回车" would
+    read like a mistake."""
+    names = (s.toString(QKeySequence.SequenceFormat.NativeText) for s in sequences(b))
+    return KEY_SEPARATOR.join(dict.fromkeys(names))
 
 
 def collisions() -> list[str]:

@@ -112,6 +112,9 @@ class StartupWindow(QWidget):
         lay.addWidget(self.bar)
         self.resize(420, 100)
 
+    def show_preparing_demo(self) -> None:
+        self.label.setText(self.tr("Preparing the sample queue…"))
+
     def demo_progress(self, value: tuple[str, int, int]) -> None:
         stage, done, total = value
         self.label.setText(self.tr("Preparing the sample queue… (%1)").replace("%1", stage))
@@ -153,8 +156,18 @@ def _open(db: str | None, demo: bool, report: Any) -> _Opened:
     return _Opened(store, folder)
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging() -> None:
+    """INFO and above to stderr, timestamped, unless the embedding program configured logging."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format=LOG_FORMAT)
+
+
 def run(argv: list[str]) -> int:
     args, qt_args = parse_args(argv)
+    configure_logging()
     if QApplication.instance() is None:
         # Fractional scale factors (150 %) as they are, not rounded: crisp text on high-DPI screens.
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -180,7 +193,7 @@ def run(argv: list[str]) -> int:
     runner = TaskRunner(app, name="reads")
     startup = StartupWindow()
     if args.demo:
-        startup.label.setText(startup.tr("Preparing the sample queue…"))
+        startup.show_preparing_demo()
     startup.show()
     exit_code = {"code": 0}
 

@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -43,6 +43,21 @@ log = logging.getLogger(__name__)
 
 SNOOZE_MS = 10 * 60_000
 LANGUAGE_KEY = "language"
+PREFERRED_SIZE = QSize(1440, 900)
+MAX_SCREEN_SHARE = 0.9  # the first window never covers more of the screen than this
+
+
+def default_size(available: QRect | None = None) -> QSize:
+    """The first-run window size: 1440x900, shrunk to fit 90 % of the screen's available area."""
+    if available is None:
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            return QSize(PREFERRED_SIZE)
+        available = screen.availableGeometry()
+    return QSize(
+        min(PREFERRED_SIZE.width(), int(available.width() * MAX_SCREEN_SHARE)),
+        min(PREFERRED_SIZE.height(), int(available.height() * MAX_SCREEN_SHARE)),
+    )
 
 
 @dataclass
@@ -86,7 +101,7 @@ class MainWindow(QMainWindow):
         self._help = None
         self._stats = None
         self.setWindowTitle(self.tr("Moderator — %1").replace("%1", desk.reviewer))
-        self.resize(1440, 900)
+        self.resize(default_size())
         geometry = desk.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

@@ -37,6 +37,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPix
 from moderator_gui.core.domain import ItemStatus, utcnow
 from moderator_gui.core.store import QueueFilter, QueueRow, Store, StoreError
 from moderator_gui.ui.media_bridge import MediaBridge, Rendered, Variant
+from moderator_gui.ui.names import platform_name
 from moderator_gui.ui.tasks import TaskRunner
 from moderator_gui.ui.wellbeing import Wellbeing
 
@@ -415,7 +416,7 @@ class QueueModel(QAbstractTableModel):
         if col == Column.TYPE:
             return content_type_text(row.content_type)
         if col == Column.PLATFORM:
-            return row.platform
+            return platform_name(row.platform)
         if col == Column.REASON:
             return (row.flag_reason or "").replace("\n", " ")
         if col == Column.REPORTS:
@@ -433,7 +434,7 @@ class QueueModel(QAbstractTableModel):
             return row.flag_reason
         if col == Column.AGE:
             return row.flagged_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        return f"{row.platform} · {row.external_id}"
+        return f"{platform_name(row.platform)} · {row.external_id}"
 
     # -- thumbnails ----------------------------------------------------------------------
     def _thumb_variant(self) -> Variant:

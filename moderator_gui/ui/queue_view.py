@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from moderator_gui.core.store import QueueFilter, Store
 from moderator_gui.ui.decision_panel import EscapeLeaves
+from moderator_gui.ui.names import platform_name
 from moderator_gui.ui.queue_model import THUMB_PX, Column, QueueModel, content_type_text
 from moderator_gui.ui.tasks import TaskRunner
 
@@ -146,7 +147,7 @@ class QueueView(QWidget):
 
     def _set_platforms(self, platforms: list[str]) -> None:
         for p in platforms:
-            self.platform_box.addItem(p, p)
+            self.platform_box.addItem(platform_name(p), p)
 
     def current_filter(self) -> QueueFilter:
         return QueueFilter(

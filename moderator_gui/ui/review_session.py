@@ -317,12 +317,17 @@ class ReviewSession(QObject):
         if op.revert_uuid is not None:
             entry.state = EntryState.UNDONE
             assert fresh is not None
+            if ev is not None:
+                log.info("reverted %s by %s item=%s", ev.reverts, ev.uuid, ev.item_id)
+            else:
+                log.info("reverted %s (already undone) item=%s", entry.inp.uuid, item_id)
             self._known_head[item_id] = fresh.head_event
             self._model.replace_row(fresh)
             if self._current is not None and self._current.id == item_id:
                 self._current = fresh
         else:
             assert ev is not None
+            log.info("recorded %s %s item=%s", ev.kind, ev.uuid, ev.item_id)
             if entry.state != EntryState.UNDOING:  # an undo queued meanwhile keeps its state
                 entry.state = EntryState.RECORDED
             self._known_head[item_id] = ev.uuid

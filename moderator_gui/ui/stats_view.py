@@ -9,7 +9,6 @@ current UI language, bars in the policy's category colours.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -56,7 +55,7 @@ from PySide6.QtWidgets import (
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.stats import AGE_BUCKETS, Stats, compute_stats
 from moderator_gui.core.store import Store
-from moderator_gui.ui.export_dialog import DecisionFilterForm, unless_abandoned
+from moderator_gui.ui.export_dialog import DecisionFilterForm
 from moderator_gui.ui.i18n import current_language
 from moderator_gui.ui.tasks import TaskHandle, TaskRunner
 
@@ -189,7 +188,6 @@ class StatsView(QWidget):
         self._runner = runner
         self._policy = policy
         self._task: TaskHandle | None = None
-        self._abandoned = threading.Event()  # set when a newer request or closing supersedes the running one
         self._stats: Stats | None = None
 
         self.filters = DecisionFilterForm(store, runner, policy, self)
@@ -325,16 +323,21 @@ class StatsView(QWidget):
         if problem is not None:
             self.status.setText(problem)
             return
-        self._abandoned.set()
-        self._abandoned = abandoned = threading.Event()
+        self._drop_running()  # superseded by this newer request
         flt, store = self.filters.value(), self._store
         self.status.setText(self.tr("Counting…"))
         self._task = self._runner.run(
             lambda: compute_stats(store, flt),
-            on_done=unless_abandoned(abandoned, self._done),
-            on_error=unless_abandoned(abandoned, self._failed),
+            on_done=self._done,
+            on_error=self._failed,
             label="statistics",
         )
+
+    def _drop_running(self) -> None:
+        """A cancelled task delivers neither its result nor its error."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
 
     def _done(self, stats: Stats) -> None:
         self._task = None
@@ -517,8 +520,7 @@ class StatsView(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """A result arriving after the window closed has nowhere to go: drop it."""
-        self._abandoned.set()
-        self._task = None
+        self._drop_running()
         self.filters.cancel_loading()
         self._debounce.stop()
         super().closeEvent(event)

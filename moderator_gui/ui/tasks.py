@@ -127,7 +127,10 @@ class TaskRunner(QObject):
         del self._pending[task_id]
         if not self._pending:
             self.busy_changed.emit(False)
-        if pending.handle.cancelled and kind == "done":
+        if pending.handle.cancelled:
+            # Whoever cancelled has moved on: neither the result nor the error is wanted.
+            if kind == "error":
+                log.debug("cancelled task %r ended with %r", pending.handle.label, payload)
             return
         if kind == "done":
             if pending.on_done is not None:

@@ -524,6 +524,53 @@ Quit anyway? They will be lost.</source>
     </message>
 </context>
 <context>
+    <name>Names</name>
+    <message>
+        <source>Douyin</source>
+        <translation>抖音</translation>
+    </message>
+    <message>
+        <source>Kuaishou</source>
+        <translation>快手</translation>
+    </message>
+    <message>
+        <source>Bilibili</source>
+        <translation>哔哩哔哩</translation>
+    </message>
+    <message>
+        <source>Weibo</source>
+        <translation>微博</translation>
+    </message>
+    <message>
+        <source>Xiaohongshu</source>
+        <translation>小红书</translation>
+    </message>
+    <message>
+        <source>Taobao</source>
+        <translation>淘宝</translation>
+    </message>
+    <message>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <source>User report</source>
+        <translation>用户举报</translation>
+    </message>
+    <message>
+        <source>Classifier</source>
+        <translation>分类模型</translation>
+    </message>
+    <message>
+        <source>Keyword match</source>
+        <translation>关键词命中</translation>
+    </message>
+    <message>
+        <source>Proactive sweep</source>
+        <translation>主动巡查</translation>
+    </message>
+</context>
+<context>
     <name>QueueModel</name>
     <message>
         <source>Type</source>
@@ -850,6 +897,10 @@ Quit anyway? They will be lost.</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
+        <source>Preparing the sample queue…</source>
+        <translation>正在准备示例队列…</translation>
+    </message>
+    <message>
         <source>Preparing the sample queue… (%1)</source>
         <translation>正在准备示例队列…（%1）</translation>
     </message>
@@ -1106,13 +1157,6 @@ You can still decide this item.</source>
     <message>
         <source>Cannot start</source>
         <translation>无法启动</translation>
-    </message>
-</context>
-<context>
-    <name>startup</name>
-    <message>
-        <source>Preparing the sample queue…</source>
-        <translation>正在准备示例队列…</translation>
     </message>
 </context>
 </TS>

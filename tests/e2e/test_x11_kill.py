@@ -4,9 +4,10 @@ recorded, exactly once, and be intact.
 
 How the test knows from outside what the app has recorded: the review session writes
 only through ``Store.record``, which returns after COMMIT, so the test polls the
-database file (read-only, with the plain sqlite3 module) for the events. Lines
-``recorded <uuid>`` in the app's output (if it logs them) are checked as well:
-every uuid the app reported must be in the file after the kill.
+database file (read-only, with the plain sqlite3 module) for the events. The app also
+logs each acknowledged write (``… INFO moderator_gui.ui.review_session: recorded <kind>
+<uuid> item=<id>``, see ``ReviewSession._write_done``); every event it logged before
+the kill must be in the file afterwards, as that kind and on that item.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ from moderator_gui.core.store import QueueFilter, Store
 
 pytestmark = [pytest.mark.x11, pytest.mark.slow]
 
-RECORDED = re.compile(r"\brecorded ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b")
+RECORDED = re.compile(
+    r"\brecorded (decide|skip|escalate) ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) item=(\d+)$",
+    re.MULTILINE,
+)
 WINDOW_TIMEOUT_S = 60
 ACK_TIMEOUT_S = 30
 SETTLE_S = 3.0
@@ -102,11 +106,16 @@ class App:
         ImageGrab.grab(xdisplay=self.display).save(path)
 
     def output(self) -> str:
-        self._log_file.flush()
+        if not self._log_file.closed:
+            self._log_file.flush()
         return self.log.read_text(encoding="utf-8", errors="replace")[-6000:]
 
-    def recorded(self) -> list[str]:
-        return RECORDED.findall(self.output())
+    def recorded(self) -> list[tuple[str, int, str]]:
+        """(uuid, item_id, kind) of every "recorded" line in the app's whole output so far."""
+        if not self._log_file.closed:
+            self._log_file.flush()
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return [(uuid, int(item), kind) for kind, uuid, item in RECORDED.findall(text)]
 
     def kill(self) -> None:
         if self.proc.poll() is None:
@@ -176,17 +185,20 @@ def test_sigkill_after_decisions_loses_nothing_and_doubles_nothing(
         # The session writes only through Store.record, which returns after COMMIT: the
         # event being in the file is the precondition of the UI showing it as recorded.
         wait_for(f"decision {n} to be committed", lambda: len(events(queue_db)) >= n, app)
+        # The UI learns of the commit when Store.record returns; it logs it then.
+        wait_for(f"decision {n} to be logged", lambda: len(app.recorded()) >= n, app)
     app.screenshot(e2e_artifacts / "e2e-x11-after-decisions.png")
     # One more decision, killed while it is on its way to the disk.
     app.keys("2", "Return")
     time.sleep(0.05)
-    logged = app.recorded()
     app.kill()
+    logged = app.recorded()  # everything the app wrote before it died
 
     assert integrity(queue_db) == "ok"
     stored = events(queue_db)
     uuids = [uuid for uuid, _, _ in stored]
-    assert set(logged) <= set(uuids), "a decision the app reported as recorded is missing from the database"
+    assert acknowledged <= len(logged) <= acknowledged + 1, app.output()
+    assert set(logged) <= set(stored), "a decision the app reported as recorded is missing from the database"
     assert len(uuids) == len(set(uuids)) and acknowledged <= len(uuids) <= acknowledged + 1, stored
     assert all(kind == "decide" for _, _, kind in stored)
     decided_items = [item for _, item, _ in stored]
@@ -208,12 +220,12 @@ def test_two_instances_deciding_the_same_item_record_it_once(launch: Callable[[P
     # Whichever commits second must be refused (its expected head is stale). Give both
     # instances ample time to answer before looking for a double decision.
     time.sleep(SETTLE_S)
-    logged = first.recorded() + second.recorded()
     first.kill()
     second.kill()
+    logged = first.recorded() + second.recorded()
     stored = events(queue_db)
     on_shared = [uuid for uuid, item, kind in stored if item == shared_item and kind == "decide"]
     assert len(on_shared) == 1, f"exactly one decision for the shared item, got {stored}"
     assert len(stored) == 1, f"the refused instance must record nothing else, got {stored}"
-    assert set(logged) <= set(on_shared), "an instance reported a decision that is not in the database"
+    assert logged == stored, "exactly the one stored decision is reported as recorded, by one instance"
     assert integrity(queue_db) == "ok"

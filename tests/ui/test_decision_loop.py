@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
 from moderator_gui.core.store import QueueFilter, Store
+from moderator_gui.core.store.store import decisions_t
 from moderator_gui.ui.review_session import EntryState
 
 pytestmark = pytest.mark.gui
@@ -154,6 +157,28 @@ def test_undo_reverts_and_reselects(make_window: Any, ui_store: Store, add_items
     qtbot.waitUntil(lambda: w.session.entries[-1].state == EntryState.UNDONE)
     qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.statusBar().currentMessage() == "Nothing to undo in this session."
+
+
+def test_each_committed_event_is_logged(
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_items(ui_store, 3)
+    w = make_window()
+    first = w.session.current
+    table = w.queue_view.table
+    caplog.set_level(logging.INFO, logger="moderator_gui.ui.review_session")
+    qtbot.keyClick(table, Qt.Key.Key_6)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.session.entries[-1].state == EntryState.RECORDED)
+    decided_uuid = w.session.entries[-1].inp.uuid
+    assert [r.getMessage() for r in caplog.records] == [f"recorded decide {decided_uuid} item={first.id}"]
+    caplog.clear()
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.session.entries[-1].state == EntryState.UNDONE)
+    with ui_store.read() as con:
+        reverts = con.execute(select(decisions_t.c.uuid).where(decisions_t.c.reverts == decided_uuid)).scalars().all()
+    assert len(reverts) == 1
+    assert [r.getMessage() for r in caplog.records] == [f"reverted {decided_uuid} by {reverts[0]} item={first.id}"]
 
 
 def test_j_k_and_arrows_move_without_deciding(make_window: Any, ui_store: Store, add_items: Any, qtbot: Any) -> None:

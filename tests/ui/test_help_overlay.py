@@ -143,3 +143,12 @@ def test_f1_in_the_real_main_window(qtbot: QtBot, make_window, add_items, ui_sto
     # …and Escape gives the keyboard back to the queue.
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     assert not overlay.isVisible() and table.hasFocus()
+
+
+def test_key_text_names_each_key_once(qapp: QApplication, chinese: None) -> None:
+    """Menus, buttons and the help all read ``key_text``: Return and Enter (both 回车) once."""
+    record = next(b for b in KEYMAP if b.command == "record")
+    assert len(record.keys) == 2
+    assert key_text(record) == "回车"
+    nxt = next(b for b in KEYMAP if len({QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in b.keys}) > 1)
+    assert key_text(nxt).count(" / ") == len(nxt.keys) - 1  # distinct names all stay

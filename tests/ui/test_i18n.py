@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+from PySide6.QtGui import QFontMetrics, QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -22,6 +22,7 @@ from moderator_gui.core.paths import resources_dir
 from moderator_gui.ui import i18n_build
 from moderator_gui.ui.export_dialog import ExportDialog
 from moderator_gui.ui.i18n import available_languages, current_language, install_translators
+from moderator_gui.ui.queue_model import Column
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
@@ -193,3 +194,36 @@ def test_main_window_in_chinese(qtbot: QtBot, chinese: QApplication, make_window
         qtbot.addWidget(label)
         words.append(label.grab().toImage())
     assert ink(words[0])[0] > 50 and words[0] != words[1], "Chinese text renders as boxes: is a CJK font installed?"
+
+
+def test_decision_buttons_fit_their_chinese_text(qtbot: QtBot, chinese: QApplication, make_window, add_items, ui_store) -> None:  # type: ignore[no-untyped-def]
+    add_items(ui_store, 3)
+    w = make_window(lang="zh_CN")
+    w.resize(w.minimumSize())  # the narrowest the reviewer can make it
+    qtbot.wait(50)
+    panel = w.panel
+    assert "撤销" in panel.undo_button.text()
+    for b in (panel.skip_button, panel.escalate_button, panel.undo_button):
+        text = QFontMetrics(b.font()).horizontalAdvance(b.text())
+        assert b.width() >= b.sizeHint().width() > text, (b.text(), b.width(), b.sizeHint())
+
+
+def test_start_up_window_says_it_in_chinese(qtbot: QtBot, chinese: QApplication) -> None:
+    from moderator_gui.ui.main import StartupWindow
+
+    startup = StartupWindow()
+    qtbot.addWidget(startup)
+    startup.show_preparing_demo()  # what `moderator-gui --demo` shows first
+    assert startup.label.text() == "正在准备示例队列…"
+
+
+def test_platforms_and_flag_sources_in_chinese(qtbot: QtBot, chinese: QApplication, make_window, add_items, ui_store) -> None:  # type: ignore[no-untyped-def]
+    add_items(ui_store, 1, platform="xiaohongshu", flag_source="user_report", report_count=9)
+    add_items(ui_store, 1, platform="somewhere", flag_source="classifier", report_count=1)
+    w = make_window(lang="zh_CN")
+    qtbot.waitUntil(lambda: w.model.rowCount() == 2)
+    assert [w.model.index(r, Column.PLATFORM).data() for r in range(2)] == ["小红书", "somewhere"]
+    assert (w.context.fields["platform"].text(), w.context.fields["flag"].text()) == ("小红书", "用户举报")
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: w.context.fields["platform"].text() == "somewhere")
+    assert w.context.fields["flag"].text() == "分类模型"

@@ -217,3 +217,24 @@ def test_filters_from_the_queue_pane(make_window: Any, ui_store: Store, add_item
     view.status_box.setCurrentIndex(view.status_box.findData("escalated"))
     qtbot.waitUntil(lambda: w.model.rowCount() == 1 and w.session.current is not None)
     assert w.session.current.id == escalated[0]
+
+
+def test_platforms_and_flag_sources_show_by_name(make_window: Any, ui_store: Store, add_items: Any, qtbot: Any) -> None:
+    add_items(ui_store, 1, platform="douyin", flag_source="proactive_sweep", report_count=9)
+    add_items(ui_store, 1, platform="wechat", flag_source="keyword", report_count=5)
+    add_items(ui_store, 1, platform="newsite", flag_source="partner_feed", report_count=1)
+    w = make_window()
+    view = w.queue_view
+    qtbot.waitUntil(lambda: w.model.rowCount() == 3 and view.platform_box.count() == 4)
+    shown = {w.model.row_at(r).platform: w.model.index(r, Column.PLATFORM).data() for r in range(3)}
+    assert shown == {"douyin": "Douyin", "wechat": "WeChat", "newsite": "newsite"}  # an unknown code as it is
+    # The filter lists names too, and still filters by code.
+    assert sorted(view.platform_box.itemText(i) for i in range(1, 4)) == ["Douyin", "WeChat", "newsite"]
+    assert view.platform_box.itemData(view.platform_box.findText("WeChat")) == "wechat"
+    expected = {"douyin": ("Douyin", "Proactive sweep"), "wechat": ("WeChat", "Keyword match"), "newsite": ("newsite", "partner_feed")}
+    for r in range(3):
+        if r:
+            qtbot.keyClick(view.table, Qt.Key.Key_J)  # the next item
+        row = w.model.row_at(r)
+        qtbot.waitUntil(lambda row=row: w.session.current is not None and w.session.current.id == row.id)
+        assert (w.context.fields["platform"].text(), w.context.fields["flag"].text()) == expected[row.platform]
