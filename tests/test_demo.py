@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import statistics
-import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -338,14 +337,10 @@ def test_demo_on_postgresql(pg_url: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_medium_run_is_quick(tmp_path: Path) -> None:
-    """2000 items + 20000 decisions. CPU time, not wall time: the CI machine is shared."""
-    started, cpu = time.monotonic(), time.process_time()
+def test_medium_run_is_consistent(tmp_path: Path) -> None:
+    """2000 items + 20000 decisions through the bulk paths (their speed: bench/bench_demo.py)."""
     with Store.open(tmp_path / "medium.sqlite3") as store:
         summary = generate_demo(store, tmp_path / "out", items=2000, decided=20_000, seed=5)
-        cpu = time.process_time() - cpu
-        wall = time.monotonic() - started
         assert summary.decisions == 20_000
         assert store.queue_count() == 2000 - 2
         assert store.rebuild_projection() == 0
-    assert cpu < 20, f"2000 items + 20000 decisions took {cpu:.1f} s of CPU ({wall:.1f} s wall)"

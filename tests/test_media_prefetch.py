@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -59,17 +58,15 @@ def media_rows(store: Store) -> dict[str, dict]:
         return {r.sha256: dict(r._mapping) for r in conn.execute(select(media_t))}
 
 
-def prefetch(db: Path, *extra: str) -> tuple[int, float]:
-    t0 = time.monotonic()
-    code = main(["prefetch", "--db", str(db), "--jobs", "2", "--timeout", "5", *extra])
-    return code, time.monotonic() - t0
+def prefetch(db: Path, *extra: str) -> int:
+    return main(["prefetch", "--db", str(db), "--jobs", "2", "--timeout", "5", *extra])
 
 
 def test_prefetch_fills_every_item_then_reruns_from_the_cache(
     sqlite_store: Store, sqlite_path: Path, media_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fill(sqlite_store, media_dir)
-    code, _ = prefetch(sqlite_path)
+    code = prefetch(sqlite_path)
     out, err = capsys.readouterr()
     assert code == 0
     assert "prefetch: 7 media files, 5 with a thumbnail, 2 with failures (0 results from the cache, 7 rendered)" in out
@@ -94,10 +91,9 @@ def test_prefetch_fills_every_item_then_reruns_from_the_cache(
         else:
             assert (row.media_state, row.thumb_ready) == ("ok", True), row
 
-    code, elapsed = prefetch(sqlite_path)
+    code = prefetch(sqlite_path)
     out, _ = capsys.readouterr()
     assert code == 0 and "(6 results from the cache, 1 rendered)" in out  # only the missing file is retried
-    assert elapsed < 2.0, f"a warm rerun took {elapsed:.2f} s"
 
 
 def test_a_new_database_on_a_warm_workstation_gets_its_rows_from_the_cache(
@@ -107,9 +103,9 @@ def test_a_new_database_on_a_warm_workstation_gets_its_rows_from_the_cache(
     for db in (first, second):
         with Store.open(db) as s:
             fill(s, media_dir)
-    assert prefetch(first)[0] == 0
+    assert prefetch(first) == 0
     capsys.readouterr()
-    assert prefetch(second)[0] == 0
+    assert prefetch(second) == 0
     assert "(6 results from the cache, 1 rendered)" in capsys.readouterr().out
     with Store.open(first) as a, Store.open(second) as b:
         ra, rb = media_rows(a), media_rows(b)
@@ -123,7 +119,7 @@ def test_previews_render_viewer_images_and_filmstrips(
     sqlite_store: Store, sqlite_path: Path, media_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fill(sqlite_store, media_dir)
-    assert prefetch(sqlite_path, "--previews")[0] == 0
+    assert prefetch(sqlite_path, "--previews") == 0
     out, err = capsys.readouterr()
     assert "prefetch: 17/17 100%" in err  # 5 good contents × 3 kinds; the 2 failures stop at their thumbnail
     rows = media_rows(sqlite_store)

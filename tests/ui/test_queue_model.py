@@ -193,7 +193,6 @@ def test_100k_items_open_like_1k(qtbot: Any, tmp_path: Any, runner: TaskRunner, 
             store.close()
     print("queue open (first page s, with count s, peak bytes, rows):", results)
     assert results[100_000][3] == results[1_000][3] == 200
-    assert results[100_000][0] < max(0.5, results[1_000][0] * 5)
     assert results[100_000][2] < results[1_000][2] * 2 + 200_000
 
 
