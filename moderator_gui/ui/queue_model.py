@@ -198,7 +198,9 @@ class QueueModel(QAbstractTableModel):
         self._filter = QueueFilter(status="open")
         self._rows = PlainRows()
         self._row_of: dict[int, int] = {}
-        self._rows_of_sha: dict[str, list[int]] = {}  # identical media can be in several rows
+        # Identical media can be in several rows. Tuples, not lists: like the rows, they are
+        # left out of the cycle collector's walk once it has seen them.
+        self._rows_of_sha: dict[str, tuple[int, ...]] = {}
         self._local: dict[int, str] = {}  # item id -> "saving" | "failed"
         self._generation = 0
         self._loading = False
@@ -294,7 +296,7 @@ class QueueModel(QAbstractTableModel):
             for r in fresh:
                 self._row_of[r.id] = len(self._rows)
                 if r.sha256:
-                    self._rows_of_sha.setdefault(r.sha256, []).append(len(self._rows))
+                    self._rows_of_sha[r.sha256] = (*self._rows_of_sha.get(r.sha256, ()), len(self._rows))
                 self._rows.append(r)
             self.endInsertRows()
         self.page_loaded.emit(len(self._rows))
