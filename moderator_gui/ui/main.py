@@ -163,6 +163,8 @@ def configure_logging() -> None:
     """INFO and above to stderr, timestamped, unless the embedding program configured logging."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr, format=LOG_FORMAT)
+        # Alembic narrates every start ("Context impl SQLiteImpl..."); only its problems matter here.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def run(argv: list[str]) -> int:
