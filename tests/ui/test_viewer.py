@@ -143,6 +143,24 @@ def test_pipeline_failure_reason_is_shown(make_window: Any, ui_store: Store, add
     qtbot.waitUntil(lambda: "not an image: the file is HTML" in w.viewer.canvas.message)
 
 
+def test_a_pipeline_that_breaks_is_reported_not_fatal(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service itself raising (a closed pipeline, say) shows the reason; the item can still be decided."""
+    (item,) = add_items(ui_store, 1)
+    svc, bridge = fake_media
+
+    def broken(job: Any, priority: float, callback: Any) -> None:
+        raise RuntimeError("the media service is closed")
+
+    monkeypatch.setattr(svc, "request", broken)
+    w = make_window(bridge=bridge)
+    qtbot.waitUntil(lambda: "the media pipeline failed: the media service is closed" in w.viewer.canvas.message)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_0)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: [h.category for h in ui_store.item_history(item)] == ["no_violation"])
+
+
 def test_without_pipeline_a_placeholder(make_window: Any, ui_store: Store, add_items: Any) -> None:
     add_items(ui_store, 1)
     w = make_window(bridge=None)
