@@ -106,7 +106,7 @@ def test_stats_text_and_json(store: Store, db_url: str, capsys: pytest.CaptureFi
     store.revert(undone.uuid, "bob")
     assert main(["stats", "--db", db_url]) == 0
     text = capsys.readouterr().out
-    assert "Decisions in force: 1" in text
+    assert "Decisions (not undone): 1" in text
     assert "1 undone event(s) excluded" in text and "reverted" in text
     assert "Pornography and violence (porn_violence)" in text
     assert "Median handling time: 3.0 s (over 1 timed decisions)" in text

@@ -271,3 +271,19 @@ def test_cli_verify_exit_codes(export6: tuple[Path, str], capsys: pytest.Capture
     assert main(["verify", str(path)]) == 1
     err = capsys.readouterr().err
     assert "FAILED" in err and "row 2" in err and "first bad row: 2" in err
+
+
+@pytest.mark.parametrize("bad", [None, 7, ["x"]])
+def test_hash_of_the_wrong_type_is_an_edit_not_a_crash(
+    store6: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: object
+) -> None:
+    path = export_of(store6, tmp_path, "jsonl")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = json.loads(lines[2])
+    row["prev_hash"] = bad
+    lines[2] = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert_broken(path, 3, "row 3", "not a string")
+    assert main(["verify", str(path)]) != 0
+    printed = capsys.readouterr()
+    assert "row 3" in printed.err + printed.out and "Traceback" not in printed.err

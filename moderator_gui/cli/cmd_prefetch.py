@@ -26,7 +26,8 @@ from moderator_gui.core.media.service import PROBE_FIELDS
 from moderator_gui.core.store import Store, display_path
 from moderator_gui.core.store.store import items_t, media_t
 
-OPEN_STATUSES = (ItemStatus.PENDING.value, ItemStatus.SKIPPED.value, ItemStatus.ESCALATED.value)
+# Everything a reviewer or a lead may still open: escalated items are looked at too.
+PREFETCH_STATUSES = (ItemStatus.PENDING.value, ItemStatus.SKIPPED.value, ItemStatus.ESCALATED.value)
 ROW_FIELDS = ("state", "error", "thumb_ready", "preview_ready", "pipeline_version", *PROBE_FIELDS)
 
 
@@ -60,7 +61,7 @@ def pending_media(store: Store) -> list[Media]:
     q = (
         select(items_t.c.sha256, items_t.c.media_path, *(media_t.c[name] for name in ROW_FIELDS))
         .select_from(items_t.outerjoin(media_t, media_t.c.sha256 == items_t.c.sha256))
-        .where(items_t.c.status.in_(OPEN_STATUSES), items_t.c.sha256.is_not(None), items_t.c.media_path.is_not(None))
+        .where(items_t.c.status.in_(PREFETCH_STATUSES), items_t.c.sha256.is_not(None), items_t.c.media_path.is_not(None))
         .order_by(items_t.c.priority.desc(), items_t.c.flagged_at, items_t.c.id)
     )
     seen: dict[str, Media] = {}

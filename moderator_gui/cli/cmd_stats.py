@@ -47,7 +47,7 @@ def render_text(stats: Stats, policy: Policy) -> str:
         *_section("Queue by status", stats.queue_by_status),
         *_section("Open items (pending + skipped) by age since flagged", stats.open_age),
         "",
-        f"Decisions in force: {stats.decisions}",
+        f"Decisions (not undone): {stats.decisions}",
         f"Median handling time: {median} (over {stats.handling_samples} timed decisions)",
         *_section("Events by kind", stats.events_by_kind),
         *_section("Decisions by category", stats.by_category, cats),

@@ -27,6 +27,10 @@ class ItemStatus(StrEnum):
     DECIDED = "decided"
 
 
+# The reviewer's working queue: items nobody has decided or escalated yet.
+OPEN_STATUSES: tuple[str, ...] = (ItemStatus.PENDING.value, ItemStatus.SKIPPED.value)
+
+
 class EventKind(StrEnum):
     DECIDE = "decide"  # a category (or no violation) with actions
     SKIP = "skip"  # the reviewer passes; the item stays in the queue for others

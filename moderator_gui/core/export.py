@@ -728,7 +728,10 @@ def _jsonl_records(f: IO[str]) -> Iterator[_Record]:
         if isinstance(obj, dict) and obj.get("record") == "seal":
             rec = _Record(seal=obj)
         elif isinstance(obj, dict) and tuple(obj) == ALL_COLUMNS:
-            rec = _Record(values=[obj[c] for c in COLUMNS], prev_hash=obj["prev_hash"], row_hash=obj["row_hash"])
+            if not (isinstance(obj["prev_hash"], str) and isinstance(obj["row_hash"], str)):
+                rec = _Record(error="has a prev_hash or row_hash that is not a string")
+            else:
+                rec = _Record(values=[obj[c] for c in COLUMNS], prev_hash=obj["prev_hash"], row_hash=obj["row_hash"])
         else:
             rec = _Record(error="is not a decision-log row (members missing, added or out of order)")
         rec.reformatted = _canonical_encoder.encode(obj) + "\n" != line

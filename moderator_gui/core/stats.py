@@ -4,8 +4,10 @@ Everything is aggregated by the database (one GROUP BY scan with conditional
 sums, a median by percentile_cont on PostgreSQL or ORDER BY/LIMIT/OFFSET on
 SQLite): no event is loaded into Python, which only folds the few grouped rows.
 
-Decisions count only while still in force: an event that was undone (a later
-revert event names it) is excluded, and so are the revert events themselves.
+Every event that was not undone counts: one undone by a later revert event is
+excluded, and so are the revert events themselves. An event later superseded by
+another decision on the same item (a skip then a decision, a lead re-deciding)
+still counts: it was real work by its reviewer.
 Queue sizes and ages describe the items now and ignore the event filters.
 """
 
@@ -18,11 +20,10 @@ from typing import Any
 from sqlalchemy import Connection, Text, and_, case, cast, func, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from moderator_gui.core.domain import EventKind, ItemStatus, utcnow
+from moderator_gui.core.domain import OPEN_STATUSES, EventKind, ItemStatus, utcnow
 from moderator_gui.core.export import ExportError, ExportFilter, actions_contain
 from moderator_gui.core.store.store import Store, decisions_t, items_t, reviewers_t
 
-OPEN_STATUSES = (ItemStatus.PENDING.value, ItemStatus.SKIPPED.value)
 AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
     ("<1h", timedelta(hours=1)),
     ("<4h", timedelta(hours=4)),
@@ -30,8 +31,8 @@ AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
     ("older", None),
 )
 IN_FORCE_NOTE = (
-    "only events still in force are counted: undone (reverted) events and the undo events "
-    "themselves are excluded; queue sizes and ages ignore the filters"
+    "events that were undone (reverted), and the undo events themselves, are not counted (events later "
+    "superseded by another decision are: they were real work); queue sizes and ages ignore the filters"
 )
 
 
@@ -41,7 +42,7 @@ class Stats:
     filter: ExportFilter
     queue_by_status: dict[str, int]
     open_age: dict[str, int]  # open (pending + skipped) items by time since flagged
-    events_by_kind: dict[str, int]  # in force: decide / skip / escalate
+    events_by_kind: dict[str, int]  # not undone: decide / skip / escalate
     by_category: dict[str, int]  # decide events
     by_action: dict[str, int]  # decide + escalate events whose actions include the code
     by_reviewer: dict[str, dict[str, int]]  # reviewer -> kind -> events
@@ -85,7 +86,7 @@ def _day(dialect: str) -> ColumnElement[str]:
 
 
 class _Events:
-    """SELECT builders over the filtered events still in force."""
+    """SELECT builders over the filtered events that were not undone."""
 
     def __init__(self, flt: ExportFilter) -> None:
         self.conds: list[ColumnElement[bool]] = [

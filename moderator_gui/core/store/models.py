@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from moderator_gui.core.domain import OPEN_STATUSES
+
 # SQLite only makes an INTEGER PRIMARY KEY an alias of the rowid (auto-increment);
 # PostgreSQL gets a real 64-bit identity.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
@@ -165,7 +167,6 @@ Index("ix_items_queue_priority", Item.status, Item.priority.desc(), Item.flagged
 # exactly that set give its pages in order too (an IN over two statuses on the index
 # above would make SQLite merge and sort). Store._queue_where writes the same literal
 # condition, which is what lets SQLite's planner prove the index applies.
-OPEN_STATUSES = ("pending", "skipped")
 _open = Item.status.in_(OPEN_STATUSES)
 Index(
     "ix_items_open_priority",

@@ -23,6 +23,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 
 from moderator_gui.core.domain import (
+    OPEN_STATUSES,
     DecisionInput,
     EventKind,
     EventRef,
@@ -47,7 +48,7 @@ from moderator_gui.core.store.errors import (
     StoreError,
     translate,
 )
-from moderator_gui.core.store.models import OPEN_STATUSES, Decision, Item, Media, Reviewer
+from moderator_gui.core.store.models import Decision, Item, Media, Reviewer
 
 items_t = Item.__table__
 decisions_t = Decision.__table__
