@@ -547,15 +547,3 @@ def test_history_by_item_account_media_and_reviewer(store: Store) -> None:
     assert store.reviewer_history("nobody") == []
 
 
-def test_last_undoable_is_the_newest_event_not_yet_undone(store: Store) -> None:
-    a, b = add_items(store, 2)
-    assert store.last_undoable("alice") is None
-    ea = store.record(decision(a, "alice"))
-    eb = store.record(DecisionInput(item_id=b, kind=EventKind.SKIP, reviewer="alice"))
-    store.record(decision(b, "bob", expected_head=eb.uuid))  # bob's events are not alice's to undo
-    assert store.last_undoable("alice").uuid == eb.uuid  # type: ignore[union-attr]
-    store.revert(eb.uuid, "alice")
-    assert store.last_undoable("alice").uuid == ea.uuid  # type: ignore[union-attr]
-    assert store.last_undoable("alice", since=ea.decided_at + timedelta(seconds=1)) is None
-    store.revert(ea.uuid, "alice")
-    assert store.last_undoable("alice") is None

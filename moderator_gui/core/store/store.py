@@ -665,13 +665,6 @@ class Store:
             cond = and_(cond, decisions_t.c.decided_at >= since)
         return self._history(cond, limit)
 
-    def last_undoable(self, reviewer: str, since: datetime | None = None) -> HistoryRow | None:
-        """The reviewer's most recent event (since ``since``) that has not been undone."""
-        for row in self.reviewer_history(reviewer, since, limit=20):
-            if not row.reverted:
-                return row
-        return None
-
     # -- media pipeline results ----------------------------------------------------------
     def save_media(self, sha256: str, **fields: Any) -> None:
         self.save_media_many([(sha256, fields)])
