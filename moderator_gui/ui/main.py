@@ -13,7 +13,8 @@ import logging
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -140,18 +141,53 @@ class _App:
     error_box: QMessageBox | None = None
 
 
-def _open(db: str | None, demo: bool, report: Any) -> _Opened:
-    """Runs in a worker thread."""
+@dataclass
+class _Holder:
+    """What the opening worker made, until the GUI thread takes it over (or cleans it up):
+    if the start-up window is closed meanwhile, the ``opened`` callback never comes."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    store: Store | None = None
+    demo_dir: Path | None = None
+
+    def put(self, *, store: Store | None = None, demo_dir: Path | None = None) -> None:
+        with self.lock:
+            if store is not None:
+                self.store = store
+            if demo_dir is not None:
+                self.demo_dir = demo_dir
+
+    def take(self) -> tuple[Store | None, Path | None]:
+        with self.lock:
+            taken = (self.store, self.demo_dir)
+            self.store = self.demo_dir = None
+            return taken
+
+    def clean_up(self) -> None:
+        store, folder = self.take()
+        if store is not None:
+            store.close()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _open(db: str | None, demo: bool, report: Any, holder: _Holder | None = None) -> _Opened:
+    """Runs in a worker thread. What it makes is in ``holder`` as soon as it exists."""
+    holder = holder if holder is not None else _Holder()
     if not demo:
-        return _Opened(Store.open(db))
+        store = Store.open(db)
+        holder.put(store=store)
+        return _Opened(store)
     from moderator_gui.core.demo import generate_demo
 
     folder = Path(tempfile.mkdtemp(prefix="moderator-demo-"))
+    holder.put(demo_dir=folder)
     try:
         store = Store.open(folder / "demo.sqlite3")
+        holder.put(store=store)
         generate_demo(store, folder, items=DEMO_ITEMS, decided=DEMO_DECIDED, progress=lambda s, d, t: report((s, d, t)))
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        holder.clean_up()
         raise
     return _Opened(store, folder)
 
@@ -198,8 +234,10 @@ def run(argv: list[str]) -> int:
         startup.show_preparing_demo()
     startup.show()
     exit_code = {"code": 0}
+    holder = _Holder()
 
     def opened(result: _Opened) -> None:
+        holder.take()  # from now on ``state`` owns them
         state.store, state.demo_dir = result.store, result.demo_dir
         state.bridge = MediaBridge(open_media_service(result.store), app)
         desk = Desk(result.store, runner, result.store.policy, reviewer, lang, settings, state.bridge)
@@ -224,7 +262,7 @@ def run(argv: list[str]) -> int:
         state.error_box = box  # keeps the Python wrapper alive while the box is shown
 
     runner.run(
-        lambda report: _open(args.db, args.demo, report),
+        lambda report: _open(args.db, args.demo, report, holder),
         progress=True,
         on_progress=startup.demo_progress,
         on_done=opened,
@@ -235,6 +273,7 @@ def run(argv: list[str]) -> int:
         code = app.exec()
     finally:
         runner.shutdown()
+        holder.clean_up()  # opened after the start-up window was closed: nobody took them
         if state.bridge is not None:
             state.bridge.close()
         if state.store is not None:

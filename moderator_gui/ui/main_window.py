@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -108,7 +109,7 @@ class MainWindow(QMainWindow):
 
         self.wellbeing = Wellbeing(desk.settings, desk.reviewer, self)
         self.model = QueueModel(desk.store, desk.runner, self.wellbeing, desk.bridge, self)
-        self.session = ReviewSession(desk.store, desk.runner, self.model, desk.policy, desk.reviewer, self)
+        self.session = ReviewSession(desk.store, desk.runner, self.model, desk.policy, desk.reviewer, self, lang=desk.lang)
         self.history_model = SessionHistoryModel(self.session, desk.policy, desk.lang, self)
         self.reminder = BreakReminder(self.wellbeing, self, interval_ms=desk.break_interval_ms)
         self.watchdog = Watchdog(self)
@@ -300,10 +301,11 @@ class MainWindow(QMainWindow):
 
     def escalate(self) -> None:
         note = self.panel.note_text()
-        if not note.strip():
-            self.panel.start_escalation(self.tr("Escalating needs a note for the team lead: type it, then press Enter."))
+        why = self.session.escalate(note)  # the session says what an escalation needs
+        if why and not note.strip():
+            self.panel.start_escalation(why)
             return
-        self._after_command(self.session.escalate(note))
+        self._after_command(why)
 
     def undo(self) -> None:
         why = self.session.undo()
@@ -452,6 +454,13 @@ class MainWindow(QMainWindow):
         for timer in self.findChildren(QTimer):
             timer.stop()
         self.viewer.shutdown()
+        # Background work of the tools: an export stops (and removes its temporary file) and
+        # the statistics are dropped, so the runner's shutdown does not wait for them.
+        for dlg in self.findChildren(QDialog):
+            if dlg.objectName() == "ExportDialog" and dlg.isVisible():
+                dlg.reject()
+        if self._stats is not None:
+            self._stats.cancel_running()
         if self._help is not None:
             self._help.deleteLater()
         self.session.shutdown()

@@ -242,6 +242,7 @@ class QueueModel(QAbstractTableModel):
         self._rows.clear()
         self._row_of.clear()
         self._rows_of_sha.clear()
+        self._thumb_failed.clear()  # a transient failure is retried when the rows come back
         # _local (this session's writes in flight) is kept: it is about items, not about
         # the filter, and an item shown again must still read "saving…", not "pending".
         self._loading = False

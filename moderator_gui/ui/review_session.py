@@ -39,6 +39,7 @@ from moderator_gui.core.domain import DecisionInput, EventKind, utcnow
 from moderator_gui.core.policy import Policy, PolicyError
 from moderator_gui.core.store import (
     ConflictError,
+    NotFoundError,
     QueueRow,
     RecordedEvent,
     Store,
@@ -111,8 +112,10 @@ class ReviewSession(QObject):
         parent: QObject | None = None,
         *,
         backoff_ms: tuple[int, ...] = BACKOFF_MS,
+        lang: str = "en",
     ) -> None:
         super().__init__(parent)
+        self._lang = lang
         self._store = store
         self._reads = reads
         self._model = model
@@ -210,6 +213,8 @@ class ReviewSession(QObject):
         if self._model.local_state(row.id) is not None:
             return self.tr("This item's last decision is still being saved.")
         try:
+            if "note" in self._policy.required_fields(category, actions) and not note.strip():
+                return self._note_required(category, actions)
             self._policy.validate_decision(category, actions, note)
         except PolicyError as exc:
             return str(exc)
@@ -233,18 +238,36 @@ class ReviewSession(QObject):
         self._advance()
         return None
 
+    def _note_required(self, category: str | None, actions: tuple[str, ...]) -> str:
+        """Why a decision without a note is refused, with the policy's labels in the reviewer's language."""
+        names = []
+        if category is not None and "note" in self._policy.category(category).requires:
+            names.append(self._policy.category(category).label.get(self._lang))
+        names += [self._policy.action(a).label.get(self._lang) for a in actions if "note" in self._policy.action(a).requires]
+        joined = "、".join(names) if self._lang.startswith("zh") else ", ".join(names)
+        return self.tr("A note is required for: %1").replace("%1", joined)
+
     def undo(self) -> str | None:
         """Undo this session's last decision still in force. Returns why not, or None."""
         entry = next((e for e in reversed(self.entries) if e.undoable), None)
         if entry is None:
             return self.tr("Nothing to undo in this session.")
         queued = next((op for op in self._outbox if op.entry is entry and op.revert_uuid is None), None)
-        if queued is not None and self._in_flight is not queued:
-            # Never written: drop it from the outbox instead of writing and reverting it.
+        if queued is not None and self._in_flight is not queued and queued.attempts == 0:
+            # Never tried: drop it from the outbox instead of writing and reverting it.
             self._outbox.remove(queued)
             entry.state = EntryState.CANCELLED
             self._sync_local_state(entry.inp.item_id)
             self._after_outbox_change()
+        elif queued is not None and self._in_flight is not queued:
+            # Tried and waiting for a retry: a retryable failure can come after a COMMIT that did
+            # succeed, so whether it was written is unknown. Stop retrying it and queue its revert
+            # in its place: it undoes the decision if it was written, else finds nothing (cancelled).
+            entry.state = EntryState.UNDOING
+            index = self._outbox.index(queued)
+            self._outbox[index] = _Op(entry, revert_uuid=str(uuid4()))
+            self._model.set_local_state(entry.inp.item_id, "saving")
+            self._pump()
         else:
             entry.state = EntryState.UNDOING  # a second Ctrl+Z undoes the decision before this one
             self._model.set_local_state(entry.inp.item_id, "saving")
@@ -277,27 +300,29 @@ class ReviewSession(QObject):
         entry = op.entry
         store, reviewer = self._store, self.reviewer
         if op.revert_uuid is not None:
-            if entry.state in (EntryState.CONFLICT, EntryState.REJECTED):
+            if entry.state in (EntryState.CONFLICT, EntryState.REJECTED, EntryState.CANCELLED):
                 self._outbox.popleft()  # its decision never got recorded: nothing to revert
                 self._sync_local_state(entry.inp.item_id)
                 self._after_outbox_change()
                 return
             target, item_id, revert_uuid = entry.inp.uuid, entry.inp.item_id, op.revert_uuid
 
-            def work() -> tuple[RecordedEvent | None, QueueRow]:
+            def work() -> tuple[RecordedEvent | None, QueueRow | None, bool]:
                 try:
                     ev: RecordedEvent | None = store.revert(target, reviewer, uuid=revert_uuid)
                 except ConflictError:
                     ev = None  # already undone (e.g. by an earlier attempt whose reply was lost)
-                return ev, store.item(item_id)
+                except NotFoundError:
+                    return None, store.item(item_id), True  # the decision was never written
+                return ev, store.item(item_id), False
 
         else:
             inp = entry.inp
             if inp.item_id in self._known_head:
                 inp = replace(inp, expected_head=self._known_head[inp.item_id])
 
-            def work() -> tuple[RecordedEvent | None, QueueRow | None]:
-                return store.record(inp), None
+            def work() -> tuple[RecordedEvent | None, QueueRow | None, bool]:
+                return store.record(inp), None, False
 
         self._in_flight = op
         op.attempts += 1
@@ -308,16 +333,18 @@ class ReviewSession(QObject):
         queued = any(op.entry.inp.item_id == item_id for op in self._outbox)
         self._model.set_local_state(item_id, "saving" if queued else None)
 
-    def _write_done(self, result: tuple[RecordedEvent | None, QueueRow | None]) -> None:
+    def _write_done(self, result: tuple[RecordedEvent | None, QueueRow | None, bool]) -> None:
         op = self._finish_op()
-        ev, fresh = result
+        ev, fresh, never_written = result
         entry = op.entry
         item_id = entry.inp.item_id
         self._sync_local_state(item_id)
         if op.revert_uuid is not None:
-            entry.state = EntryState.UNDONE
+            entry.state = EntryState.CANCELLED if never_written else EntryState.UNDONE
             assert fresh is not None
-            if ev is not None:
+            if never_written:
+                log.info("undone before saving: %s item=%s", entry.inp.uuid, item_id)
+            elif ev is not None:
                 log.info("reverted %s by %s item=%s", ev.reverts, ev.uuid, ev.item_id)
             else:
                 log.info("reverted %s (already undone) item=%s", entry.inp.uuid, item_id)
@@ -343,8 +370,9 @@ class ReviewSession(QObject):
         item_id = entry.inp.item_id
         if isinstance(exc, StoreError) and exc.retryable:
             self._in_flight = None
-            if op.revert_uuid is None:
-                entry.state = EntryState.RETRYING  # an undo stays "undoing" while it is retried
+            if op.revert_uuid is None and entry.state != EntryState.UNDOING:
+                # An undo stays "undoing" while it (or the decision it waits for) is retried.
+                entry.state = EntryState.RETRYING
             entry.message = exc.message
             self._model.set_local_state(item_id, "failed")
             delay = self._backoff[min(op.attempts - 1, len(self._backoff) - 1)]

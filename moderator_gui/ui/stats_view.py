@@ -333,6 +333,10 @@ class StatsView(QWidget):
             label="statistics",
         )
 
+    def cancel_running(self) -> None:
+        """The window closes: drop the running count (nothing of it reaches this view)."""
+        self._drop_running()
+
     def _drop_running(self) -> None:
         """A cancelled task delivers neither its result nor its error."""
         if self._task is not None:

@@ -455,10 +455,6 @@ Final hash: {hash}</source>
         <translation>当前审核规则中没有与按键 %1 对应的类别。</translation>
     </message>
     <message>
-        <source>Escalating needs a note for the team lead: type it, then press Enter.</source>
-        <translation>提交组长复核需要填写给组长的备注：请输入备注，然后按 Enter。</translation>
-    </message>
-    <message>
         <source>Retry now</source>
         <translation>立即重试</translation>
     </message>
@@ -741,6 +737,10 @@ Quit anyway? They will be lost.</source>
     <message>
         <source>This item&apos;s last decision is still being saved.</source>
         <translation>该条目的上一条结论仍在保存中。</translation>
+    </message>
+    <message>
+        <source>A note is required for: %1</source>
+        <translation>以下选项必须填写备注：%1</translation>
     </message>
     <message>
         <source>Nothing to undo in this session.</source>

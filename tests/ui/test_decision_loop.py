@@ -69,7 +69,10 @@ def test_escalate_needs_a_note(make_window: Any, ui_store: Store, add_items: Any
     # Refused: nothing recorded, the note field has the keyboard and the panel says why.
     assert w.session.current.id == first.id
     assert QApplication.focusWidget() is w.panel.note
-    assert "note" in w.panel.requirement.text().lower()
+    # One wording, the session's (the window no longer has its own copy of the check).
+    assert w.panel.requirement.text() == (
+        "Escalating needs a note for the team lead: type it, then press E or Enter again."
+    )
     assert not w.panel.record_button.isEnabled()
     assert ui_store.item_history(first.id) == []
     qtbot.keyClicks(w.panel.note, "see frame 3, need lead")
@@ -397,3 +400,44 @@ def test_two_quick_undos_undo_two_decisions(make_window: Any, ui_store: Store, a
     assert w.session.entries[1].state in (EntryState.UNDONE, EntryState.CANCELLED)
     assert ui_store.item(a).status == "pending" and ui_store.item(b).status == "pending"
     assert all(h.reverted for h in ui_store.reviewer_history("alice"))
+
+
+def test_closing_the_startup_window_during_the_demo_leaks_nothing(
+    qtbot: Any, tmp_path: Any, qapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo folder is removed and its store closed although the desk never opened."""
+    import tempfile
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from moderator_gui.ui.main import StartupWindow, run
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    opened: list[Store] = []
+    closed: list[Store] = []
+    real_open, real_close = Store.open, Store.close
+
+    def spy_open(*a: Any, **kw: Any) -> Store:
+        s = real_open(*a, **kw)
+        opened.append(s)
+        return s
+
+    def spy_close(self: Store) -> None:
+        closed.append(self)
+        real_close(self)
+
+    monkeypatch.setattr(Store, "open", staticmethod(spy_open))
+    monkeypatch.setattr(Store, "close", spy_close)
+
+    def drive() -> None:
+        startup = next((w for w in QApplication.topLevelWidgets() if isinstance(w, StartupWindow) and w.isVisible()), None)
+        if startup is None or not list(tmp_path.glob("moderator-demo-*")):
+            QTimer.singleShot(5, drive)
+            return
+        startup.close()  # while the sample queue is being generated
+
+    QTimer.singleShot(0, drive)
+    assert run(["--demo", "--reviewer", "alice", "--lang", "en"]) == 0
+    assert opened and all(s in closed for s in opened)
+    assert list(tmp_path.glob("moderator-demo-*")) == []

@@ -205,3 +205,27 @@ def test_ctrl_e_in_the_main_window_opens_it(qtbot: QtBot, make_window, add_items
     assert dialog.windowTitle() == "Export decision log"
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_closing_the_main_window_during_an_export_stops_it(qtbot: QtBot, make_window, add_items, ui_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """No temporary file is left and the shutdown does not wait for the whole export."""
+    import time
+
+    add_items(ui_store, 1)
+    bulk_decisions(ui_store, 12_000)
+    w = make_window()
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.findChild(ExportDialog) is not None and w.findChild(ExportDialog).isVisible())
+    dialog = w.findChild(ExportDialog)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    type_into(qtbot, dialog.path_edit, str(folder / "big.csv"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.running
+    w.close()
+    assert not dialog.isVisible()
+    started = time.monotonic()
+    assert w.desk.runner.wait(20_000)
+    qtbot.wait(50)
+    assert list(folder.iterdir()) == [], "neither the file nor a .part file"
+    assert time.monotonic() - started < 10

@@ -227,3 +227,16 @@ def test_platforms_and_flag_sources_in_chinese(qtbot: QtBot, chinese: QApplicati
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_J)
     qtbot.waitUntil(lambda: w.context.fields["platform"].text() == "somewhere")
     assert w.context.fields["flag"].text() == "分类模型"
+
+
+def test_a_refused_decision_says_why_in_chinese(qtbot: QtBot, chinese: QApplication, make_window, add_items, ui_store) -> None:  # type: ignore[no-untyped-def]
+    """The session's own refusal (not core's English PolicyError text), with the policy's Chinese labels."""
+    add_items(ui_store, 1)
+    w = make_window(lang="zh_CN")
+    qtbot.waitUntil(lambda: w.session.current is not None)
+    item = w.session.current
+    cat = ui_store.policy.category("self_harm_csam")
+    why = w.session.record("self_harm_csam", (), "   ")
+    assert why == f"以下选项必须填写备注：{cat.label.zh_CN}"
+    assert not w.session.entries
+    assert ui_store.item_history(item.id) == []

@@ -237,3 +237,27 @@ def test_platforms_and_flag_sources_show_by_name(make_window: Any, ui_store: Sto
         row = w.model.row_at(r)
         qtbot.waitUntil(lambda row=row: w.session.current is not None and w.session.current.id == row.id)
         assert (w.context.fields["platform"].text(), w.context.fields["flag"].text()) == expected[row.platform]
+
+
+def test_a_failed_thumbnail_is_asked_again_after_a_refresh(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any
+) -> None:
+    add_items(ui_store, 3)
+    svc, bridge = fake_media
+    with ui_store.read() as conn:
+        from sqlalchemy import select
+
+        from moderator_gui.core.store.store import items_t
+
+        shas = [r[0] for r in conn.execute(select(items_t.c.sha256)).all()]
+    flaky = shas[0]
+    svc.failures[flaky] = "the disk was busy"
+    w = make_window(bridge=bridge)
+    asked = lambda: [s for s, k, _p in svc.requests if k == "thumb" and s == flaky]  # noqa: E731
+    qtbot.waitUntil(lambda: len(asked()) == 1)
+    qtbot.waitUntil(lambda: flaky in w.model._thumb_failed)
+    del svc.failures[flaky]  # the cause went away
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: len(asked()) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: flaky in w.model._thumbs, timeout=3000)
+    assert flaky not in w.model._thumb_failed

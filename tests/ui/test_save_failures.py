@@ -98,9 +98,10 @@ def test_retry_now_button(make_window: Any, quick_store: Store, add_items: Any, 
     assert events_for(quick_store, first.id) == 1
 
 
-def test_undo_of_a_decision_still_in_the_outbox_writes_nothing(
+def test_undo_of_a_decision_waiting_for_a_retry_writes_nothing_if_it_never_committed(
     make_window: Any, quick_store: Store, add_items: Any, qtbot: Any
 ) -> None:
+    """A retryable failure may follow a COMMIT that succeeded: the undo must ask the database."""
     add_items(quick_store, 2)
     w = make_window(store=quick_store)
     first = w.session.current
@@ -110,14 +111,78 @@ def test_undo_of_a_decision_still_in_the_outbox_writes_nothing(
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: w.session.waiting_for_retry, timeout=5000)
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-        assert w.session.entries[-1].state == EntryState.CANCELLED
+        assert w.session.entries[-1].state == EntryState.UNDOING
+        assert w.history_model.index(0, 2).data() == "undoing…"
         assert w.session.current.id == first.id
-        assert w.session.unsaved == 0
-        assert w.banners.text("save") is None
+        assert w.session.unsaved == 1  # the revert replaces the decision in the outbox
     finally:
         lock.release()
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=8000)
+    assert w.session.entries[-1].state == EntryState.CANCELLED
+    assert w.history_model.index(0, 2).data() == "undone before saving"
     assert events_for(quick_store, first.id) == 0
+    assert w.banners.text("save") is None
+    assert w.model.index(w.model.row_of(first.id), 7).data() == "pending"
+
+
+def test_undo_of_a_decision_committed_before_a_retryable_error_reverts_it(
+    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The COMMIT succeeded but the reply was lost (StorageUnavailableError): undo must write a revert."""
+    from moderator_gui.core.store import StorageUnavailableError
+
+    add_items(quick_store, 2)
+    w = make_window(store=quick_store)
+    first = w.session.current
+    real_record = Store.record
+    calls = {"n": 0}
+
+    def record_then_lose_reply(self: Store, inp: Any) -> Any:
+        real_record(self, inp)  # committed
+        calls["n"] += 1
+        raise StorageUnavailableError("the database is not reachable")
+
+    monkeypatch.setattr(Store, "record", record_then_lose_reply)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.session.waiting_for_retry, timeout=5000)
+    assert events_for(quick_store, first.id) == 1
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=8000)
+    assert calls["n"] == 1  # the decision was not retried once undone
+    assert w.session.entries[-1].state == EntryState.UNDONE
+    assert w.history_model.index(0, 2).data() == "undone"
+    assert events_for(quick_store, first.id) == 2  # the decision and its revert
+    assert quick_store.item(first.id).status == "pending"
+    assert w.model.index(w.model.row_of(first.id), 7).data() == "pending"
+
+
+def test_undo_while_the_write_is_in_flight_then_the_write_fails_retryably(
+    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any
+) -> None:
+    """The undo stays "undoing" through the retry; a second Ctrl+Z cannot cancel it behind its back."""
+    add_items(quick_store, 2)
+    w = make_window(store=quick_store)
+    first = w.session.current
+    lock = Lock(quick_store.engine.url.database)
+    try:
+        qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
+        qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
+        assert w.session._in_flight is not None  # waiting for the lock (150 ms)
+        qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert w.session.entries[-1].state == EntryState.UNDOING
+        qtbot.waitUntil(lambda: w.session.waiting_for_retry, timeout=5000)
+        assert w.session.entries[-1].state == EntryState.UNDOING
+        assert w.history_model.index(0, 2).data() == "undoing…"
+        qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert w.session.entries[-1].state == EntryState.UNDOING
+        assert w.statusBar().currentMessage() == "Nothing to undo in this session."
+    finally:
+        lock.release()
+    qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=8000)
+    assert w.session.entries[-1].state == EntryState.UNDONE
+    assert events_for(quick_store, first.id) == 2  # decided, then reverted
+    assert quick_store.item(first.id).status == "pending"
     assert w.model.index(w.model.row_of(first.id), 7).data() == "pending"
 
 
@@ -199,6 +264,9 @@ def test_refused_by_the_store_goes_back_to_the_item_and_says_why(
     first = w.session.current
     # The panel and the session check the policy first; pretend they were more lenient than the store.
     class Lenient:
+        def required_fields(self, *_args: Any) -> frozenset[str]:
+            return frozenset()
+
         def validate_decision(self, *_args: Any) -> None:
             return None
 
