@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
@@ -32,6 +33,7 @@ from moderator_gui.ui.wellbeing import APPLICATION, ORGANIZATION, app_settings
 log = logging.getLogger(__name__)
 
 DEMO_ITEMS = 60
+SIGNAL_POLL_MS = 250  # how soon SIGTERM/SIGINT take effect while the event loop runs
 DEMO_DECIDED = 40  # some history, so the context panel and statistics have something to show
 
 
@@ -203,6 +205,33 @@ def configure_logging() -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+def quit_on_signals(app: QApplication) -> tuple[QTimer, dict[int, Any]]:
+    """SIGTERM (logout, `kill`) and SIGINT (Ctrl+C) close the windows as the user would:
+    writes in flight finish, unsaved decisions are asked about, temporary files go.
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop is C++:
+    the returned timer wakes the interpreter a few times a second. Also returns the
+    handlers it replaced, for ``restore_signals``.
+    """
+
+    def close(_signum: int, _frame: object) -> None:
+        app.closeAllWindows()
+        if not any(w.isVisible() for w in app.topLevelWidgets()):
+            app.quit()  # e.g. still on the start-up window, or nothing shown yet
+
+    previous = {sig: signal.signal(sig, close) for sig in (signal.SIGTERM, signal.SIGINT)}
+    wake = QTimer(app)
+    wake.start(SIGNAL_POLL_MS)
+    return wake, previous
+
+
+def restore_signals(wake: QTimer, previous: dict[int, Any]) -> None:
+    wake.stop()
+    wake.deleteLater()
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)
+
+
 def run(argv: list[str]) -> int:
     args, qt_args = parse_args(argv)
     configure_logging()
@@ -244,6 +273,7 @@ def run(argv: list[str]) -> int:
         state.window = MainWindow(desk)
         state.window.show()
         startup.close()
+        log.info("ready: reviewer %s on %s", reviewer, result.store.describe())
 
     def failed(exc: BaseException) -> None:
         startup.close()
@@ -269,9 +299,11 @@ def run(argv: list[str]) -> int:
         on_error=failed,
         label="open",
     )
+    wake, previous_handlers = quit_on_signals(app)
     try:
         code = app.exec()
     finally:
+        restore_signals(wake, previous_handlers)
         runner.shutdown()
         holder.clean_up()  # opened after the start-up window was closed: nobody took them
         if state.bridge is not None:
