@@ -273,6 +273,27 @@ def test_a_warm_cache_never_starts_a_worker(tmp_path: Path) -> None:
         assert got.results[0].from_cache and second.worker_pids() == []
 
 
+def test_request_reads_no_file_on_the_callers_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GUI thread calls request(): the cache look-up (file I/O) must happen on a service thread."""
+    j = job(PILLOW_CORPUS / "hopper.png")
+    with MediaService(tmp_path / "cache") as svc:
+        svc.request(j, 0, Collector())
+        assert svc.wait_idle(10)
+        lookups: list[str] = []
+        real = svc.cache.lookup
+
+        def spy(sha256: str, kind: MediaKind) -> MediaResult | None:
+            lookups.append(threading.current_thread().name)
+            return real(sha256, kind)
+
+        monkeypatch.setattr(svc.cache, "lookup", spy)
+        got = Collector()
+        svc.request(j, 0, got)  # a cache hit
+        assert svc.wait_idle(10)
+    assert got.results[0].from_cache
+    assert lookups and threading.current_thread().name not in lookups
+
+
 def test_close_from_inside_a_callback_does_not_deadlock(tmp_path: Path) -> None:
     before = set(threading.enumerate())
     svc = MediaService(tmp_path / "cache", workers=1)

@@ -137,7 +137,6 @@ class MediaBridge(QObject):
         super().__init__(parent)
         self._service = service
         self._runner = TaskRunner(self, max_threads=threads, name="media-render")
-        self._submitter = TaskRunner(self, max_threads=1, name="media-requests")
         self._tokens = itertools.count(1)
         self._waiting: dict[int, tuple[tuple[Variant, ...], Callable[[Rendered], None]]] = {}
         self._arrived.connect(self._on_arrived)
@@ -178,19 +177,12 @@ class MediaBridge(QObject):
         token = next(self._tokens)
         self._waiting[token] = (variants, on_done)
         emit = self._arrived.emit
-        service = self._service
-        job = MediaJob(sha256, path, MediaKind(kind))
-
-        def failed(exc: BaseException) -> None:  # a broken pipeline must not take the window down
-            if self._waiting.pop(token, None) is not None:
-                log.error("media request failed: %s", getattr(exc, "__traceback_text__", repr(exc)))
-                on_done(Rendered(sha256, kind, False, f"the media pipeline failed: {exc}"))
-
-        # The service looks in its disk cache before queueing: file I/O, so not on this
-        # (GUI) thread. One submitting thread keeps the requests in the order they were made.
-        self._submitter.run(
-            lambda: service.request(job, priority, lambda res: emit(token, res)), on_error=failed, label="media-request"
-        )
+        try:
+            self._service.request(MediaJob(sha256, path, MediaKind(kind)), priority, lambda res: emit(token, res))
+        except Exception as exc:  # noqa: BLE001 - a broken pipeline must not take the window down
+            del self._waiting[token]
+            log.error("media request failed: %r", exc)
+            on_done(Rendered(sha256, kind, False, f"the media pipeline failed: {exc}"))
         return True
 
     def preload(self, sha256: str, path: bytes, variants: tuple[Variant, ...]) -> None:
@@ -234,7 +226,6 @@ class MediaBridge(QObject):
         self._waiting.clear()
         self._kept.clear()
         self._loading.clear()
-        self._submitter.shutdown()
         self._runner.shutdown()
         if self._service is not None:
             try:

@@ -130,7 +130,10 @@ class MediaService:
         self._idle = threading.Condition(self._lock)
         self._heap: list[tuple[float, int, tuple[str, MediaKind]]] = []
         self._jobs: dict[tuple[str, MediaKind], _Pending] = {}
-        self._ready: list[_Done] = []  # cache hits found by request(), delivered by the dispatcher
+        # Requests not yet looked up in the cache: the dispatcher does that (file I/O), so
+        # request() stays cheap on any thread, the GUI's included.
+        self._unchecked: list[tuple[MediaJob, float, Callback]] = []
+        self._ready: list[_Done] = []  # cache hits, delivered by the dispatcher
         self._done: list[_Done] = []  # dispatcher thread only: results not yet handed on
         self._outbox: queue.SimpleQueue[list[_Done] | None] = queue.SimpleQueue()
         self._undelivered = 0  # results in the outbox or being delivered
@@ -156,30 +159,49 @@ class MediaService:
         return self.cache.lookup(sha256, kind)
 
     def request(self, job: MediaJob, priority: float, callback: Callback) -> None:
-        """Queue ``job`` (lower priority = sooner). ``callback`` runs on the dispatcher thread.
+        """Queue ``job`` (lower priority = sooner). Cheap on any thread: no file I/O here.
+        ``callback`` runs on a service thread, never the caller's.
 
         A request for a job already queued or running joins it (one decode, every callback
         called); its priority becomes the more urgent of the two.
         """
         check_sha256(job.sha256)
-        hit = self.cache.lookup(job.sha256, job.kind)
         with self._lock:
             if self._closing:
                 raise RuntimeError("the media service is closed")
-            if hit is not None:
-                self._ready.append(_Done(hit, None, [callback], save=False))
+            if (job.sha256, job.kind) in self._jobs:
+                self._enqueue(job, priority, callback)  # joins the decode already queued
             else:
-                key = (job.sha256, job.kind)
-                p = self._jobs.get(key)
-                if p is None:
-                    p = self._jobs[key] = _Pending(job, priority, [callback])
-                    self._push(p)
-                else:
-                    p.callbacks.append(callback)
-                    if priority < p.priority and not p.running:
-                        p.priority = priority
-                        self._push(p)
+                self._unchecked.append((job, priority, callback))
         self._wake()
+
+    def _enqueue(self, job: MediaJob, priority: float, callback: Callback) -> None:
+        """Queue a decode (lock held); a request for a job already queued or running joins it."""
+        key = (job.sha256, job.kind)
+        p = self._jobs.get(key)
+        if p is None:
+            p = self._jobs[key] = _Pending(job, priority, [callback])
+            self._push(p)
+        else:
+            p.callbacks.append(callback)
+            if priority < p.priority and not p.running:
+                p.priority = priority
+                self._push(p)
+
+    def _check_cache(self) -> None:
+        """Dispatcher thread: look the new requests up in the cache (outside the lock, it is
+        file I/O); hits are delivered, misses queued. Workers start only for misses."""
+        with self._lock:
+            todo, self._unchecked = self._unchecked, []
+        if not todo:
+            return
+        hits = [self.cache.lookup(job.sha256, job.kind) for job, _prio, _cb in todo]
+        with self._lock:
+            for (job, priority, callback), hit in zip(todo, hits, strict=True):
+                if hit is not None:
+                    self._ready.append(_Done(hit, None, [callback], save=False))
+                else:
+                    self._enqueue(job, priority, callback)
 
     def reprioritize(self, sha_priorities: dict[str, float]) -> None:
         """New priorities for queued jobs of these contents (e.g. on screen = 0, next = 1..N)."""
@@ -196,7 +218,7 @@ class MediaService:
             return self._idle.wait_for(self._is_idle, timeout)
 
     def _is_idle(self) -> bool:
-        return not self._jobs and not self._ready and not self._undelivered
+        return not self._jobs and not self._unchecked and not self._ready and not self._undelivered
 
     def worker_pids(self, busy_only: bool = False) -> list[int]:
         """Pids of the live workers (diagnostics, and tests that kill one)."""
@@ -251,6 +273,7 @@ class MediaService:
         """Hand out work first, then deliver: store writes and callbacks overlap with decoding."""
         try:
             while True:
+                self._check_cache()
                 with self._lock:
                     if self._closing:
                         break
@@ -536,6 +559,7 @@ class MediaService:
             self._closing = self._closed = True
             self._jobs.clear()
             self._heap.clear()
+            self._unchecked.clear()
             self._ready.clear()
             self._done.clear()
             self._undelivered = 0
