@@ -206,6 +206,7 @@ class MediaService:
     def reprioritize(self, sha_priorities: dict[str, float]) -> None:
         """New priorities for queued jobs of these contents (e.g. on screen = 0, next = 1..N)."""
         with self._lock:
+            self._unchecked = [(job, sha_priorities.get(job.sha256, prio), cb) for job, prio, cb in self._unchecked]
             for (sha, _kind), p in self._jobs.items():
                 if sha in sha_priorities and not p.running:
                     p.priority = sha_priorities[sha]
