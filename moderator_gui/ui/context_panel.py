@@ -151,6 +151,11 @@ class ContextPanel(QWidget):
         self.tabs.setTabText(1, self.tr("Same media before (%1)").replace("%1", str(self.media_model.rowCount())))
         self.tabs.setTabToolTip(1, self.tr("Earlier items with identical media (same SHA-256)"))
 
+    @property
+    def row(self) -> QueueRow | None:
+        """The item shown."""
+        return self._row
+
     def _showing(self, item_id: int) -> bool:
         return self._row is not None and self._row.id == item_id
 

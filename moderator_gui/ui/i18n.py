@@ -30,7 +30,7 @@ _TRANSLATOR_NAME = "moderator_gui.i18n"
 def available_languages() -> list[str]:
     """The source language, then every language with a compiled catalogue, e.g. ``["en", "zh_CN"]``."""
     found = sorted(p.stem.removeprefix(APP_CATALOGUE + "_") for p in (resources_dir() / "i18n").glob(f"{APP_CATALOGUE}_*.qm"))
-    return [SOURCE_LANGUAGE, *found]
+    return [SOURCE_LANGUAGE, *(lang for lang in found if lang != SOURCE_LANGUAGE)]
 
 
 def _installed(app: QCoreApplication) -> list[QTranslator]:
@@ -53,10 +53,9 @@ def install_translators(app: QCoreApplication, lang: str) -> None:
         old.setObjectName("")  # no longer ours even before the deferred delete runs
         old.deleteLater()
     QLocale.setDefault(QLocale(lang))
-    if lang == SOURCE_LANGUAGE:
-        return
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name in QT_CATALOGUES:
+    # English needs no Qt catalogue; ours holds its plural forms ("1 decision", "2 decisions").
+    for name in QT_CATALOGUES if lang != SOURCE_LANGUAGE else ():
         qt = QTranslator(app)
         qt.setObjectName(_TRANSLATOR_NAME)
         if qt.load(f"{name}_{lang}", qt_dir):
@@ -68,6 +67,9 @@ def install_translators(app: QCoreApplication, lang: str) -> None:
     ours = QTranslator(app)
     ours.setObjectName(_TRANSLATOR_NAME)
     path = resources_dir() / "i18n" / f"{APP_CATALOGUE}_{lang}.qm"
+    if lang == SOURCE_LANGUAGE and not path.exists():
+        ours.deleteLater()  # a build without the plural catalogue: "(s)" plurals, nothing worse
+        return
     if not ours.load(str(path)):
         ours.deleteLater()
         raise ValueError(f"cannot load the {lang} translations from {path} (damaged file?)")

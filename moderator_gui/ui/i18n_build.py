@@ -71,9 +71,16 @@ def _run(cmd: Sequence[str | os.PathLike[str]]) -> None:
         raise BuildError(f"{Path(cmd[0]).name} failed (exit {proc.returncode}): {output}")
 
 
+def is_source_language(ts: Path) -> bool:
+    """The English catalogue holds only plural forms ("1 decision" / "2 decisions"): the
+    source strings are English already, but "%n decision(s)" is not how anyone writes."""
+    return ts.stem == f"{APP_CATALOGUE}_en"
+
+
 def lupdate(ts: Path, sources: Sequence[Path] | None = None) -> None:
     """Merge the current source strings into ``ts`` (translations already in it are kept)."""
-    _run([qt_tool("lupdate"), *LUPDATE_OPTIONS, *(sources or ui_sources()), "-ts", ts])
+    plural_only = ("-pluralonly",) if is_source_language(ts) else ()
+    _run([qt_tool("lupdate"), *LUPDATE_OPTIONS, *plural_only, *(sources or ui_sources()), "-ts", ts])
 
 
 def lrelease(ts: Path, qm: Path) -> None:

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,6 +32,7 @@ from moderator_gui.ui.banner import BannerArea
 from moderator_gui.ui.context_panel import ContextPanel
 from moderator_gui.ui.decision_panel import DecisionPanel, EscapeLeaves
 from moderator_gui.ui.media_bridge import MediaBridge
+from moderator_gui.ui.paint_gate import PaintGate
 from moderator_gui.ui.queue_model import QueueModel
 from moderator_gui.ui.queue_view import QueueView
 from moderator_gui.ui.review_session import ReviewSession, SessionHistoryModel
@@ -75,24 +76,6 @@ class Desk:
     break_interval_ms: int | None = None  # None: the reviewer's setting (tests use a short one)
 
 
-class _RevealRelease(QObject):
-    """R reveals while held: the QAction fires on press; this sees the release."""
-
-    def __init__(self, wellbeing: Wellbeing, parent: QObject) -> None:
-        super().__init__(parent)
-        self._wellbeing = wellbeing
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (
-            event.type() == QEvent.Type.KeyRelease
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_R
-            and not event.isAutoRepeat()
-        ):
-            self._wellbeing.set_revealed(False)
-        return False
-
-
 class MainWindow(QMainWindow):
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +96,7 @@ class MainWindow(QMainWindow):
         self.history_model = SessionHistoryModel(self.session, desk.policy, desk.lang, self)
         self.reminder = BreakReminder(self.wellbeing, self, interval_ms=desk.break_interval_ms)
         self.watchdog = Watchdog(self)
+        self.paint_gate = PaintGate(self)
 
         self.banners = BannerArea(self)
         self.queue_view = QueueView(self.model, desk.store, desk.runner, self)
@@ -159,12 +143,10 @@ class MainWindow(QMainWindow):
         self.actions = self._build_actions()
         self._build_menus()
         self.panel.connect_actions(self.actions["record"], self.actions["skip"], self.actions["escalate"], self.actions["undo"])
-        self._release_filter = _RevealRelease(self.wellbeing, self)
-        QApplication.instance().installEventFilter(self._release_filter)
 
         # Wiring: selection <-> session -> widgets.
         self.queue_view.current_row_changed.connect(self.session.set_current_row)
-        self.session.select_requested.connect(self.queue_view.select_row)
+        self.session.select_requested.connect(self._select_in_queue)
         self.session.current_changed.connect(self._show_item)
         self.session.banner.connect(self._on_banner)
         self.session.banner_cleared.connect(self.banners.clear)
@@ -172,6 +154,8 @@ class MainWindow(QMainWindow):
         self.session.recorded.connect(self._on_recorded)
         self.session.entries_changed.connect(self._update_status)
         self.session.idle.connect(self._on_idle)
+        self.session.write_finished.connect(self.paint_gate.release)
+        self.paint_gate.released.connect(self._sync_panes)
         self.model.load_failed.connect(
             lambda msg: self.banners.show_message(
                 "queue", "error", self.tr("The queue could not be loaded: %1").replace("%1", msg), [(self.tr("Retry"), self.model.refresh)]
@@ -267,12 +251,35 @@ class MainWindow(QMainWindow):
         self.panel.choose_category(cat.code)
 
     def _show_item(self, row: QueueRow | None) -> None:
-        self.panel.reset()
         self.viewer.show_item(row)
-        self.context.show_item(row)
-        self.viewer.preload(self.session.upcoming())
+        if self.session.submitting:
+            # Enter was pressed: the next item goes on screen now, alone; the decision panel,
+            # the queue's selection, the context and the rest of the window follow once the
+            # decision's commit is acknowledged, in one paint (paint_gate.py).
+            self.viewer.paint_now()
+            self.paint_gate.hold()
+        self.panel.reset()  # before this handler returns: the next key press is about this item
         if QApplication.focusWidget() is self.panel.note:
             self.queue_view.table.setFocus()
+        if not self.paint_gate.held:
+            self._sync_panes()
+
+    def _select_in_queue(self, row: int) -> None:
+        if not self.paint_gate.held:  # else _sync_panes selects it when the gate opens
+            self.queue_view.select_row(row)
+
+    def _sync_panes(self) -> None:
+        """The queue's selection, the context and the item rendered ahead follow the current
+        item (whichever it is by now: a click meanwhile wins)."""
+        row = self.session.current
+        if self.queue_view.current_row() != self.session.current_row:
+            self.queue_view.select_row(self.session.current_row)
+        if self.context.row != row:
+            self.context.show_item(row)
+        # Rendering the item ahead (a worker thread's work) starts after the commit, not
+        # beside it: it has the reviewer's whole look at this item to finish.
+        for ahead in self.session.upcoming():
+            self.viewer.preload(ahead)
 
     def _on_recorded(self, ev: RecordedEvent) -> None:
         self.reminder.item_reviewed()
@@ -405,6 +412,22 @@ class MainWindow(QMainWindow):
         dlg.accepted.connect(accepted)
         dlg.open()
 
+    # -- reveal while held -----------------------------------------------------------------------
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # R's press is a shortcut (the keymap); its release reaches the window from the
+        # focused widget, which ignores it. (Not an application-wide event filter: that
+        # would run Python for every event of the program.)
+        if event.key() == Qt.Key.Key_R and not event.isAutoRepeat():
+            self.wellbeing.set_revealed(False)
+        super().keyReleaseEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        # R held while the window loses the keyboard (Alt+Tab, a dialog): its release goes
+        # elsewhere. Never leave the media revealed behind the reviewer's back.
+        if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            self.wellbeing.set_revealed(False)
+        super().changeEvent(event)
+
     # -- closing -------------------------------------------------------------------------------
     def confirm_discard(self, count: int, reason: str) -> bool:
         """Ask whether to quit although ``count`` decisions could not be saved (tests replace this)."""
@@ -459,9 +482,9 @@ class MainWindow(QMainWindow):
         for dlg in self.findChildren(QDialog):
             if dlg.objectName() == "ExportDialog" and dlg.isVisible():
                 dlg.reject()
+        self.paint_gate.release()
         if self._stats is not None:
             self._stats.cancel_running()
         if self._help is not None:
             self._help.deleteLater()
         self.session.shutdown()
-        QApplication.instance().removeEventFilter(self._release_filter)

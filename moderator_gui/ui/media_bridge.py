@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 PREVIEW_REFERENCE_SIZE = 1280  # blur strength is given in pixels at this long side
 MAX_CACHE_IMAGE_SIDE = 4096
-KEPT_PREVIEWS = 4  # rendered previews kept in memory: the item ahead, this one, the one before  # a cache file larger than this is not one the pipeline wrote
+KEPT_PREVIEWS = 5  # rendered previews kept in memory: the two items ahead, this one, the two before
 BLUR_DOWNSCALE_ABOVE = 256  # blurred images larger than this are rendered at half size
 
 

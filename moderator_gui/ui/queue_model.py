@@ -55,6 +55,8 @@ SLA_AMBER = QColor(245, 158, 11, 90)
 SLA_RED = QColor(220, 38, 38, 100)
 OPEN_STATUSES = frozenset({ItemStatus.PENDING.value, ItemStatus.SKIPPED.value})
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_HORIZONTAL = Qt.Orientation.Horizontal
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the QueueRow of a row
 LOCAL_STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # "saving" | "failed" | None
 
@@ -171,6 +173,10 @@ class PlainRows:
         self._items.clear()
 
 
+_COLUMNS = len(Column)
+_COLUMN_BY_INDEX = tuple(Column)  # Column(i) builds an enum member on every call: index this instead
+
+
 class QueueModel(QAbstractTableModel):
     count_changed = Signal(int)  # total rows matching the filter (-1 while unknown)
     page_loaded = Signal(int)  # rows now loaded
@@ -211,6 +217,7 @@ class QueueModel(QAbstractTableModel):
         self._thumb_pending: set[str] = set()
         self._thumb_failed: dict[str, str] = {}
         self._placeholders: dict[str, QPixmap] = {}
+        self._titles: tuple[str, ...] | None = None
         wellbeing.changed.connect(self._on_wellbeing_changed)
         # Ages and SLA colours move with the clock.
         self._age_timer = QTimer(self)
@@ -369,13 +376,14 @@ class QueueModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMNS
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return column_title(Column(section))
-        return None
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if role != _DISPLAY or orientation != _HORIZONTAL or not 0 <= section < _COLUMNS:
+            return None
+        if self._titles is None:  # translated once: views ask on every relayout
+            self._titles = tuple(column_title(c) for c in Column)
+        return self._titles[section]
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -386,7 +394,7 @@ class QueueModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        col = Column(index.column())
+        col = _COLUMN_BY_INDEX[index.column()]
         if role == ROW_ROLE:
             return row
         if role == LOCAL_STATE_ROLE:

@@ -180,6 +180,9 @@ class QueueView(QWidget):
             self.count_label.setText(self.tr("%1 items").replace("%1", f"{total:,}") if loaded >= total else
                                      self.tr("%1 of %2 loaded").replace("%1", f"{loaded:,}").replace("%2", f"{total:,}"))
 
+    def current_row(self) -> int:
+        return self.table.selectionModel().currentIndex().row()
+
     def select_row(self, row: int) -> None:
         if row < 0 or row >= self._model.rowCount():
             self.table.selectionModel().clearSelection()

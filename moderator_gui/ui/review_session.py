@@ -47,7 +47,7 @@ from moderator_gui.core.store import (
 )
 from moderator_gui.ui.queue_model import QueueModel
 from moderator_gui.ui.row_list_model import RowListModel
-from moderator_gui.ui.tasks import TaskRunner
+from moderator_gui.ui.tasks import SerialWorker, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ class ReviewSession(QObject):
     refused = Signal(str)  # a decision was not accepted: why (shown at the decision panel)
     recorded = Signal(object)  # RecordedEvent of a decide/skip/escalate
     entries_changed = Signal()
+    write_finished = Signal()  # the write in flight was answered (committed, refused or failed)
     idle = Signal()  # nothing left to write
 
     def __init__(
@@ -122,8 +123,9 @@ class ReviewSession(QObject):
         self._policy = policy
         self.reviewer = reviewer
         self._backoff = backoff_ms
-        # ONE writer thread: decisions commit in the order they were made.
-        self._writer = TaskRunner(self, max_threads=1, name="writer")
+        # ONE writer thread: decisions commit in the order they were made. Its answers are
+        # delivered ahead of repaints: the reviewer sees "recorded" as soon as COMMIT returns.
+        self._writer = SerialWorker(self, name="decision-writer", priority=Qt.EventPriority.HighEventPriority)
         self._outbox: deque[_Op] = deque()
         self._in_flight: _Op | None = None
         self._retry = QTimer(self)
@@ -135,6 +137,7 @@ class ReviewSession(QObject):
         self._current_row = -1
         self._shown = QElapsedTimer()
         self._advance_pending = False
+        self._submitting = False
         self.started_at = utcnow()
         model.modelReset.connect(self._on_model_reset)
         model.page_loaded.connect(self._on_page_loaded)
@@ -144,6 +147,11 @@ class ReviewSession(QObject):
     def current(self) -> QueueRow | None:
         return self._current
 
+    @property
+    def current_row(self) -> int:
+        """The current item's row in the queue model (-1: none)."""
+        return self._current_row
+
     def set_current_row(self, row: int) -> None:
         """The queue view selected ``row`` (or -1 for nothing)."""
         new = self._model.row_at(row) if 0 <= row < self._model.rowCount() else None
@@ -151,38 +159,55 @@ class ReviewSession(QObject):
         if new is not None and self._current is not None and new.id == self._current.id:
             self._current = new  # same item, fresher row: keep the timer running
             return
+        if new is None and self._current is None:
+            return
         self._current = new
         self._shown.start()
         self.current_changed.emit(new)
 
-    def upcoming(self) -> QueueRow | None:
-        """The item Enter will move to: what to render ahead while the reviewer looks at this one."""
-        nxt = self._model.next_open(self._current_row)
-        return None if nxt is None else self._model.row_at(nxt)
+    def _go_to(self, row: int) -> None:
+        """Make ``row`` (-1: none) the current item, then have the queue view follow.
+
+        The session says first, so the window shows the item before the queue view
+        repaints its selection; the view's echo (``set_current_row`` of the same
+        item) changes nothing.
+        """
+        self.set_current_row(row)
+        self.select_requested.emit(self._current_row)
+
+    def upcoming(self, count: int = 2) -> list[QueueRow]:
+        """The next ``count`` items Enter will move to: what to render ahead while the reviewer
+        looks at this one (two, so that a reviewer clearing obvious items at a second each
+        never waits for a render)."""
+        rows: list[QueueRow] = []
+        r = self._current_row
+        while len(rows) < count and (r := self._model.next_open(r)) is not None:
+            rows.append(self._model.row_at(r))
+        return rows
 
     def move(self, delta: int) -> None:
         """J/K: go to the next/previous item without deciding."""
         target = max(0, self._current_row + delta) if self._current_row >= 0 else 0
         if self._model.has_row_or_fetch(target):
-            self.select_requested.emit(target)
+            self._go_to(target)
 
     def _advance(self) -> None:
         nxt = self._model.next_open(self._current_row)
         if nxt is not None:
-            self.select_requested.emit(nxt)
+            self._go_to(nxt)
             return
         if self._model.canFetchMore():
             self._advance_pending = True
             self._model.fetchMore()
         else:
-            self.select_requested.emit(-1)
+            self._go_to(-1)
 
     def _on_page_loaded(self, _rows: int) -> None:
         if self._advance_pending:
             self._advance_pending = False
             self._advance()
         elif self._current is None and self._model.rowCount() > 0:
-            self.select_requested.emit(0)
+            self._go_to(0)
 
     def _on_model_reset(self) -> None:
         self._current_row = -1
@@ -231,11 +256,20 @@ class ReviewSession(QObject):
         )
         entry = SessionEntry(inp, row.external_id)
         self.entries.append(entry)
-        self._model.set_local_state(row.id, "saving")
         self._outbox.append(_Op(entry))
-        self._pump()  # the write starts first; showing the next item overlaps with its commit
+        # The order is for speed. The next item is shown first (the window paints it at
+        # once, alone: see paint_gate.py), the rest of the window is only marked for the
+        # paint that follows the commit, and the write starts last, as this key's handler
+        # returns: the commit then runs while the GUI thread is idle instead of competing
+        # with it for the interpreter (interleaved, both took twice as long).
+        self._submitting = True
+        try:
+            self._advance()
+        finally:
+            self._submitting = False
+        self._model.set_local_state(row.id, "saving")
         self.entries_changed.emit()
-        self._advance()
+        self._pump()
         return None
 
     def _note_required(self, category: str | None, actions: tuple[str, ...]) -> str:
@@ -276,7 +310,7 @@ class ReviewSession(QObject):
         self.entries_changed.emit()
         row = self._model.row_of(entry.inp.item_id)
         if row is not None:
-            self.select_requested.emit(row)
+            self._go_to(row)
         return None
 
     # -- the serial writer -------------------------------------------------------------------
@@ -284,6 +318,11 @@ class ReviewSession(QObject):
     def unsaved(self) -> int:
         """Writes not yet committed (queued, in flight or waiting for a retry)."""
         return len(self._outbox)
+
+    @property
+    def submitting(self) -> bool:
+        """A decision was just made and the next item is being shown; its write starts next."""
+        return self._submitting
 
     @property
     def waiting_for_retry(self) -> bool:
@@ -362,6 +401,7 @@ class ReviewSession(QObject):
             self.recorded.emit(ev)
         self.banner_cleared.emit("save")
         self._after_outbox_change()
+        self.write_finished.emit()
 
     def _write_failed(self, exc: BaseException) -> None:
         op = self._in_flight
@@ -384,6 +424,7 @@ class ReviewSession(QObject):
                 .replace("%1", exc.message),
             )
             self.entries_changed.emit()
+            self.write_finished.emit()
             return
         self._finish_op()
         self._sync_local_state(item_id)
@@ -402,10 +443,11 @@ class ReviewSession(QObject):
             self.banner.emit("invalid", "error", self.tr("Not recorded: %1").replace("%1", message))
             row = self._model.row_of(item_id)
             if row is not None:
-                self.select_requested.emit(row)
+                self._go_to(row)
             self.refused.emit(message)
         self._refresh_item(item_id)
         self._after_outbox_change()
+        self.write_finished.emit()
 
     def _finish_op(self) -> _Op:
         op = self._in_flight
@@ -456,14 +498,22 @@ class SessionHistoryModel(RowListModel[SessionEntry]):
 
     def _reload(self) -> None:
         new = list(reversed(self._session.entries))
-        if len(new) != len(self._rows):
+        added = len(new) - len(self._rows)
+        if added > 0 and (not self._rows or new[added] is self._rows[0]):
+            # The session only appends: new entries go on top. Inserting them (rather than
+            # resetting) spares the view a relayout of every row on each decision.
+            self.beginInsertRows(QModelIndex(), 0, added - 1)
+            self._rows = new
+            self.endInsertRows()
+        elif added != 0:
             self.beginResetModel()
             self._rows = new
             self.endResetModel()
         else:
             self._rows = new
-            if new:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, self.COLUMNS - 1))
+        if len(new) > added > -1 and new:
+            # Saving states of the older entries may have changed too.
+            self.dataChanged.emit(self.index(added, 0), self.index(len(new) - 1, self.COLUMNS - 1))
 
     def headers(self) -> tuple[str, ...]:
         return (self.tr("Item"), self.tr("Decision"), self.tr("State"))

@@ -8,6 +8,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 Row = TypeVar("Row")
 
+# Looked up once: views ask for header data many times per relayout.
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_HORIZONTAL = Qt.Orientation.Horizontal
+
 
 class RowListModel(QAbstractTableModel, Generic[Row]):
     """Subclasses set ``COLUMNS``, return their translated column titles from
@@ -18,6 +22,7 @@ class RowListModel(QAbstractTableModel, Generic[Row]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Row] = []
+        self._titles: tuple[str, ...] | None = None  # headers(), translated once
 
     def headers(self) -> tuple[str, ...]:
         raise NotImplementedError
@@ -28,10 +33,12 @@ class RowListModel(QAbstractTableModel, Generic[Row]):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.COLUMNS
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < self.COLUMNS:
-            return self.headers()[section]
-        return None
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if role != _DISPLAY or orientation != _HORIZONTAL or not 0 <= section < self.COLUMNS:
+            return None
+        if self._titles is None:
+            self._titles = self.headers()
+        return self._titles[section]
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -14,10 +14,9 @@ Text posts are shown as plain text, never as HTML.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QIcon, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent, QWheelEvent
+from PySide6.QtGui import QColor, QIcon, QImage, QMouseEvent, QPainter, QPaintEvent, QPixmap, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QGraphicsBlurEffect,
     QGraphicsColorizeEffect,
@@ -46,15 +45,23 @@ MEDIA_TYPES = ("image", "animation", "video", "live_clip")
 MOVING_TYPES = ("video", "live_clip")
 
 
-@dataclass(frozen=True)
 class _Shown:
-    """A sharp and a blurred rendering of one picture (pixmaps, GUI thread)."""
+    """A sharp and a blurred rendering of one picture, as the render threads made them
+    (QImages); each becomes a QPixmap (GUI thread) the first time it is shown, so moving
+    on converts only the blurred one, and revealing converts the sharp one once."""
 
-    sharp: QPixmap
-    blurred: QPixmap
+    __slots__ = ("_images", "_pixmaps")
+
+    def __init__(self, sharp: QImage, blurred: QImage) -> None:
+        self._images = (sharp, blurred)
+        self._pixmaps: list[QPixmap | None] = [None, None]
 
     def pick(self, blurred: bool) -> QPixmap:
-        return self.blurred if blurred else self.sharp
+        i = int(blurred)
+        pm = self._pixmaps[i]
+        if pm is None:
+            pm = self._pixmaps[i] = QPixmap.fromImage(self._images[i])
+        return pm
 
 
 class ImageCanvas(QWidget):
@@ -283,6 +290,13 @@ class Viewer(QWidget):
             self._request(row)
         self._update_state_label()
 
+    def paint_now(self) -> None:
+        """Put the item on screen now, before anything else of the window repaints: the
+        layout first (the filmstrip and Play come and go with the content type), then a
+        synchronous paint of the viewer."""
+        self.layout().activate()
+        self.repaint()
+
     def preload(self, row: QueueRow | None) -> None:
         """Render the preview of ``row`` (the item ahead) now, so Enter shows it at once."""
         if (
@@ -336,7 +350,7 @@ class Viewer(QWidget):
             if token != self._token or not res.ok:
                 return
             self._frames = [
-                (f.timestamp_ms, _Shown(QPixmap.fromImage(f.images[0]), QPixmap.fromImage(f.images[1]))) for f in res.frames
+                (f.timestamp_ms, _Shown(f.images[0], f.images[1])) for f in res.frames
             ]
             self._refill_filmstrip()
             if row.content_type == "animation" and self._frames:
@@ -349,7 +363,7 @@ class Viewer(QWidget):
             self._bridge.request(sha, path, "strip", variants, strip, priority=-1.0)
 
     def _set_poster(self, res: Rendered) -> None:
-        self._poster = _Shown(QPixmap.fromImage(res.images[0]), QPixmap.fromImage(res.images[1]))
+        self._poster = _Shown(res.images[0], res.images[1])
         if self._frame < 0:
             self.canvas.set_pixmap(self._poster.pick(self._wellbeing.effective_blur))
 
@@ -389,13 +403,13 @@ class Viewer(QWidget):
 
         def preview(res: Rendered) -> None:
             if token == self._token and res.ok and res.images:
-                self._poster = _Shown(QPixmap.fromImage(res.images[0]), QPixmap.fromImage(res.images[1]))
+                self._poster = _Shown(res.images[0], res.images[1])
                 self._redisplay()
 
         def strip(res: Rendered) -> None:
             if token == self._token and res.ok:
                 self._frames = [
-                    (f.timestamp_ms, _Shown(QPixmap.fromImage(f.images[0]), QPixmap.fromImage(f.images[1])))
+                    (f.timestamp_ms, _Shown(f.images[0], f.images[1]))
                     for f in res.frames
                 ]
                 self._refill_filmstrip()

@@ -63,6 +63,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.qt_log_ignore(*patterns), append=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _english(qapp: QApplication) -> None:
+    """The UI in English, as the app installs it (with its plural forms: "1 decision")."""
+    from moderator_gui.ui.i18n import install_translators
+
+    install_translators(qapp, "en")
+
+
 @pytest.fixture(autouse=True)
 def _qsettings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every QSettings (INI) of the test lives in its own temporary folder."""

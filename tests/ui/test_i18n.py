@@ -7,9 +7,9 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -104,22 +104,52 @@ def test_no_untranslated_literal_reaches_a_widget() -> None:
     assert not hits, "wrap these in self.tr() / QCoreApplication.translate():\n" + "\n".join(hits)
 
 
-def test_compiled_catalogue_is_current(tmp_path: Path) -> None:
-    fresh = tmp_path / QM.name
-    i18n_build.lrelease(TS, fresh)
-    assert QM.read_bytes() == fresh.read_bytes(), "run `python -m moderator_gui.ui.i18n_build` and commit the .qm"
+@pytest.mark.parametrize("ts", i18n_build.ts_files(), ids=lambda p: p.stem)
+def test_compiled_catalogue_is_current(ts: Path, tmp_path: Path) -> None:
+    qm = i18n_build.qm_for(ts)
+    fresh = tmp_path / qm.name
+    i18n_build.lrelease(ts, fresh)
+    assert qm.read_bytes() == fresh.read_bytes(), "run `python -m moderator_gui.ui.i18n_build` and commit the .qm"
 
 
-def test_build_is_a_fast_noop_when_current() -> None:
+def test_build_is_a_noop_when_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    """scripts/dev.sh builds before every test run: when nothing changed it must not start a Qt tool."""
     cmd = [sys.executable, "-m", "moderator_gui.ui.i18n_build", "--quiet"]
     subprocess.run(cmd, check=True)  # (a fresh checkout may have the .qm older than the .ts)
-    before = QM.stat().st_mtime_ns
-    start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
-    assert QM.stat().st_mtime_ns == before, "an up-to-date catalogue must not be rewritten"
-    assert elapsed < 2.0, f"the no-op build took {elapsed:.2f} s"
+    before = {qm: qm.stat().st_mtime_ns for qm in map(i18n_build.qm_for, i18n_build.ts_files())}
+
+    def no_tools(cmd: Any) -> None:
+        raise AssertionError(f"an up-to-date build ran {cmd[0]}")
+
+    monkeypatch.setattr(i18n_build, "_run", no_tools)
+    assert i18n_build.build(quiet=True) == []
+    assert {qm: qm.stat().st_mtime_ns for qm in before} == before, "an up-to-date catalogue must not be rewritten"
+
+
+EN_TS = TS.with_name("moderator_gui_en.ts")
+
+
+def test_english_plurals(qapp: QApplication) -> None:
+    """English reads "1 decision", "2 decisions": never "1 decision(s)"."""
+    install_translators(qapp, "en")
+    say = QCoreApplication.translate
+    assert say("MainWindow", "%n decision(s) saving…", "", 1) == "1 decision saving…"
+    assert say("MainWindow", "%n decision(s) saving…", "", 3) == "3 decisions saving…"
+    kept = "Not saved yet: %1 — %n decision(s) kept and retried automatically."
+    assert say("ReviewSession", kept, "", 1) == "Not saved yet: %1 — 1 decision kept and retried automatically."
+    assert say("ReviewSession", kept, "", 2) == "Not saved yet: %1 — 2 decisions kept and retried automatically."
+
+
+def test_every_plural_has_its_english_forms(tmp_path: Path) -> None:
+    """The English catalogue holds every %n message of the code, with both forms filled in."""
+    copy = tmp_path / EN_TS.name
+    shutil.copy(EN_TS, copy)
+    i18n_build.lupdate(copy)
+    assert set(messages(copy)) == set(messages(EN_TS)), "run `python -m moderator_gui.ui.i18n_build --update`"
+    for (ctx, src), m in messages(EN_TS).items():
+        forms = translations(m)
+        assert len(forms) == 2 and all("%n" in f for f in forms), f"{ctx}: {src!r} needs a singular and a plural form"
+        assert m.find("translation").get("type") is None, f"{ctx}: {src!r} is unfinished"  # type: ignore[union-attr]
 
 
 @pytest.fixture

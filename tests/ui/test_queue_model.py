@@ -261,3 +261,23 @@ def test_a_failed_thumbnail_is_asked_again_after_a_refresh(
     qtbot.waitUntil(lambda: len(asked()) == 2, timeout=3000)
     qtbot.waitUntil(lambda: flaky in w.model._thumbs, timeout=3000)
     assert flaky not in w.model._thumb_failed
+
+
+def test_qtmodeltester_session_model_watches_every_change(
+    qtmodeltester: Any, make_window: Any, ui_store: Store, add_items: Any, qtbot: Any
+) -> None:
+    """Attached before the first decision: rows inserted on top (not a reset), saving states
+    changing, an undo."""
+    add_items(ui_store, 4)
+    w = make_window()
+    qtmodeltester.check(w.history_model)
+    table = w.queue_view.table
+    for key in (Qt.Key.Key_6, Qt.Key.Key_0):
+        qtbot.keyClick(table, key)
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.keyClick(table, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: w.session.unsaved == 0)
+    qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: w.session.unsaved == 0)
+    assert w.history_model.rowCount() == 3
+    assert [w.history_model.index(r, 2).data() for r in range(3)] == ["undone", "recorded", "recorded"]

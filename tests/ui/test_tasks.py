@@ -1,4 +1,5 @@
-"""TaskRunner: results and errors come back on the GUI thread; a cancelled task delivers nothing."""
+"""TaskRunner and SerialWorker: results and errors come back on the GUI thread; a cancelled
+task delivers nothing; the serial worker keeps order and delivers at its priority."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from pytestqt.qtbot import QtBot
 
-from moderator_gui.ui.tasks import TaskRunner
+from moderator_gui.ui.tasks import SerialWorker, TaskRunner
 
 pytestmark = pytest.mark.gui
 
@@ -62,3 +64,55 @@ def test_a_cancelled_task_delivers_nothing(qtbot: QtBot, runner: TaskRunner, out
     qtbot.waitUntil(lambda: not runner.busy)  # its last message has been handled
     qtbot.wait(20)
     assert got.calls == [("progress", "started")], "neither later progress nor the result nor the error"
+
+
+def test_serial_worker_runs_in_order_on_one_thread_and_stops(qtbot: QtBot, qapp: Any) -> None:
+    worker = SerialWorker(name="test-serial")
+    got: list[tuple[str, Any]] = []
+    threads: set[int] = set()
+
+    def task(n: int) -> Callable[[], int]:
+        def work() -> int:
+            threads.add(threading.get_ident())
+            return n
+
+        return work
+
+    for n in range(20):
+        worker.run(task(n), on_done=lambda v: got.append(("done", v)), on_error=lambda e: got.append(("error", e)))
+    worker.run(boom, on_done=lambda v: got.append(("done", v)), on_error=lambda e: got.append(("error", str(e))))
+    qtbot.waitUntil(lambda: not worker.busy)
+    assert got == [("done", n) for n in range(20)] + [("error", "boom")]
+    assert len(threads) == 1 and threading.get_ident() not in threads
+    assert worker.shutdown(5000)
+    assert not any(t.name == "test-serial" for t in threading.enumerate())
+    with pytest.raises(RuntimeError):
+        worker.run(lambda: 1)
+    worker.deleteLater()
+
+
+def test_a_high_priority_answer_overtakes_events_already_waiting(qtbot: QtBot, qapp: Any) -> None:
+    """The decision writer's answers are delivered before repaints and other events posted
+    earlier (that is what lets the window say "recorded" without waiting for a repaint)."""
+    order: list[str] = []
+
+    class Receiver(QObject):
+        def event(self, e: QEvent) -> bool:
+            if e.type() == QEvent.Type.User:
+                order.append("earlier event")
+                return True
+            return super().event(e)
+
+    receiver = Receiver()
+    worker = SerialWorker(name="test-priority", priority=Qt.EventPriority.HighEventPriority)
+
+    def work() -> str:
+        # Posted from the worker before its own answer: first in the queue, lower priority.
+        QCoreApplication.postEvent(receiver, QEvent(QEvent.Type.User))
+        return "answer"
+
+    worker.run(work, on_done=order.append)
+    qtbot.waitUntil(lambda: len(order) == 2)
+    assert order == ["answer", "earlier event"]
+    assert worker.shutdown(5000)
+    worker.deleteLater()

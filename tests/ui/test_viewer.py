@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QWidget
 
 from moderator_gui.core.store import Store
 from moderator_gui.ui.review_session import EntryState
@@ -58,6 +59,19 @@ def test_blur_reveal_grayscale_change_the_displayed_image(
     assert "Revealed" in w.viewer.state_label.text()
     qtbot.keyRelease(table, Qt.Key.Key_R)
     assert pure_fraction(canvas.pixmap) < 0.5
+    # R held while the window loses the keyboard: its release goes elsewhere, the media is
+    # blurred again anyway.
+    qtbot.keyPress(table, Qt.Key.Key_R)
+    assert w.wellbeing.revealed
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not w.isActiveWindow())
+    assert not w.wellbeing.revealed
+    assert pure_fraction(canvas.pixmap) < 0.5
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
     # B toggles blur (and is remembered for this reviewer).
     qtbot.keyClick(table, Qt.Key.Key_B)
     assert not w.wellbeing.state.blur
@@ -249,19 +263,21 @@ def test_video_plays_only_on_explicit_play_muted(
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_J)  # moving on stops playback
 
 
-def test_the_item_ahead_is_rendered_before_the_reviewer_gets_there(
+def test_the_items_ahead_are_rendered_before_the_reviewer_gets_there(
     make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any
 ) -> None:
-    """While item 1 is shown, item 2's preview is rendered; J then shows it at once, with no
-    "Loading preview…" in between and no second request to the pipeline."""
-    add_items(ui_store, 3)
+    """While item 1 is shown, the previews of items 2 and 3 are rendered; J then shows item 2
+    at once, with no "Loading preview…" in between and no second request to the pipeline."""
+    add_items(ui_store, 4)
     svc, bridge = fake_media
     w = make_window(bridge=bridge)
     canvas = w.viewer.canvas
     qtbot.waitUntil(lambda: canvas.pixmap is not None)
-    second = w.model.row_at(1)
-    qtbot.waitUntil(lambda: (second.sha256, "preview") in {(sha, kind) for sha, kind, _p in svc.requests})
-    qtbot.waitUntil(lambda: any(key[0] == second.sha256 for key in bridge._kept))
+    second, third, fourth = w.model.row_at(1), w.model.row_at(2), w.model.row_at(3)
+    for ahead in (second, third):
+        qtbot.waitUntil(lambda a=ahead: (a.sha256, "preview") in {(sha, kind) for sha, kind, _p in svc.requests})
+        qtbot.waitUntil(lambda a=ahead: any(key[0] == a.sha256 for key in bridge._kept))
+    assert (fourth.sha256, "preview") not in {(sha, kind) for sha, kind, _p in svc.requests}  # two, not the queue
     asked = len(svc.requests)
     first = canvas.pixmap.cacheKey()
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_J)

@@ -63,6 +63,7 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
         pool_size=4,
         max_overflow=4,
+        pool_use_lifo=True,
     )
 
     @event.listens_for(engine, "connect")
