@@ -23,6 +23,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
+from moderator_gui.core.outbox import JournalError, Orphan, OutboxJournal
 from moderator_gui.core.store import Store, StoreError
 from moderator_gui.ui.main_window import LANGUAGE_KEY, Desk, MainWindow
 from moderator_gui.ui.media_bridge import MediaBridge, open_media_service
@@ -130,6 +131,8 @@ class StartupWindow(QWidget):
 class _Opened:
     store: Store
     demo_dir: Path | None = None
+    journal: OutboxJournal | None = None
+    orphans: list[Orphan] = field(default_factory=list)  # unsaved writes of earlier sessions
 
 
 @dataclass
@@ -141,6 +144,7 @@ class _App:
     window: MainWindow | None = None
     bridge: MediaBridge | None = None
     error_box: QMessageBox | None = None
+    journal: OutboxJournal | None = None
 
 
 @dataclass
@@ -151,26 +155,45 @@ class _Holder:
     lock: threading.Lock = field(default_factory=threading.Lock)
     store: Store | None = None
     demo_dir: Path | None = None
+    journal: OutboxJournal | None = None
 
-    def put(self, *, store: Store | None = None, demo_dir: Path | None = None) -> None:
+    def put(self, *, store: Store | None = None, demo_dir: Path | None = None, journal: OutboxJournal | None = None) -> None:
         with self.lock:
             if store is not None:
                 self.store = store
             if demo_dir is not None:
                 self.demo_dir = demo_dir
+            if journal is not None:
+                self.journal = journal
 
-    def take(self) -> tuple[Store | None, Path | None]:
+    def take(self) -> tuple[Store | None, Path | None, OutboxJournal | None]:
         with self.lock:
-            taken = (self.store, self.demo_dir)
-            self.store = self.demo_dir = None
+            taken = (self.store, self.demo_dir, self.journal)
+            self.store = self.demo_dir = self.journal = None
             return taken
 
     def clean_up(self) -> None:
-        store, folder = self.take()
+        store, folder, journal = self.take()
+        if journal is not None:
+            journal.close()
         if store is not None:
             store.close()
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def open_journal(store: Store) -> tuple[OutboxJournal | None, list[Orphan]]:
+    """This instance's journal of unsaved decisions for ``store``, and the journals left by
+    earlier sessions that ended before saving everything (worker thread: file I/O)."""
+    journal = OutboxJournal.for_database(store.describe())
+    try:
+        journal.open()
+        return journal, journal.orphans()
+    except (JournalError, OSError) as exc:
+        # The desk still works; unsaved decisions are then kept in memory only (the banner says so).
+        log.warning("unsaved decisions will be kept in memory only: %s", exc)
+        journal.close()
+        return None, []
 
 
 def _open(db: str | None, demo: bool, report: Any, holder: _Holder | None = None) -> _Opened:
@@ -179,7 +202,10 @@ def _open(db: str | None, demo: bool, report: Any, holder: _Holder | None = None
     if not demo:
         store = Store.open(db)
         holder.put(store=store)
-        return _Opened(store)
+        journal, orphans = open_journal(store)
+        if journal is not None:
+            holder.put(journal=journal)
+        return _Opened(store, None, journal, orphans)
     from moderator_gui.core.demo import generate_demo
 
     folder = Path(tempfile.mkdtemp(prefix="moderator-demo-"))
@@ -191,7 +217,7 @@ def _open(db: str | None, demo: bool, report: Any, holder: _Holder | None = None
     except BaseException:
         holder.clean_up()
         raise
-    return _Opened(store, folder)
+    return _Opened(store, folder)  # a throwaway queue: no journal to outlive it
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -267,11 +293,12 @@ def run(argv: list[str]) -> int:
 
     def opened(result: _Opened) -> None:
         holder.take()  # from now on ``state`` owns them
-        state.store, state.demo_dir = result.store, result.demo_dir
+        state.store, state.demo_dir, state.journal = result.store, result.demo_dir, result.journal
         state.bridge = MediaBridge(open_media_service(result.store), app)
-        desk = Desk(result.store, runner, result.store.policy, reviewer, lang, settings, state.bridge)
+        desk = Desk(result.store, runner, result.store.policy, reviewer, lang, settings, state.bridge, journal=result.journal)
         state.window = MainWindow(desk)
         state.window.show()
+        state.window.session.adopt(result.orphans)
         startup.close()
         log.info("ready: reviewer %s on %s", reviewer, result.store.describe())
 
@@ -308,6 +335,8 @@ def run(argv: list[str]) -> int:
         holder.clean_up()  # opened after the start-up window was closed: nobody took them
         if state.bridge is not None:
             state.bridge.close()
+        if state.journal is not None:
+            state.journal.close()  # the file stays if it holds unsaved decisions
         if state.store is not None:
             state.store.close()
         if state.demo_dir is not None:

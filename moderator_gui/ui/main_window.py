@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from moderator_gui.core.outbox import OutboxJournal
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import QueueFilter, QueueRow, RecordedEvent, Store
 from moderator_gui.ui import keymap
@@ -74,6 +75,7 @@ class Desk:
     settings: QSettings
     bridge: MediaBridge | None = None
     break_interval_ms: int | None = None  # None: the reviewer's setting (tests use a short one)
+    journal: OutboxJournal | None = None  # unsaved decisions kept on this computer (None: in memory only)
 
 
 class MainWindow(QMainWindow):
@@ -92,7 +94,9 @@ class MainWindow(QMainWindow):
 
         self.wellbeing = Wellbeing(desk.settings, desk.reviewer, self)
         self.model = QueueModel(desk.store, desk.runner, self.wellbeing, desk.bridge, self)
-        self.session = ReviewSession(desk.store, desk.runner, self.model, desk.policy, desk.reviewer, self, lang=desk.lang)
+        self.session = ReviewSession(
+            desk.store, desk.runner, self.model, desk.policy, desk.reviewer, self, lang=desk.lang, journal=desk.journal
+        )
         self.history_model = SessionHistoryModel(self.session, desk.policy, desk.lang, self)
         self.reminder = BreakReminder(self.wellbeing, self, interval_ms=desk.break_interval_ms)
         self.watchdog = Watchdog(self)
@@ -429,14 +433,28 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     # -- closing -------------------------------------------------------------------------------
-    def confirm_discard(self, count: int, reason: str) -> bool:
-        """Ask whether to quit although ``count`` decisions could not be saved (tests replace this)."""
+    def confirm_discard(self, count: int, reason: str, kept: bool) -> bool:
+        """Ask whether to quit although ``count`` decisions could not be saved yet (tests replace
+        this). ``kept``: they are in the journal on this computer and the next start saves them."""
+        if kept:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Decisions not saved yet"),
+                self.tr(
+                    "%n decision(s) could not be saved in the database yet:\n%1\n\nThey are kept on this computer and"
+                    " will be saved the next time Moderator opens this database. Until then they are not in the team's"
+                    " logs or statistics. Quit now?",
+                    "",
+                    count,
+                ).replace("%1", reason),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            return answer == QMessageBox.StandardButton.Yes
         answer = QMessageBox.warning(
             self,
             self.tr("Decisions not saved"),
-            self.tr("%1 decision(s) could not be saved yet:\n%2\n\nQuit anyway? They will be lost.")
-            .replace("%1", str(count))
-            .replace("%2", reason),
+            self.tr("%n decision(s) could not be saved yet:\n%1\n\nQuit anyway? They will be lost.", "", count).replace("%1", reason),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -447,7 +465,7 @@ class MainWindow(QMainWindow):
         if pending:
             if self.session.waiting_for_retry:
                 reason = self.banners.text("save") or ""
-                if not self.confirm_discard(pending, reason):
+                if not self.confirm_discard(pending, reason, self.session.unsaved_are_kept):
                     event.ignore()
                     return
             else:

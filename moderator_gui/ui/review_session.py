@@ -11,6 +11,12 @@ to the next item at once, while the decision is shown as "saving…" until
 decision in the outbox and retries it with backoff under the same uuid, which
 makes the retry idempotent; a conflict (someone else decided the item) records
 nothing and says who; a policy refusal brings the reviewer back to the item.
+
+From the first retryable failure until everything is saved, the unsaved writes are
+also kept in a journal on this computer (core/outbox.py), written by the writer
+thread: a crash or quitting during an outage loses nothing, and the next start
+saves them (:meth:`ReviewSession.adopt`). Every decision carries the time the
+reviewer made it, so a write saved late still says when it was decided.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from moderator_gui.core.domain import DecisionInput, EventKind, utcnow
+from moderator_gui.core.outbox import Orphan, OutboxJournal, PendingWrite
 from moderator_gui.core.policy import Policy, PolicyError
 from moderator_gui.core.store import (
     ConflictError,
@@ -114,9 +121,16 @@ class ReviewSession(QObject):
         *,
         backoff_ms: tuple[int, ...] = BACKOFF_MS,
         lang: str = "en",
+        journal: OutboxJournal | None = None,
     ) -> None:
         super().__init__(parent)
         self._lang = lang
+        self._journal = journal if journal is not None and journal.is_open else None
+        self._journalling = False  # the outbox is mirrored in the journal (after a retryable failure)
+        self._journal_seq = 0  # snapshots asked for
+        self._journal_saved = -1  # the last snapshot written
+        self._journal_error: str | None = None
+        self._last_error = ""  # the latest retryable failure, for the banner
         self._store = store
         self._reads = reads
         self._model = model
@@ -253,8 +267,9 @@ class ReviewSession(QObject):
             time_spent_ms=self._shown.elapsed() if self._shown.isValid() else None,
             expected_head=row.head_event,
             uuid=str(uuid4()),
+            decided_at=utcnow(),  # when the reviewer decided, even if it is saved later
         )
-        entry = SessionEntry(inp, row.external_id)
+        entry = SessionEntry(inp, row.external_id, made_at=inp.decided_at)
         self.entries.append(entry)
         self._outbox.append(_Op(entry))
         # The order is for speed. The next item is shown first (the window paints it at
@@ -270,6 +285,7 @@ class ReviewSession(QObject):
         self._model.set_local_state(row.id, "saving")
         self.entries_changed.emit()
         self._pump()
+        self._save_journal()
         return None
 
     def _note_required(self, category: str | None, actions: tuple[str, ...]) -> str:
@@ -308,6 +324,7 @@ class ReviewSession(QObject):
             self._outbox.append(_Op(entry, revert_uuid=str(uuid4())))
             self._pump()
         self.entries_changed.emit()
+        self._save_journal()
         row = self._model.row_of(entry.inp.item_id)
         if row is not None:
             self._go_to(row)
@@ -414,15 +431,13 @@ class ReviewSession(QObject):
                 # An undo stays "undoing" while it (or the decision it waits for) is retried.
                 entry.state = EntryState.RETRYING
             entry.message = exc.message
+            self._last_error = exc.message
             self._model.set_local_state(item_id, "failed")
             delay = self._backoff[min(op.attempts - 1, len(self._backoff) - 1)]
             self._retry.start(delay)
-            self.banner.emit(
-                "save",
-                "error",
-                self.tr("Not saved yet: %1 — %n decision(s) kept and retried automatically.", "", len(self._outbox))
-                .replace("%1", exc.message),
-            )
+            self._journalling = self._journal is not None
+            self._save_journal()
+            self._show_save_banner()
             self.entries_changed.emit()
             self.write_finished.emit()
             return
@@ -449,6 +464,109 @@ class ReviewSession(QObject):
         self._after_outbox_change()
         self.write_finished.emit()
 
+    # -- the journal of unsaved writes ----------------------------------------------------------
+    def _save_journal(self) -> None:
+        """Mirror the outbox in the journal (writer thread, in order with the writes)."""
+        journal = self._journal
+        if journal is None or not self._journalling:
+            return
+        snapshot = [PendingWrite(op.entry.inp, op.entry.external_id, op.revert_uuid) for op in self._outbox]
+        self._journal_seq += 1
+        seq = self._journal_seq
+        if not snapshot:
+            self._journalling = False  # everything is saved: the journal goes
+        self._writer.run(
+            lambda: journal.save(snapshot, seq),
+            on_done=lambda written: self._journal_written(seq, len(snapshot) if written else None),
+            on_error=self._journal_failed,
+            label="journal",
+        )
+
+    def _journal_written(self, seq: int, count: int | None) -> None:
+        if count:
+            log.info("kept %d unsaved write(s) in %s", count, self._journal.path if self._journal else "?")
+        self._journal_saved = max(self._journal_saved, seq)
+        if self._journal_error is not None:
+            self._journal_error = None
+        if self.waiting_for_retry:
+            self._show_save_banner()
+
+    def _journal_failed(self, exc: BaseException) -> None:
+        self._journal_error = getattr(exc, "strerror", None) or str(exc)
+        log.error("cannot keep the unsaved decisions on this computer: %s", exc)
+        if self._outbox:
+            self._show_save_banner()
+
+    @property
+    def unsaved_are_kept(self) -> bool:
+        """Every unsaved write is in the journal on this computer (quitting loses nothing)."""
+        return not self._outbox or (self._journal is not None and self._journal_error is None and self._journal_saved == self._journal_seq)
+
+    def _show_save_banner(self) -> None:
+        n = len(self._outbox)
+        if self._journal is not None and self._journal_error is None and self._journal_saved == self._journal_seq:
+            text = self.tr("Not saved yet: %1 — %n decision(s) kept on this computer and retried automatically.", "", n)
+        elif self._journal_error is not None:
+            text = self.tr(
+                "Not saved yet: %1 — %n decision(s) kept and retried, but only in memory (%2): do not quit.", "", n
+            ).replace("%2", self._journal_error)
+        else:
+            text = self.tr("Not saved yet: %1 — %n decision(s) kept and retried automatically.", "", n)
+        self.banner.emit("save", "error", text.replace("%1", self._last_error))
+
+    def adopt(self, orphans: list[Orphan]) -> None:
+        """Take over the unsaved writes of earlier sessions that ended before saving them (found
+        at start in their journals): they join the outbox, go into this session's journal, and
+        are saved like any other write; then the old journals are removed."""
+        journal = self._journal
+        writes = [w for o in orphans for w in o.writes]
+        problems = [p for o in orphans for p in o.problems]
+        by_uuid: dict[str, SessionEntry] = {}
+        for w in writes:
+            entry = by_uuid.get(w.decision.uuid)  # an undo queued behind its own decision: one entry
+            if entry is None:
+                entry = by_uuid[w.decision.uuid] = SessionEntry(w.decision, w.external_id, made_at=w.decision.decided_at or utcnow())
+                entry.message = self.tr("made in an earlier session, not saved then")
+                self.entries.append(entry)
+            if w.revert_uuid is not None:
+                entry.state = EntryState.UNDOING
+            self._outbox.append(_Op(entry, revert_uuid=w.revert_uuid))
+            self._model.set_local_state(w.decision.item_id, "saving")
+        if journal is not None and orphans:
+            self._journalling = bool(writes)
+            self._save_journal()
+            damaged = [o for o in orphans if o.problems]
+            intact = [o for o in orphans if not o.problems]
+
+            def retire() -> None:
+                for o in intact:
+                    journal.forget(o)
+                for o in damaged:  # kept for a person to look at, never taken over twice
+                    o.journal.replace(o.journal.with_name(o.journal.name + ".damaged"))
+                    journal.forget(o)
+
+            # After this session's journal holds the writes (the writer runs tasks in order).
+            self._writer.run(retire, on_error=lambda exc: log.error("cannot remove old journals: %s", exc), label="journal")
+        if writes:
+            log.info("saving %d decision(s) from earlier sessions", len(writes))
+            self.banner.emit(
+                "adopted",
+                "info",
+                self.tr("Saving %n decision(s) made earlier on this computer that the database could not take then.", "", len(writes)),
+            )
+        if problems:
+            log.error("unreadable journal entries: %s", "; ".join(problems))
+            self.banner.emit(
+                "adopted_damaged",
+                "warning",
+                self.tr("Some decisions kept from an earlier session could not be read and were not saved: %1").replace(
+                    "%1", "; ".join(problems)
+                ),
+            )
+        if writes:
+            self.entries_changed.emit()
+            self._pump()
+
     def _finish_op(self) -> _Op:
         op = self._in_flight
         assert op is not None and self._outbox and self._outbox[0] is op
@@ -457,11 +575,13 @@ class ReviewSession(QObject):
         return op
 
     def _after_outbox_change(self) -> None:
+        self._save_journal()
         self.entries_changed.emit()
         if self._outbox:
             self._pump()
         else:
             self.banner_cleared.emit("save")
+            self.banner_cleared.emit("adopted")
             self.idle.emit()
 
     def _refresh_item(self, item_id: int) -> None:

@@ -8,6 +8,7 @@ the GUI thread through a queued signal.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import queue
@@ -228,6 +229,9 @@ class SerialWorker(_Delivery):
         self._queue: queue.SimpleQueue[tuple[int, Callable[..., Any]] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
+        # Deleted without shutdown() (its window destroyed): stop the thread all the same, as
+        # QThreadPool's destructor waits for its threads. Bound to the queue and thread, not self.
+        self.destroyed.connect(functools.partial(_stop_thread, self._queue, self._thread))
 
     def run(
         self,
@@ -250,8 +254,12 @@ class SerialWorker(_Delivery):
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Finish the task running (and those queued before this call), then stop the thread;
         no callbacks after this. False if it did not stop within ``timeout_ms``."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join(timeout_ms / 1000)
+        _stop_thread(self._queue, self._thread, timeout_ms)
         self._pending.clear()
         return not self._thread.is_alive()
+
+
+def _stop_thread(q: queue.SimpleQueue[Any], thread: threading.Thread, timeout_ms: int = 30_000, *_signal_args: Any) -> None:
+    if thread.is_alive():
+        q.put(None)
+        thread.join(timeout_ms / 1000)

@@ -501,18 +501,36 @@ Final hash: {hash}</source>
         <translation>新语言将在下次启动程序时生效。</translation>
     </message>
     <message>
+        <source>Decisions not saved yet</source>
+        <translation>决定尚未保存</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decision(s) could not be saved in the database yet:
+%1
+
+They are kept on this computer and will be saved the next time Moderator opens this database. Until then they are not in the team&apos;s logs or statistics. Quit now?</source>
+        <translation>
+            <numerusform>%n 个决定尚未能保存到数据库：
+%1
+
+它们已保留在本机，下次 Moderator 打开此数据库时会自动保存。在此之前，团队的日志和统计中不包含它们。现在退出吗？</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>Decisions not saved</source>
         <translation>结论未保存</translation>
     </message>
-    <message>
-        <source>%1 decision(s) could not be saved yet:
-%2
+    <message numerus="yes">
+        <source>%n decision(s) could not be saved yet:
+%1
 
 Quit anyway? They will be lost.</source>
-        <translation>有 %1 条结论尚未能保存：
-%2
+        <translation>
+            <numerusform>%n 个决定尚未能保存：
+%1
 
-仍要退出吗？这些结论将会丢失。</translation>
+仍要退出吗？这些决定将会丢失。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Saving %1 decision(s) before closing…</source>
@@ -747,6 +765,18 @@ Quit anyway? They will be lost.</source>
         <translation>本次审核中没有可撤销的结论。</translation>
     </message>
     <message numerus="yes">
+        <source>Not saved yet: %1 — %n decision(s) kept on this computer and retried automatically.</source>
+        <translation>
+            <numerusform>尚未保存：%1 —— %n 个决定已保留在本机，并将自动重试。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Not saved yet: %1 — %n decision(s) kept and retried, but only in memory (%2): do not quit.</source>
+        <translation>
+            <numerusform>尚未保存：%1 —— %n 个决定会自动重试，但只保存在内存中（%2）：请不要退出程序。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Not saved yet: %1 — %n decision(s) kept and retried automatically.</source>
         <translation>
             <numerusform>尚未保存：%1 —— %n 条结论已保留，将自动重试。</numerusform>
@@ -759,6 +789,20 @@ Quit anyway? They will be lost.</source>
     <message>
         <source>Not recorded: %1</source>
         <translation>未记录：%1</translation>
+    </message>
+    <message>
+        <source>made in an earlier session, not saved then</source>
+        <translation>在之前的会话中做出，当时未能保存</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saving %n decision(s) made earlier on this computer that the database could not take then.</source>
+        <translation>
+            <numerusform>正在保存之前在本机做出、当时数据库未能接收的 %n 个决定。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Some decisions kept from an earlier session could not be read and were not saved: %1</source>
+        <translation>之前会话保留的部分决定无法读取，未能保存：%1</translation>
     </message>
     <message>
         <source>decided</source>

@@ -12,6 +12,7 @@ the kill must be in the file afterwards, as that kind and on that item.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -228,4 +230,50 @@ def test_two_instances_deciding_the_same_item_record_it_once(launch: Callable[[P
     assert len(on_shared) == 1, f"exactly one decision for the shared item, got {stored}"
     assert len(stored) == 1, f"the refused instance must record nothing else, got {stored}"
     assert logged == stored, "exactly the one stored decision is reported as recorded, by one instance"
+    assert integrity(queue_db) == "ok"
+
+
+def journals(data_dir: Path) -> list[Path]:
+    """Journals of unsaved decisions (core/outbox.py) under the app's per-user data folder."""
+    return sorted((data_dir / "outbox").glob("*/*.json"))
+
+
+def test_sigkill_during_an_outage_the_next_start_saves_the_decision_once(
+    launch: Callable[[Path, str], App], queue_db: Path
+) -> None:
+    """The database is locked by another program; the reviewer decides (shown as not saved,
+    kept on this computer); the app is killed. Started again after the lock is gone, the
+    app saves that decision: once, under its id, dated when it was made."""
+    data_dir = Path(os.environ["MODERATOR_DATA_DIR"])  # per test (tests/conftest.py), inherited by the app
+    app = launch(queue_db, "e2e")
+    app.wait_window()
+    lock = sqlite3.connect(queue_db, isolation_level=None, timeout=10)
+    lock.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        decided_after = time.time()
+        app.keys("6", "Return")
+        # The write gives up after the app's busy timeout (5 s); the writer keeps it in the journal.
+        wait_for("the decision to be kept in the journal", lambda: len(journals(data_dir)) == 1, app)
+        kept = json.loads(journals(data_dir)[0].read_text())["writes"]
+        assert len(kept) == 1 and kept[0]["decision"]["kind"] == "decide"
+        app.kill()
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert events(queue_db) == [], "nothing was written while the database was locked"
+    uuid = kept[0]["decision"]["uuid"]
+
+    again = launch(queue_db, "e2e")
+    again.wait_window()
+    wait_for("the kept decision to be saved", lambda: [u for u, _, _ in events(queue_db)] == [uuid], again)
+    wait_for("the old journal to be retired", lambda: journals(data_dir) == [], again)
+    assert (uuid, kept[0]["decision"]["item_id"], "decide") in again.recorded()
+    con = sqlite3.connect(f"file:{queue_db}?mode=ro", uri=True)
+    try:
+        (decided_at,) = con.execute("SELECT decided_at FROM decisions WHERE uuid = ?", (uuid,)).fetchone()
+    finally:
+        con.close()
+    made = datetime.fromisoformat(str(decided_at)).replace(tzinfo=UTC).timestamp()
+    assert decided_after - 1 <= made <= decided_after + 10, "dated when the reviewer decided, not when it was saved"
+    again.kill()
     assert integrity(queue_db) == "ok"

@@ -204,7 +204,9 @@ def make_window(qtbot: Any, ui_store: Store, runner: TaskRunner) -> Iterator[Cal
         st = store or ui_store
         desk = Desk(st, runner, st.policy, reviewer, lang, app_settings(), bridge, break_interval_ms)
         w = MainWindow(desk)
-        qtbot.addWidget(w)
+        # pytest-qt closes and deletes its widgets before this fixture's teardown: let a write
+        # still on its way (a test may end right after a key press) finish first.
+        qtbot.addWidget(w, before_close_func=settle)
         windows.append(w)
         w.show()
         w.activateWindow()
@@ -213,12 +215,16 @@ def make_window(qtbot: Any, ui_store: Store, runner: TaskRunner) -> Iterator[Cal
             qtbot.waitUntil(lambda: w.session.current is not None, timeout=5000)
         return w
 
-    yield make
-    for w in windows:
+    def settle(w: MainWindow) -> None:
         try:
-            qtbot.waitUntil(lambda w=w: w.session.unsaved == 0 or w.session.waiting_for_retry, timeout=10_000)
+            qtbot.waitUntil(lambda: w.session.unsaved == 0 or w.session.waiting_for_retry, timeout=10_000)
         finally:
             w.shutdown()
+
+    yield make
+    for w in windows:
+        if not w._shut_down:  # (a window the test deleted itself is shut down already)
+            settle(w)
     # Reads still running report to the windows' models: let them land while those exist.
     runner.wait()
     QCoreApplication.processEvents()

@@ -226,7 +226,7 @@ def test_closing_with_unsaved_decisions_asks(make_window: Any, quick_store: Stor
     w = make_window(store=quick_store)
     first = w.session.current
     asked: list[tuple[int, str]] = []
-    w.confirm_discard = lambda n, reason: asked.append((n, reason)) or False  # "Cancel"
+    w.confirm_discard = lambda n, reason, kept: asked.append((n, reason, kept)) or False  # "Cancel"
     lock = Lock(quick_store.engine.url.database)
     try:
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
@@ -235,6 +235,7 @@ def test_closing_with_unsaved_decisions_asks(make_window: Any, quick_store: Stor
         assert not w.close()
         assert w.isVisible()
         assert asked and asked[0][0] == 1 and "locked" in asked[0][1]
+        assert asked[0][2] is False  # no journal in this window: quitting would lose it
     finally:
         lock.release()
     w.session.retry_now()

@@ -116,3 +116,28 @@ def test_a_high_priority_answer_overtakes_events_already_waiting(qtbot: QtBot, q
     assert order == ["answer", "earlier event"]
     assert worker.shutdown(5000)
     worker.deleteLater()
+
+
+def test_a_serial_worker_destroyed_without_shutdown_still_stops_its_thread(qtbot: QtBot, qapp: Any) -> None:
+    """Like QThreadPool's destructor: deleting the worker's owner (a window closed in a hurry)
+    waits for the task in flight and stops the thread; the late answer goes nowhere, quietly."""
+    import time
+
+    import shiboken6
+
+    owner = QObject()
+    worker = SerialWorker(owner, name="test-owned")
+    started = threading.Event()
+
+    def slow() -> str:
+        started.set()
+        time.sleep(0.2)
+        return "late"
+
+    got: list[str] = []
+    worker.run(slow, on_done=got.append)
+    assert started.wait(5)
+    shiboken6.delete(owner)  # the C++ objects go now, the worker with them
+    assert not any(t.name == "test-owned" and t.is_alive() for t in threading.enumerate())
+    qtbot.wait(50)
+    assert got == []

@@ -1,0 +1,185 @@
+"""Unsaved decisions kept on this computer: written to the journal during an outage, saved by
+the next start, never twice; closing says whether they are kept. Real SQLite files, real locks."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from moderator_gui.core.domain import DecisionInput, EventKind
+from moderator_gui.core.outbox import OutboxJournal, PendingWrite
+from moderator_gui.core.store import Store
+from moderator_gui.core.store.store import decisions_t
+from moderator_gui.ui.review_session import EntryState
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def quick_store(tmp_path: Path) -> Iterator[Store]:
+    """Gives up on a lock after 150 ms (the app's default waits 5 s)."""
+    s = Store.open(tmp_path / "x.sqlite3", busy_timeout_ms=150)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def journals(tmp_path: Path) -> Iterator[list[OutboxJournal]]:
+    made: list[OutboxJournal] = []
+    yield made
+    for j in made:
+        j.close()
+
+
+def journal_for(store: Store, journals: list[OutboxJournal], root: Path) -> OutboxJournal:
+    j = OutboxJournal.for_database(store.describe(), root)
+    j.open()
+    journals.append(j)
+    return j
+
+
+def journalled(j: OutboxJournal) -> list[dict[str, Any]]:
+    return json.loads(j.path.read_text())["writes"] if j.path.exists() else []
+
+
+def stored(store: Store, uuid: str) -> list[Any]:
+    with store.read() as conn:
+        return conn.execute(select(decisions_t).where(decisions_t.c.uuid == uuid)).all()
+
+
+class Lock:
+    def __init__(self, path: str) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        self.conn.execute("ROLLBACK")
+        self.conn.close()
+
+
+def test_an_outage_puts_the_decisions_in_the_journal_until_they_are_saved(
+    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal]
+) -> None:
+    add_items(quick_store, 3)
+    journal = journal_for(quick_store, journals, tmp_path / "data")
+    w = make_window(store=quick_store)
+    w.session._journal = journal  # the window of make_window has none; the app passes it in its Desk
+    first = w.session.current
+    table = w.queue_view.table
+    lock = Lock(quick_store.engine.url.database)
+    try:
+        qtbot.keyClick(table, Qt.Key.Key_6)
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: len(journalled(journal)) == 1, timeout=5000)
+        qtbot.waitUntil(lambda: "kept on this computer" in (w.banners.text("save") or ""), timeout=5000)
+        entry = w.session.entries[-1]
+        [kept] = journalled(journal)
+        assert kept["decision"]["uuid"] == entry.inp.uuid and kept["external_id"] == first.external_id
+        assert kept["decision"]["decided_at"] == entry.inp.decided_at.isoformat()
+        assert w.session.unsaved_are_kept
+        # A decision made during the outage joins the journal too.
+        qtbot.keyClick(table, Qt.Key.Key_S)
+        qtbot.waitUntil(lambda: len(journalled(journal)) == 2, timeout=5000)
+        asked: list[tuple[int, bool]] = []
+        w.confirm_discard = lambda n, _reason, kept: asked.append((n, kept)) or False
+        assert not w.close() and asked == [(2, True)]  # "they are kept on this computer"
+    finally:
+        lock.release()
+    w.session.retry_now()
+    qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=8000)
+    qtbot.waitUntil(lambda: not journal.path.exists(), timeout=5000)  # everything saved: the journal goes
+    assert [e.state for e in w.session.entries] == [EntryState.RECORDED, EntryState.RECORDED]
+    [row] = stored(quick_store, entry.inp.uuid)
+    assert row.decided_at.replace(tzinfo=None) == entry.inp.decided_at.replace(tzinfo=None), "saved late, dated when decided"
+
+
+def test_the_next_start_saves_what_an_earlier_session_could_not_exactly_once(
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal]
+) -> None:
+    ids = add_items(ui_store, 4)
+    rows = {r.id: r for r in ui_store.queue_page(limit=10)}
+    made_at = datetime.fromisoformat("2026-11-29T21:40:00+00:00")
+    already = DecisionInput(ids[1], EventKind.DECIDE, "bob", "no_violation", (), decided_at=made_at)
+    ui_store.record(already)  # committed before the crash, its answer lost: must not be recorded twice
+    writes = [
+        PendingWrite(DecisionInput(ids[0], EventKind.DECIDE, "bob", "cyberbullying", ("warn",), decided_at=made_at), rows[ids[0]].external_id),
+        PendingWrite(already, rows[ids[1]].external_id),
+        PendingWrite(DecisionInput(ids[2], EventKind.SKIP, "bob", decided_at=made_at), rows[ids[2]].external_id),
+    ]
+    gone = journal_for(ui_store, journals, tmp_path / "data")
+    gone.save(writes)
+    os.close(gone._lock_fd)  # that instance crashed
+    gone._lock_fd = None
+
+    journal = journal_for(ui_store, journals, tmp_path / "data")
+    orphans = journal.orphans()
+    w = make_window(reviewer="alice")
+    w.session._journal = journal
+    w.session.adopt(orphans)
+    assert "Saving 3 decisions made earlier" in (w.banners.text("adopted") or "")
+    qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=8000)
+    assert [e.state for e in w.session.entries] == [EntryState.RECORDED] * 3
+    assert [e.inp.reviewer for e in w.session.entries] == ["bob"] * 3  # recorded under who decided
+    for write in writes:
+        [row] = stored(ui_store, write.decision.uuid)  # exactly once, the retried one included
+        assert row.decided_at.replace(tzinfo=None) == made_at.replace(tzinfo=None)
+    assert ui_store.item(ids[2]).status == "skipped"
+    qtbot.waitUntil(lambda: not gone.path.exists(), timeout=5000)  # the old journal is retired
+    assert w.banners.text("adopted") is None
+    assert journal.orphans() == []
+
+
+def test_a_damaged_journal_is_reported_and_kept_aside(
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal]
+) -> None:
+    add_items(ui_store, 2)
+    gone = journal_for(ui_store, journals, tmp_path / "data")
+    gone.path.write_text('{"format": 1, "writes": [{"decision": {"item_id": "x"}}]}')
+    os.close(gone._lock_fd)
+    gone._lock_fd = None
+    journal = journal_for(ui_store, journals, tmp_path / "data")
+    w = make_window()
+    w.session._journal = journal
+    w.session.adopt(journal.orphans())
+    text = w.banners.text("adopted_damaged") or ""
+    assert "could not be read" in text and "entry 1" in text
+    damaged = gone.path.with_name(gone.path.name + ".damaged")
+    qtbot.waitUntil(damaged.exists, timeout=5000)  # kept for a person, never taken over twice
+    assert not gone.path.exists() and journal.orphans() == []
+
+
+def test_when_the_journal_cannot_be_written_the_reviewer_is_told_not_to_quit(
+    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_items(quick_store, 2)
+    journal = journal_for(quick_store, journals, tmp_path / "data")
+
+    def disk_full(*_a: Any, **_k: Any) -> bool:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(journal, "save", disk_full)
+    w = make_window(store=quick_store)
+    w.session._journal = journal
+    lock = Lock(quick_store.engine.url.database)
+    try:
+        qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
+        qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "only in memory" in (w.banners.text("save") or ""), timeout=5000)
+        assert "No space left on device" in w.banners.text("save") and "do not quit" in w.banners.text("save")
+        assert not w.session.unsaved_are_kept
+        asked: list[bool] = []
+        w.confirm_discard = lambda _n, _reason, kept: asked.append(kept) or False
+        assert not w.close() and asked == [False]  # "they will be lost"
+    finally:
+        lock.release()
+    w.session.retry_now()
+    qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=8000)
