@@ -130,6 +130,7 @@ class ReviewSession(QObject):
         self._journal_seq = 0  # snapshots asked for
         self._journal_saved = -1  # the last snapshot written
         self._journal_error: str | None = None
+        self._journal_key: tuple[tuple[str, str | None], ...] | None = None  # the writes last sent to the journal
         self._last_error = ""  # the latest retryable failure, for the banner
         self._store = store
         self._reads = reads
@@ -470,11 +471,16 @@ class ReviewSession(QObject):
         journal = self._journal
         if journal is None or not self._journalling:
             return
+        key = tuple((op.entry.inp.uuid, op.revert_uuid) for op in self._outbox)
+        if key == self._journal_key:
+            return  # the same writes (a retry failed again): the file already says this
+        self._journal_key = key
         snapshot = [PendingWrite(op.entry.inp, op.entry.external_id, op.revert_uuid) for op in self._outbox]
         self._journal_seq += 1
         seq = self._journal_seq
         if not snapshot:
             self._journalling = False  # everything is saved: the journal goes
+            self._journal_key = None
         self._writer.run(
             lambda: journal.save(snapshot, seq),
             on_done=lambda written: self._journal_written(seq, len(snapshot) if written else None),

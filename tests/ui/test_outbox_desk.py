@@ -89,6 +89,13 @@ def test_an_outage_puts_the_decisions_in_the_journal_until_they_are_saved(
         # A decision made during the outage joins the journal too.
         qtbot.keyClick(table, Qt.Key.Key_S)
         qtbot.waitUntil(lambda: len(journalled(journal)) == 2, timeout=5000)
+        qtbot.waitUntil(lambda: w.session.unsaved_are_kept, timeout=5000)
+        saves = []
+        monkey_save = journal.save
+        journal.save = lambda writes, seq=0: saves.append(seq) or monkey_save(writes, seq)  # type: ignore[method-assign]
+        w.session.retry_now()  # fails again (still locked): the journal already holds exactly this
+        qtbot.waitUntil(lambda: w.session.waiting_for_retry, timeout=5000)
+        assert saves == [] and w.session.unsaved_are_kept
         asked: list[tuple[int, bool]] = []
         w.confirm_discard = lambda n, _reason, kept: asked.append((n, kept)) or False
         assert not w.close() and asked == [(2, True)]  # "they are kept on this computer"
