@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QStandardPaths, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -68,6 +69,21 @@ def colour_icon(colour: str, size: int = 12) -> QIcon:
 def default_export_name(fmt: str, now: datetime | None = None) -> str:
     """``decisions-YYYYMMDD-HHMM.csv``: sorts by time and never collides within a minute."""
     return f"decisions-{(now or datetime.now()):%Y%m%d-%H%M}{FORMAT_SUFFIX[fmt]}"
+
+
+def default_export_folder() -> Path:
+    """The user's Documents folder if there is one, else the home folder.
+
+    Looks at the file system (Documents may be on a network drive): call it from a worker
+    thread, never on the GUI thread."""
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+
+
+def existing_file(path: Path) -> bool:
+    """Whether exporting to ``path`` would replace a file (a folder there is not replaced: the
+    export reports it). A file-system call: worker thread only."""
+    return path.exists() and not path.is_dir()
 
 
 def _qdate_to_date(d: QDate) -> date:
@@ -234,6 +250,14 @@ class ExportDialog(QDialog):
         self._task: TaskHandle | None = None
         self._cancel = threading.Event()  # asks the running export to stop (its progress callback says False)
         self._result: ExportResult | None = None
+        # Before an export starts, a worker looks whether the file exists (never the GUI
+        # thread: the folder may be on a network drive); then "Replace?" may be asked.
+        self._check: TaskHandle | None = None
+        self._question: QMessageBox | None = None
+        self._replace: tuple[Path, Format, ExportFilter] | None = None  # what "Replace?" is about
+        self._default_task: TaskHandle | None = None
+        self._default_dir: Path | None = None  # the Documents folder, once a worker found it
+        self._focus_before_check: QWidget | None = None
 
         self.filters = DecisionFilterForm(store, runner, policy, self)
         self.format = QComboBox(self)
@@ -242,7 +266,7 @@ class ExportDialog(QDialog):
         self.format.addItem("", "jsonl")
         self.path_edit = QLineEdit(self)
         self.path_edit.setObjectName("path")
-        self.path_edit.setText(str(self._default_folder() / default_export_name("csv")))
+        # Filled in when a worker has found the Documents folder (unless the lead typed first).
         self.browse_button = QPushButton(self)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
@@ -294,6 +318,9 @@ class ExportDialog(QDialog):
         self._set_running(False)
         self._show_result_buttons(False)
         self.resize(520, self.sizeHint().height())
+        self._default_task = self._runner.run(
+            default_export_folder, on_done=self._set_default_folder, label="export folder"
+        )
 
     # -- texts ------------------------------------------------------------------------
     def _retranslate(self) -> None:
@@ -313,10 +340,15 @@ class ExportDialog(QDialog):
         super().changeEvent(event)
 
     # -- choosing the file ---------------------------------------------------------------
-    @staticmethod
-    def _default_folder() -> Path:
-        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+    def _set_default_folder(self, folder: Path) -> None:
+        self._default_task = None
+        self._default_dir = folder
+        if not self.path_edit.text().strip():
+            self.path_edit.setText(str(folder / default_export_name(self.fmt())))
+
+    def _default_folder(self) -> Path:
+        """Where the file goes by default: Documents once known (found by a worker), else home."""
+        return self._default_dir if self._default_dir is not None else Path.home()
 
     def fmt(self) -> Format:
         return "jsonl" if self.format.currentData() == "jsonl" else "csv"
@@ -345,14 +377,21 @@ class ExportDialog(QDialog):
     # -- running ------------------------------------------------------------------------
     @property
     def running(self) -> bool:
+        """An export is running."""
         return self._task is not None
 
-    def _set_running(self, running: bool) -> None:
-        self.filters.setEnabled(not running)
-        self.format.setEnabled(not running)
-        self.path_edit.setEnabled(not running)
-        self.browse_button.setEnabled(not running)
-        self.export_button.setEnabled(not running)
+    @property
+    def checking(self) -> bool:
+        """Export was pressed: the existing file is being looked for, or "Replace?" is asked."""
+        return self._check is not None or self._question is not None
+
+    def _set_running(self, running: bool, *, checking: bool = False) -> None:
+        busy = running or checking  # the form stays as it was when Export was pressed
+        self.filters.setEnabled(not busy)
+        self.format.setEnabled(not busy)
+        self.path_edit.setEnabled(not busy)
+        self.browse_button.setEnabled(not busy)
+        self.export_button.setEnabled(not busy)
         self.export_button.setVisible(not running)
         self.cancel_button.setVisible(running)
         self.cancel_button.setEnabled(running)
@@ -388,7 +427,7 @@ class ExportDialog(QDialog):
 
     @Slot()
     def start_export(self) -> None:
-        if self.running:
+        if self.running or self.checking:
             return
         problem = self.filters.range_error()
         if problem is not None:
@@ -397,15 +436,65 @@ class ExportDialog(QDialog):
         out = self._target()
         if out is None:
             return
-        if out.exists() and not out.is_dir():
-            answer = QMessageBox.question(
-                self,
-                self.tr("Replace file?"),
-                self.tr("{name} already exists. Replace it?").format(name=out.name),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        flt, fmt, store = self.filters.value(), self.fmt(), self._store
+        flt, fmt = self.filters.value(), self.fmt()
+        # The form is disabled while the file is checked. Focus would move on to Close, and
+        # a second Enter would close the dialog: the dialog itself keeps it meanwhile.
+        focused = QApplication.focusWidget()
+        self._focus_before_check = focused if focused is not None and self.isAncestorOf(focused) else None
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._set_running(False, checking=True)
+        self._check = self._runner.run(
+            lambda: existing_file(out),
+            on_done=lambda exists: self._checked(out, fmt, flt, exists),
+            on_error=self._check_failed,
+            label="export target",
+        )
+
+    def _checked(self, out: Path, fmt: Format, flt: ExportFilter, exists: bool) -> None:
+        """GUI thread: the worker has looked at the file; ask before replacing it."""
+        self._check = None
+        if not exists:
+            self._begin_export(out, fmt, flt)
+            return
+        self._replace = (out, fmt, flt)
+        self._question = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Replace file?"),
+            self.tr("{name} already exists. Replace it?").format(name=out.name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        self._question.finished.connect(self._answered)
+        self._question.open()  # window-modal, no nested event loop: closing the dialog still works
+
+    @Slot()
+    def _answered(self) -> None:
+        box, self._question = self._question, None
+        if box is None:
+            return  # the dialog was closed meanwhile: no export
+        box.deleteLater()
+        out, fmt, flt = self._replace  # type: ignore[misc]
+        self._replace = None
+        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
+            self._begin_export(out, fmt, flt)
+        else:
+            self._check_ended()
+
+    def _check_failed(self, exc: BaseException) -> None:
+        self._check = None
+        self._check_ended()
+        self._show_status(self._describe_error(exc), error=True)
+
+    def _check_ended(self) -> None:
+        """No export after all: the form is back as it was, focus included."""
+        self._set_running(False)
+        focused, self._focus_before_check = self._focus_before_check, None
+        if focused is not None and focused.isEnabled() and focused.isVisible():
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _begin_export(self, out: Path, fmt: Format, flt: ExportFilter) -> None:
+        self._focus_before_check = None
+        store = self._store
         self._cancel = cancel = threading.Event()
         last_report = [0.0]
 
@@ -498,10 +587,21 @@ class ExportDialog(QDialog):
 
     # -- closing ----------------------------------------------------------------------------
     def reject(self) -> None:
-        """Closing (Esc, window close) while exporting cancels the export and drops its callbacks."""
+        """Closing (Esc, window close) while exporting cancels the export and drops its callbacks;
+        a file check still running is dropped too, and an open "Replace?" is closed unanswered."""
         if self._task is not None:
             self._cancel.set()  # the export stops and removes its partial file
             self._task.cancel()  # and nothing of it reaches this closed dialog
             self._task = None
+        for handle in (self._check, self._default_task):
+            if handle is not None:
+                handle.cancel()  # its answer is not delivered
+        self._check = self._default_task = None
+        question, self._question = self._question, None
+        self._replace = self._focus_before_check = None
+        if question is not None:
+            question.reject()  # unanswered: no export (_answered sees no question any more)
+            question.deleteLater()
+        self._set_running(False)
         self.filters.cancel_loading()
         super().reject()

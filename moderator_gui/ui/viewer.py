@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QIcon, QImage, QMouseEvent, QPainter, QPaintEv
 from PySide6.QtWidgets import (
     QGraphicsBlurEffect,
     QGraphicsColorizeEffect,
+    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
@@ -206,7 +207,8 @@ class Viewer(QWidget):
         self._anim.timeout.connect(self._next_animation_frame)
         self._player = None  # QMediaPlayer, made only on explicit Play
         self._audio = None
-        self._video_item = None
+        self._video_item = None  # QGraphicsVideoItem: carries the blur
+        self._video_frame: QGraphicsRectItem | None = None  # its invisible parent: carries the grayscale
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -517,8 +519,21 @@ class Viewer(QWidget):
         self._audio.setMuted(self._wellbeing.state.muted)
         self._player = QMediaPlayer(self)
         self._player.setAudioOutput(self._audio)
-        self._video_item = QGraphicsVideoItem()
-        self.video_view.scene().addItem(self._video_item)
+        # A graphics item carries one effect, but a parent's effect applies to the rendering
+        # of its children (their own effects included): the parent grays, the video blurs,
+        # so blur and grayscale are independent, as they are for the still images.
+        self._video_frame = QGraphicsRectItem()
+        self._video_frame.setPen(Qt.PenStyle.NoPen)
+        self._video_frame.setBrush(Qt.BrushStyle.NoBrush)
+        gray = QGraphicsColorizeEffect()
+        # Colorize = grayscale, then "screen" with the colour: black adds nothing, so this is
+        # plain grayscale (as the still images are), not a washed-out gray tint.
+        gray.setColor(QColor(0, 0, 0))
+        gray.setStrength(1.0)
+        self._video_frame.setGraphicsEffect(gray)
+        self._video_item = QGraphicsVideoItem(self._video_frame)
+        self._video_item.setGraphicsEffect(QGraphicsBlurEffect())
+        self.video_view.scene().addItem(self._video_frame)
         self._player.setVideoOutput(self._video_item)
         self._player.errorOccurred.connect(lambda _e, text: self.state_label.setText(self.tr("Playback failed: %1").replace("%1", text)))
         self._player.setSource(QUrl.fromLocalFile(os.fsdecode(row.media_path)))
@@ -531,28 +546,27 @@ class Viewer(QWidget):
         self.play_button.setText(self.tr("Pause (Space)"))
 
     def _fit_video(self) -> None:
-        if self._video_item is not None:
+        if self._video_item is not None and self._video_frame is not None:
             self._video_item.setSize(self.video_view.viewport().size().toSizeF())
-            self.video_view.setSceneRect(QRectF(QPointF(0, 0), self._video_item.size()))
+            rect = QRectF(QPointF(0, 0), self._video_item.size())
+            self._video_frame.setRect(rect)
+            self.video_view.setSceneRect(rect)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._fit_video()
 
     def _apply_video_effect(self) -> None:
-        if self._video_item is None:
+        """Blur (unless revealed) and grayscale on the playing video, each on its own item."""
+        if self._video_item is None or self._video_frame is None:
             return
         s = self._wellbeing.state
-        if self._wellbeing.effective_blur:
-            blur = QGraphicsBlurEffect()
-            blur.setBlurRadius(s.blur_strength * 2)
-            self._video_item.setGraphicsEffect(blur)
-        elif s.grayscale:
-            gray = QGraphicsColorizeEffect()
-            gray.setColor(QColor(128, 128, 128))
-            self._video_item.setGraphicsEffect(gray)
-        else:
-            self._video_item.setGraphicsEffect(None)
+        blur = self._video_item.graphicsEffect()
+        gray = self._video_frame.graphicsEffect()
+        assert isinstance(blur, QGraphicsBlurEffect) and isinstance(gray, QGraphicsColorizeEffect)
+        blur.setBlurRadius(s.blur_strength * 2)
+        blur.setEnabled(self._wellbeing.effective_blur)
+        gray.setEnabled(s.grayscale)
 
     def _stop_video(self) -> None:
         if self._player is not None:
@@ -561,9 +575,9 @@ class Viewer(QWidget):
             self._player.deleteLater()
             self._audio.deleteLater()  # type: ignore[union-attr]
             self._player = self._audio = None
-        if self._video_item is not None:
-            self.video_view.scene().removeItem(self._video_item)
-            self._video_item = None
+        if self._video_frame is not None:
+            self.video_view.scene().removeItem(self._video_frame)  # the video item goes with it
+        self._video_frame = self._video_item = None
 
     @property
     def playing_video(self) -> bool:

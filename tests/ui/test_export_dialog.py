@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -39,6 +40,8 @@ def open_dialog(qtbot: QtBot, store: Store, runner: TaskRunner) -> ExportDialog:
     # The reviewer list is read in the background: "All reviewers" + the names in the database.
     expected = 1 + len(store.reviewers())
     qtbot.waitUntil(lambda: dialog.filters.reviewer.count() == expected)
+    # So is the default file (the Documents folder is looked for by a worker too).
+    qtbot.waitUntil(lambda: dialog.path_edit.text() != "")
     return dialog
 
 
@@ -128,6 +131,7 @@ def test_cancel_stops_the_export_and_leaves_no_file(qtbot: QtBot, runner: TaskRu
     folder.mkdir()
     type_into(qtbot, dialog.path_edit, str(folder / "big.csv"))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.running)  # once a worker has seen that the file is new
     assert dialog.cancel_button.isVisible() and not dialog.export_button.isVisible()
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
@@ -147,6 +151,7 @@ def test_closing_while_exporting_stops_it_quietly(qtbot: QtBot, runner: TaskRunn
     folder.mkdir()
     type_into(qtbot, dialog.path_edit, str(folder / "big.csv"))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.running)  # the export itself, not the file check before it
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: bool(destroyed))
     assert runner.wait(20_000)
@@ -221,7 +226,7 @@ def test_closing_the_main_window_during_an_export_stops_it(qtbot: QtBot, make_wi
     folder.mkdir()
     type_into(qtbot, dialog.path_edit, str(folder / "big.csv"))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    assert dialog.running
+    qtbot.waitUntil(lambda: dialog.running)  # once a worker has seen that the file is new
     w.close()
     assert not dialog.isVisible()
     started = time.monotonic()
@@ -229,3 +234,145 @@ def test_closing_the_main_window_during_an_export_stops_it(qtbot: QtBot, make_wi
     qtbot.wait(50)
     assert list(folder.iterdir()) == [], "neither the file nor a .part file"
     assert time.monotonic() - started < 10
+
+
+# -- the existing-file check runs in a worker; "Replace?" is asked on the GUI thread ------------------
+
+
+def question_box(dialog: ExportDialog) -> QMessageBox | None:
+    boxes = [b for b in dialog.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) <= 1
+    return boxes[0] if boxes else None
+
+
+def test_no_file_system_call_on_the_gui_thread(
+    qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening the dialog (the Documents folder) and pressing Export (does the file exist?) look
+    at the file system from workers only: a network drive cannot freeze the window."""
+    out = tmp_path / "old.csv"
+    out.write_text("old")
+    calls: list[tuple[str, Path, threading.Thread]] = []
+    for name in ("exists", "is_dir", "is_file", "stat"):
+        original = getattr(Path, name)
+
+        def recording(self: Path, *args: object, _name: str = name, _original: object = original, **kwargs: object) -> object:
+            calls.append((_name, self, threading.current_thread()))
+            return _original(self, *args, **kwargs)  # type: ignore[operator]
+
+        monkeypatch.setattr(Path, name, recording)
+    dialog = open_dialog(qtbot, history_store, runner)
+    type_into(qtbot, dialog.path_edit, str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: question_box(dialog) is not None)
+    monkeypatch.undo()
+    assert any(p == out for _n, p, _t in calls), "the file was looked at"
+    on_gui_thread = [(n, str(p)) for n, p, t in calls if t is threading.main_thread()]
+    assert on_gui_thread == []
+    assert threading.current_thread() is threading.main_thread()  # the test itself runs on the GUI thread
+    qtbot.mouseClick(question_box(dialog).button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: not dialog.checking)
+
+
+def test_existing_file_asks_and_no_exports_nothing(qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "decisions.csv"
+    out.write_text("the lead's earlier export")
+    dialog = open_dialog(qtbot, history_store, runner)
+    exported: list[object] = []
+    dialog.finished_export.connect(exported.append)
+    type_into(qtbot, dialog.path_edit, str(out))
+    qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)  # Enter = Export
+    qtbot.waitUntil(lambda: question_box(dialog) is not None)
+    box = question_box(dialog)
+    assert box is not None
+    assert box.windowTitle() == "Replace file?"
+    assert box.text() == "decisions.csv already exists. Replace it?"
+    assert not dialog.export_button.isEnabled() and not dialog.path_edit.isEnabled(), "one export at a time"
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.checking)
+    assert question_box(dialog) is None
+    assert dialog.export_button.isEnabled() and dialog.export_button.isVisible() and dialog.path_edit.isEnabled()
+    assert runner.wait(10_000)
+    qtbot.wait(50)  # anything still on its way to the dialog lands now
+    assert not dialog.running and exported == []
+    assert out.read_text() == "the lead's earlier export"
+    assert list(folder.iterdir()) == [out], "no temporary file either"
+
+
+def test_existing_file_asks_and_yes_replaces_it(qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "decisions.csv"
+    out.write_text("the lead's earlier export")
+    dialog = open_dialog(qtbot, history_store, runner)
+    type_into(qtbot, dialog.path_edit, str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: question_box(dialog) is not None)
+    with qtbot.waitSignal(dialog.finished_export, timeout=10_000) as blocker:
+        qtbot.mouseClick(question_box(dialog).button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)  # type: ignore[union-attr]
+    assert blocker.args[0].rows == 24
+    check = verify_file(out)
+    assert check.ok and check.rows == 24
+    assert dialog.status.text().startswith(f"Export complete: {out}\n")
+    assert dialog.export_button.isEnabled()
+
+
+def test_a_new_file_is_exported_without_asking(
+    qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[object] = []
+    monkeypatch.setattr(QMessageBox, "open", lambda self: asked.append(self))
+    dialog = open_dialog(qtbot, history_store, runner)
+    out = tmp_path / "new.csv"
+    type_into(qtbot, dialog.path_edit, str(out))
+    with qtbot.waitSignal(dialog.finished_export, timeout=10_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert asked == [] and verify_file(out).ok
+
+
+def test_one_check_at_a_time_and_closing_during_it_leaves_nothing_running(
+    qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow drive: while the worker still looks for the file, Export is disabled (Enter and
+    clicks start nothing more); closing the dialog then drops the check, so no question and no
+    export follow, and nothing is left running."""
+    from moderator_gui.ui import export_dialog
+
+    gate = threading.Event()
+    looked: list[Path] = []
+    threads: list[threading.Thread] = []
+
+    def slow_existing_file(path: Path) -> bool:
+        looked.append(path)
+        threads.append(threading.current_thread())
+        gate.wait(10)
+        return True  # "it exists": the question would come next, were the dialog still open
+
+    monkeypatch.setattr(export_dialog, "existing_file", slow_existing_file)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "decisions.csv"
+    dialog = open_dialog(qtbot, history_store, runner)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # as the main window opens it
+    destroyed: list[bool] = []
+    dialog.destroyed.connect(lambda: destroyed.append(True))
+    type_into(qtbot, dialog.path_edit, str(out))
+    try:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: looked == [out])
+        assert threads[0] is not threading.main_thread()
+        assert dialog.checking and not dialog.running
+        assert not dialog.export_button.isEnabled()
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
+        dialog.start_export()  # even called directly: one check at a time
+        qtbot.wait(50)
+        assert looked == [out]
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: bool(destroyed))
+    finally:
+        gate.set()
+    assert runner.wait(10_000)
+    qtbot.wait(50)  # the dropped answer arrives now and must go nowhere
+    assert [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()] == []
+    assert list(folder.iterdir()) == []

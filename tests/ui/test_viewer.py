@@ -259,7 +259,7 @@ def test_video_plays_only_on_explicit_play_muted(
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Space)
     assert w.viewer.playing_video
     assert w.viewer._audio.isMuted()
-    assert w.viewer._video_item.graphicsEffect() is not None  # blurred like the images
+    assert w.viewer._video_item.graphicsEffect().isEnabled()  # blurred like the images
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_J)  # moving on stops playback
 
 
@@ -285,3 +285,117 @@ def test_the_items_ahead_are_rendered_before_the_reviewer_gets_there(
     # Shown within the key press itself, with nothing rendered or asked for in between.
     assert canvas.pixmap is not None and canvas.pixmap.cacheKey() != first
     assert [r for r in svc.requests[asked:] if r[0] == second.sha256 and r[1] == "preview"] == []
+
+
+STRIPES = [(255, 0, 0), (0, 160, 0), (0, 0, 255), (255, 255, 0)]
+
+
+def _write_striped_mp4(path: Any, seconds: int = 20) -> None:
+    """A clip of coloured stripes (the same every frame), long enough to be still playing
+    while a test looks at it."""
+    import av
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (64, 48))
+    d = ImageDraw.Draw(img)
+    for i, colour in enumerate(STRIPES):
+        d.rectangle([i * 16, 0, i * 16 + 15, 47], fill=colour)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        for _ in range(seconds * 10):
+            for packet in stream.encode(av.VideoFrame.from_image(img)):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+
+
+def colour_spread(pm: QPixmap) -> int:
+    """The largest difference between two colour channels of any pixel (0 = all gray)."""
+    img = pm.toImage().convertToFormat(QImage.Format.Format_RGB32)
+    data = bytes(img.constBits())  # B, G, R, x per pixel; RGB32 rows are never padded
+    b, g, r = data[0::4], data[1::4], data[2::4]
+    return max(max(abs(x - y), abs(y - z), abs(x - z)) for x, y, z in zip(r, g, b))
+
+
+# Showing a frame: with no GPU, QtMultimedia converts frames on the CPU and says so once.
+@pytest.mark.slow
+@pytest.mark.qt_log_ignore(r"Couldn't (load|resolve) (pipewire|va)", r"PulseAudioService", r"No RHI backend\. Using CPU conversion")
+def test_playing_video_blur_reveal_and_grayscale_are_independent(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any, tmp_path: Any
+) -> None:
+    """Every combination of blur (B), reveal (R held) and grayscale (G) shows on the playing
+    video at once: the video item carries the blur, its parent the grayscale, and what the
+    reviewer sees is gray whenever grayscale is on, blurred or not."""
+    from PySide6.QtWidgets import QGraphicsBlurEffect, QGraphicsColorizeEffect
+
+    clip = tmp_path / "stripes.mp4"
+    _write_striped_mp4(clip)
+    (item, _other) = add_items(ui_store, 2, content_type="video", media_path=bytes(clip))
+    ui_store.save_media(ui_store.item(item).sha256, state="ok", pipeline_version=1)
+    w = make_window(bridge=fake_media[1])
+    assert w.session.current.id == item
+    table, viewer = w.queue_view.table, w.viewer
+    qtbot.keyClick(table, Qt.Key.Key_Space)
+    assert viewer.playing_video
+    video = viewer._video_item
+    parent = video.parentItem()
+    assert parent is not None and parent.scene() is viewer.video_view.scene()
+    frames: list[bool] = []
+    video.videoSink().videoFrameChanged.connect(lambda f: frames.append(f.isValid()))
+    qtbot.waitUntil(lambda: any(frames), timeout=10_000)
+    strength = w.wellbeing.state.blur_strength
+
+    def effects() -> tuple[bool, bool]:
+        """(blurred, grayscale) as the items carry them right now."""
+        blur, gray = video.graphicsEffect(), parent.graphicsEffect()
+        assert isinstance(blur, QGraphicsBlurEffect) and blur.blurRadius() == strength * 2
+        assert isinstance(gray, QGraphicsColorizeEffect) and gray.strength() == 1.0
+        assert gray.color().red() == gray.color().green() == gray.color().blue()  # neutral: no tint
+        return blur.isEnabled(), gray.isEnabled()
+
+    def shown_gray() -> bool:
+        spread = colour_spread(viewer.video_view.grab())
+        assert spread <= 3 or spread >= 60, spread  # clearly one or the other
+        return spread <= 3
+
+    # Blur on (the default), grayscale off.
+    assert effects() == (True, False)
+    assert not shown_gray()
+    # R held: sharp, in colour.
+    qtbot.keyPress(table, Qt.Key.Key_R)
+    assert effects() == (False, False)
+    assert not shown_gray()
+    qtbot.keyRelease(table, Qt.Key.Key_R)
+    assert effects() == (True, False)
+    # G: blurred AND gray.
+    qtbot.keyClick(table, Qt.Key.Key_G)
+    assert w.wellbeing.state.grayscale
+    assert effects() == (True, True)
+    assert shown_gray()
+    # R held with grayscale on: sharp, still gray.
+    qtbot.keyPress(table, Qt.Key.Key_R)
+    assert effects() == (False, True)
+    assert shown_gray()
+    qtbot.keyRelease(table, Qt.Key.Key_R)
+    assert effects() == (True, True)
+    # B: blur off, grayscale on.
+    qtbot.keyClick(table, Qt.Key.Key_B)
+    assert not w.wellbeing.state.blur
+    assert effects() == (False, True)
+    assert shown_gray()
+    # G again: neither.
+    qtbot.keyClick(table, Qt.Key.Key_G)
+    assert effects() == (False, False)
+    assert not shown_gray()
+    # B and G back on while playing: both again.
+    qtbot.keyClick(table, Qt.Key.Key_B)
+    qtbot.keyClick(table, Qt.Key.Key_G)
+    assert effects() == (True, True)
+    assert shown_gray()
+    # Moving on stops the video and takes both items out of the scene.
+    qtbot.keyClick(table, Qt.Key.Key_J)
+    assert w.session.current.id != item
+    assert not viewer.playing_video
+    assert viewer.video_view.scene().items() == []
+    assert viewer._video_item is None
