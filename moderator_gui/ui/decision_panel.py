@@ -8,16 +8,22 @@ panel says in words what is missing.
 
 Buttons never take keyboard focus: keys belong to the window's shortcuts, and
 typing goes only into the note field.
+
+Small screens (1366×768, 1280×720 laptops): the panel never forces the window taller.
+Its contents sit in a scroll area; when the panel is short the session history shrinks
+first (it only takes the space left over), then the category buttons shrink from their
+roomy height to the height of their text, and only below that does the panel scroll.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableView,
     QVBoxLayout,
@@ -64,29 +71,73 @@ class EscapeLeaves(QObject):
         return False
 
 
+class RoomyButton(QPushButton):
+    """A button that prefers ``roomy_height`` but, when space is short, shrinks to the
+    height its text (with its padding) needs: never less, so the text is never clipped."""
+
+    def __init__(self, text: str, parent: QWidget, roomy_height: int) -> None:
+        super().__init__(text, parent)
+        self._roomy_height = roomy_height
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        natural = super().sizeHint()
+        return QSize(natural.width(), max(natural.height(), self._roomy_height))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        # QPushButton's own minimumSizeHint() is its (here roomy) sizeHint(): use the natural one.
+        return super().sizeHint()
+
+
+class FollowFocus(QObject):
+    """When ``watched`` gets the keyboard focus (Tab, or the app gives it), the scroll area
+    shows it: the reviewer never types into a field scrolled out of sight."""
+
+    def __init__(self, scroll: QScrollArea, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._scroll = scroll
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
+            self._scroll.ensureWidgetVisible(watched)
+        return False
+
+
 class DecisionPanel(QWidget):
     changed = Signal()  # category, actions or note changed
+
+    CATEGORY_HEIGHT = 38  # roomy category buttons when there is space; their text's height when not
 
     def __init__(self, policy: Policy, lang: str, history: SessionHistoryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._policy = policy
         self._lang = lang
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # Short windows scroll the panel instead of being forced taller than the screen.
+        self._scroll = QScrollArea(self)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window's shortcuts
+        outer.addWidget(self._scroll)
+        body = QWidget(self._scroll)
+        body.setObjectName("decision_body")
+        lay = QVBoxLayout(body)
         lay.setContentsMargins(6, 6, 6, 6)
+        self._body = body
 
-        cats = QGroupBox(self.tr("Category"), self)
+        cats = QGroupBox(self.tr("Category"), body)
         grid = QVBoxLayout(cats)
         grid.setSpacing(4)
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         self.category_buttons: dict[str, QPushButton] = {}
         for cat in policy.categories:
-            b = QPushButton(f"{cat.key}   {cat.label.get(lang)}", cats)
+            b = RoomyButton(f"{cat.key}   {cat.label.get(lang)}", cats, self.CATEGORY_HEIGHT)
             b.setCheckable(True)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.setMinimumHeight(38)
             b.setToolTip(cat.description.get(lang))
-            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             # A full box model: Qt draws a partial border (the colour stripe) only then.
             b.setStyleSheet(
                 "QPushButton { text-align:left; padding:6px 10px; border:1px solid palette(mid);"
@@ -99,13 +150,15 @@ class DecisionPanel(QWidget):
             self.category_buttons[cat.code] = b
             grid.addWidget(b)
         lay.addWidget(cats)
-        # Wide enough for the longest label in this language (bold when chosen), never clipped.
-        bold = self.font()
-        bold.setBold(True)
-        self._widest_category = max(QFontMetrics(bold).horizontalAdvance(b.text()) for b in self.category_buttons.values())
-        self.setMinimumWidth(self._widest_category + 64)
+        # Wide enough for its label in this language (bold when chosen), never clipped:
+        # the bold text plus what the button draws around its text (border, colour stripe, padding).
+        for b in self.category_buttons.values():
+            bold = b.font()
+            bold.setBold(True)
+            chrome = b.sizeHint().width() - QFontMetrics(b.font()).horizontalAdvance(b.text())
+            b.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(b.text()) + chrome)
 
-        acts = QGroupBox(self.tr("Actions"), self)
+        acts = QGroupBox(self.tr("Actions"), body)
         agrid = QGridLayout(acts)
         agrid.setVerticalSpacing(2)
         self.action_boxes: dict[str, QCheckBox] = {}
@@ -120,28 +173,30 @@ class DecisionPanel(QWidget):
             self.action_boxes[a.code] = box
         lay.addWidget(acts)
 
-        self.note = QLineEdit(self)
+        self.note = QLineEdit(body)
         self.note.setObjectName("note")
         self.note.setPlaceholderText(self.tr("Note (Tab to type, Esc to leave)"))
         self.note.setClearButtonEnabled(True)
         self.note.textChanged.connect(self._on_changed)
+        self.note.installEventFilter(FollowFocus(self._scroll, self))
         lay.addWidget(self.note)
 
-        self.requirement = QLabel(self)
+        self.requirement = QLabel(body)
         self.requirement.setObjectName("requirement")
         self.requirement.setWordWrap(True)
         self.requirement.setStyleSheet("color:#b91c1c;")
         self.requirement.setTextFormat(Qt.TextFormat.PlainText)
         lay.addWidget(self.requirement)
 
-        self.record_button = QPushButton(self)
-        self.skip_button = QPushButton(self)
-        self.escalate_button = QPushButton(self)
-        self.undo_button = QPushButton(self)
+        self.record_button = RoomyButton("", body, 40)
+        self.skip_button = QPushButton(body)
+        self.escalate_button = QPushButton(body)
+        self.undo_button = QPushButton(body)
         for b in (self.record_button, self.skip_button, self.escalate_button, self.undo_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(32)
-        self.record_button.setMinimumHeight(40)
+        # 40 px tall when there is room, down to the others' 32 when the panel is short.
+        self.record_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.record_button.setStyleSheet("QPushButton:enabled { font-weight:bold; }")
         lay.addWidget(self.record_button)
         self._buttons = QHBoxLayout()
@@ -151,20 +206,29 @@ class DecisionPanel(QWidget):
             self._buttons.addWidget(b)
         lay.addLayout(self._buttons)
 
-        lay.addWidget(QLabel(self.tr("This session"), self))
-        self.history_view = QTableView(self)
+        lay.addWidget(QLabel(self.tr("This session"), body))
+        self.history_view = QTableView(body)
         self.history_view.setModel(history)
         self.history_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.history_view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.history_view.verticalHeader().hide()
         self.history_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.history_view.setWordWrap(False)
+        self.history_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)  # as the stats table
+        # It takes the space left over (stretch), down to a header and two rows.
+        self.history_view.setMinimumHeight(
+            self.history_view.horizontalHeader().sizeHint().height()
+            + 2 * self.history_view.verticalHeader().defaultSectionSize()
+            + 2 * self.history_view.frameWidth()
+        )
         lay.addWidget(self.history_view, 1)
+        self._scroll.setWidget(body)
         self._category: str | None = None
         self.escalating = False
         self._message = ""
         self._record_text = self._escalate_text = ""
         self._record_action: QAction | None = None
+        self._fit_buttons()
         self._refresh()
 
     def connect_actions(self, record: QAction, skip: QAction, escalate: QAction, undo: QAction) -> None:
@@ -184,16 +248,22 @@ class DecisionPanel(QWidget):
         self._refresh()
 
     def _fit_buttons(self) -> None:
-        """An explicit minimum width overrides the layout's, so it must cover the button row
-        (in every language: "撤销（Ctrl+Z）" is wider than "Undo (Ctrl+Z)")."""
-        row = [self.skip_button, self.escalate_button, self.undo_button]
-        margins = self.layout().contentsMargins()
-        spacing = max(self._buttons.spacing(), 0)
-        row_width = sum(b.sizeHint().width() for b in row) + spacing * (len(row) - 1)
+        """No text is ever clipped, in any language ("撤销（Ctrl+Z）" is wider than "Undo (Ctrl+Z)").
+
+        Every button is at least as wide as its text (the Record button as its bold text,
+        Record or Escalate); the body's layout adds those up. The scroll area hides the body's
+        minimum width from the window, so the panel states it, with room for the vertical
+        scroll bar (the horizontal one is off: the body is never wider than the panel).
+        """
         bold = self.record_button.font()
         bold.setBold(True)
-        record_width = max(QFontMetrics(bold).horizontalAdvance(t) for t in (self._record_text, self._escalate_text)) + 24
-        self.setMinimumWidth(max(self._widest_category + 64, row_width + margins.left() + margins.right(), record_width))
+        texts = [t for t in (self._record_text, self._escalate_text) if t]
+        if texts:
+            chrome = self.record_button.sizeHint().width() - QFontMetrics(self.record_button.font()).horizontalAdvance(self.record_button.text())
+            self.record_button.setMinimumWidth(max(QFontMetrics(bold).horizontalAdvance(t) for t in texts) + chrome)
+        self._body.layout().invalidate()
+        scroll_bar = self._scroll.verticalScrollBar().sizeHint().width()
+        self.setMinimumWidth(self._body.minimumSizeHint().width() + scroll_bar + 2 * self._scroll.frameWidth())
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -243,6 +313,7 @@ class DecisionPanel(QWidget):
         self.record_button.setText(self._escalate_text)
         self.show_message(why)
         self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._scroll.ensureWidgetVisible(self.note)  # also when the window is not active (no FocusIn)
 
     def _stop_escalation(self) -> None:
         if self.escalating:
