@@ -53,6 +53,10 @@ class HistoryModel(RowListModel[HistoryRow]):
     def headers(self) -> tuple[str, ...]:
         return (self.tr("Decision"), self.tr("Reviewer"), self.tr("Date"))
 
+    def set_language(self, lang: str) -> None:
+        self._lang = lang  # policy labels
+        self.retranslate()
+
     def _decision(self, r: HistoryRow) -> str:
         if r.kind == "decide" and r.category and self._policy.has_category(r.category):
             text = self._policy.category(r.category).label.get(self._lang)
@@ -111,22 +115,15 @@ class ContextPanel(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields: dict[str, QLabel] = {}
-        for key, title in (
-            ("external_id", self.tr("Item")),
-            ("uploader", self.tr("Account")),
-            ("platform", self.tr("Platform")),
-            ("flag", self.tr("Flagged by")),
-            ("reason", self.tr("Reason")),
-            ("reports", self.tr("Reports")),
-            ("score", self.tr("Classifier score")),
-            ("suspected", self.tr("Suspected")),
-        ):
+        self._titles: dict[str, QLabel] = {}
+        for key in ("external_id", "uploader", "platform", "flag", "reason", "reports", "score", "suspected"):
             label = QLabel(self)
             label.setTextFormat(Qt.TextFormat.PlainText)  # uploader names and reasons are untrusted text
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
             self.fields[key] = label
-            form.addRow(title, label)
+            self._titles[key] = QLabel(self)
+            form.addRow(self._titles[key], label)
         self.status = QLabel(self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setStyleSheet("color:#b91c1c;")
@@ -144,7 +141,31 @@ class ContextPanel(QWidget):
         lay.addWidget(self.tabs, 2)
         for model in (self.account_model, self.media_model):
             model.modelReset.connect(self._update_tab_titles)
+        self._retranslate()
         self.show_item(None)
+
+    def _retranslate(self) -> None:
+        for key, title in (
+            ("external_id", self.tr("Item")),
+            ("uploader", self.tr("Account")),
+            ("platform", self.tr("Platform")),
+            ("flag", self.tr("Flagged by")),
+            ("reason", self.tr("Reason")),
+            ("reports", self.tr("Reports")),
+            ("score", self.tr("Classifier score")),
+            ("suspected", self.tr("Suspected")),
+        ):
+            self._titles[key].setText(title)
+        self._update_tab_titles()
+
+    def set_language(self, lang: str) -> None:
+        """The UI language changed (the main window says so): titles, names and policy labels anew."""
+        self._lang = lang
+        for model in (self.account_model, self.media_model):
+            model.set_language(lang)
+        self._retranslate()
+        if self._row is not None:
+            self._fill(self._row)
 
     def _update_tab_titles(self) -> None:
         self.tabs.setTabText(0, self.tr("This account before (%1)").replace("%1", str(self.account_model.rowCount())))
@@ -168,6 +189,10 @@ class ContextPanel(QWidget):
             for label in self.fields.values():
                 label.clear()
             return
+        self._fill(row)
+        self._history_timer.start()
+
+    def _fill(self, row: QueueRow) -> None:
         dash = "—"
         source = flag_source_name(row.flag_source) if row.flag_source else dash
         self.fields["external_id"].setText(row.external_id)
@@ -181,7 +206,6 @@ class ContextPanel(QWidget):
         if suspected and self._policy.has_category(suspected):
             suspected = self._policy.category(suspected).label.get(self._lang)
         self.fields["suspected"].setText(suspected or dash)
-        self._history_timer.start()
 
     def refresh_history(self) -> None:
         """Read the histories again (a decision on a related item was recorded); no flicker."""

@@ -126,17 +126,16 @@ class DecisionPanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         self._body = body
 
-        cats = QGroupBox(self.tr("Category"), body)
+        cats = self._cats = QGroupBox(body)
         grid = QVBoxLayout(cats)
         grid.setSpacing(4)
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         self.category_buttons: dict[str, QPushButton] = {}
         for cat in policy.categories:
-            b = RoomyButton(f"{cat.key}   {cat.label.get(lang)}", cats, self.CATEGORY_HEIGHT)
+            b = RoomyButton("", cats, self.CATEGORY_HEIGHT)
             b.setCheckable(True)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.setToolTip(cat.description.get(lang))
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             # A full box model: Qt draws a partial border (the colour stripe) only then.
             b.setStyleSheet(
@@ -150,24 +149,16 @@ class DecisionPanel(QWidget):
             self.category_buttons[cat.code] = b
             grid.addWidget(b)
         lay.addWidget(cats)
-        # Wide enough for its label in this language (bold when chosen), never clipped:
-        # the bold text plus what the button draws around its text (border, colour stripe, padding).
-        for b in self.category_buttons.values():
-            bold = b.font()
-            bold.setBold(True)
-            chrome = b.sizeHint().width() - QFontMetrics(b.font()).horizontalAdvance(b.text())
-            b.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(b.text()) + chrome)
 
-        acts = QGroupBox(self.tr("Actions"), body)
+        acts = self._acts = QGroupBox(body)
         agrid = QGridLayout(acts)
         agrid.setVerticalSpacing(2)
         self.action_boxes: dict[str, QCheckBox] = {}
         # "escalate" is its own command (E), not a checkbox on a decision.
         shown = [a for a in policy.actions if a.code != "escalate"]
         for i, a in enumerate(shown):
-            box = QCheckBox(a.label.get(lang), acts)
+            box = QCheckBox(acts)
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            box.setToolTip(a.description.get(lang))
             box.toggled.connect(self._on_changed)
             agrid.addWidget(box, i // 2, i % 2)
             self.action_boxes[a.code] = box
@@ -175,7 +166,6 @@ class DecisionPanel(QWidget):
 
         self.note = QLineEdit(body)
         self.note.setObjectName("note")
-        self.note.setPlaceholderText(self.tr("Note (Tab to type, Esc to leave)"))
         self.note.setClearButtonEnabled(True)
         self.note.textChanged.connect(self._on_changed)
         self.note.installEventFilter(FollowFocus(self._scroll, self))
@@ -206,7 +196,8 @@ class DecisionPanel(QWidget):
             self._buttons.addWidget(b)
         lay.addLayout(self._buttons)
 
-        lay.addWidget(QLabel(self.tr("This session"), body))
+        self._session_label = QLabel(body)
+        lay.addWidget(self._session_label)
         self.history_view = QTableView(body)
         self.history_view.setModel(history)
         self.history_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -228,22 +219,58 @@ class DecisionPanel(QWidget):
         self._message = ""
         self._record_text = self._escalate_text = ""
         self._record_action: QAction | None = None
-        self._fit_buttons()
-        self._refresh()
+        self._commands: list[tuple[QPushButton, QAction, str]] = []
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        """Every text of the panel, in the current language (Qt's catalogue and the policy's labels)."""
+        lang = self._lang
+        self._cats.setTitle(self.tr("Category"))
+        for cat in self._policy.categories:
+            b = self.category_buttons[cat.code]
+            b.setText(f"{cat.key}   {cat.label.get(lang)}")
+            b.setToolTip(cat.description.get(lang))
+            # Wide enough for its label in this language (bold when chosen), never clipped: the
+            # bold text plus what the button draws around its text (border, colour stripe, padding).
+            bold = b.font()
+            bold.setBold(True)
+            chrome = b.sizeHint().width() - QFontMetrics(b.font()).horizontalAdvance(b.text())
+            b.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(b.text()) + chrome)
+        self._acts.setTitle(self.tr("Actions"))
+        for code, box in self.action_boxes.items():
+            box.setText(self._policy.action(code).label.get(lang))
+            box.setToolTip(self._policy.action(code).description.get(lang))
+        self.note.setPlaceholderText(self.tr("Note (Tab to type, Esc to leave)"))
+        self._session_label.setText(self.tr("This session"))
+        self._label_commands()
+
+    def set_language(self, lang: str) -> None:
+        """The UI language changed (the main window says so, after relabelling its actions)."""
+        self._lang = lang
+        self._retranslate()
 
     def connect_actions(self, record: QAction, skip: QAction, escalate: QAction, undo: QAction) -> None:
         """The buttons run the same QActions as the keys (one keymap, one behaviour)."""
-        for button, action, command in (
+        self._commands = [
             (self.record_button, record, "record"),
             (self.skip_button, skip, "skip"),
             (self.escalate_button, escalate, "escalate"),
             (self.undo_button, undo, "undo"),
-        ):
-            button.setText(f"{action.iconText()}  ({key_text(binding(command)).split(KEY_SEPARATOR)[0]})")
+        ]
+        for button, action, _command in self._commands:
             button.clicked.connect(action.trigger)
-        self._record_text = self.record_button.text()
-        self._escalate_text = self.escalate_button.text()
         self._record_action = record
+        self._label_commands()
+
+    def _label_commands(self) -> None:
+        """The command buttons say their action's short name and first key, in this language."""
+        for button, action, command in self._commands:
+            button.setText(f"{action.iconText()}  ({key_text(binding(command)).split(KEY_SEPARATOR)[0]})")
+        if self._commands:
+            self._record_text = self.record_button.text()
+            self._escalate_text = self.escalate_button.text()
+            if self.escalating:
+                self.record_button.setText(self._escalate_text)
         self._fit_buttons()
         self._refresh()
 

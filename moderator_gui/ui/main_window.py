@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from moderator_gui.ui import keymap
 from moderator_gui.ui.banner import BannerArea
 from moderator_gui.ui.context_panel import ContextPanel
 from moderator_gui.ui.decision_panel import DecisionPanel, EscapeLeaves
+from moderator_gui.ui.i18n import available_languages, current_language, install_translators
 from moderator_gui.ui.media_bridge import MediaBridge
 from moderator_gui.ui.paint_gate import PaintGate
 from moderator_gui.ui.queue_model import QueueModel
@@ -86,7 +88,6 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._help = None
         self._stats = None
-        self.setWindowTitle(self.tr("Moderator — %1").replace("%1", desk.reviewer))
         self.resize(default_size())
         geometry = desk.settings.value("window/geometry")
         if geometry is not None:
@@ -142,11 +143,12 @@ class MainWindow(QMainWindow):
 
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
-        self.statusBar().showMessage(self.tr("Reviewer: %1 · Database: %2").replace("%1", desk.reviewer).replace("%2", desk.store.describe()))
 
         self.actions = self._build_actions()
-        self._build_menus()
+        self._menus = self._build_menus()
+        self._label_actions()
         self.panel.connect_actions(self.actions["record"], self.actions["skip"], self.actions["escalate"], self.actions["undo"])
+        self._retranslate()
 
         # Wiring: selection <-> session -> widgets.
         self.queue_view.current_row_changed.connect(self.session.set_current_row)
@@ -208,11 +210,7 @@ class MainWindow(QMainWindow):
         handlers = self._handlers()
         actions: dict[str, QAction] = {}
         for b in keymap.KEYMAP:
-            text = keymap.describe(b)
-            cat = self.desk.policy.category_for_key(b.command.removeprefix("category_")) if b.command.startswith("category_") else None
-            if cat is not None:
-                text = cat.label.get(self.desk.lang)
-            a = QAction(text, self)
+            a = QAction(self)
             a.setObjectName(f"action_{b.command}")
             a.setShortcuts(keymap.sequences(b))
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -221,9 +219,6 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _checked=False, fn=handlers[b.command]: fn())
             self.addAction(a)
             actions[b.command] = a
-        short = {"record": self.tr("Record"), "skip": self.tr("Skip"), "escalate": self.tr("Escalate"), "undo": self.tr("Undo")}
-        for command, text in short.items():
-            actions[command].setIconText(text)
         for command in ("toggle_blur", "toggle_grayscale"):
             actions[command].setCheckable(True)
         actions["toggle_blur"].setChecked(self.wellbeing.state.blur)
@@ -231,16 +226,54 @@ class MainWindow(QMainWindow):
         self.wellbeing.changed.connect(self._sync_view_actions)
         return actions
 
-    def _build_menus(self) -> None:
+    def _build_menus(self) -> dict[str, QMenu]:
         bar = self.menuBar()
+        menus: dict[str, QMenu] = {}
         for group in keymap.GROUPS:
-            menu = bar.addMenu(keymap.group_title(group))
+            menu = menus[group] = bar.addMenu("")
             for b in keymap.KEYMAP:
                 # Reveal works while a key or the viewer's button is held; a menu item cannot be held.
                 if b.group == group and b.command != "reveal":
                     menu.addAction(self.actions[b.command])
                     if b.command in ("category_0", "undo", "refresh", "toggle_grayscale", "zoom_fit", "statistics"):
                         menu.addSeparator()
+        return menus
+
+    def _label_actions(self) -> None:
+        """Menu titles and action texts in the current language; categories by the policy's labels."""
+        for group, menu in self._menus.items():
+            menu.setTitle(keymap.group_title(group))
+        for b in keymap.KEYMAP:
+            text = keymap.describe(b)
+            cat = self.desk.policy.category_for_key(b.command.removeprefix("category_")) if b.command.startswith("category_") else None
+            if cat is not None:
+                text = cat.label.get(self.desk.lang)
+            self.actions[b.command].setText(text)
+        short = {"record": self.tr("Record"), "skip": self.tr("Skip"), "escalate": self.tr("Escalate"), "undo": self.tr("Undo")}
+        for command, text in short.items():
+            self.actions[command].setIconText(text)
+
+    def _retranslate(self) -> None:
+        """This window's own texts in the current language."""
+        self.setWindowTitle(self.tr("Moderator — %1").replace("%1", self.desk.reviewer))
+        self.statusBar().showMessage(
+            self.tr("Reviewer: %1 · Database: %2").replace("%1", self.desk.reviewer).replace("%2", self.desk.store.describe())
+        )
+        self._update_status()
+
+    def set_language(self, lang: str) -> None:
+        """Show the desk in ``lang`` now (its translations are installed): every pane relabels
+        itself; the policy's category and action labels follow. Nothing is rebuilt or reloaded."""
+        self.desk.lang = lang
+        self._label_actions()
+        self._retranslate()
+        self.queue_view.retranslate()
+        self.model.retranslate()
+        self.viewer.retranslate()
+        self.context.set_language(lang)
+        self.panel.set_language(lang)
+        self.session.set_language(lang)
+        self.history_model.set_language(lang)
 
     def _sync_view_actions(self) -> None:
         self.actions["toggle_blur"].setChecked(self.wellbeing.state.blur)
@@ -396,22 +429,17 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from moderator_gui.ui.settings_dialog import SettingsDialog
 
-        languages = ["en", "zh_CN"]
-        try:
-            from moderator_gui.ui.i18n import available_languages
-
-            languages = available_languages()
-        except ImportError:
-            pass
-        dlg = SettingsDialog(self.wellbeing.state, self.desk.lang, languages, self)
+        dlg = SettingsDialog(self.wellbeing.state, self.desk.lang, available_languages(), self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def accepted() -> None:
             self.wellbeing.update(dlg.wellbeing())
-            if dlg.language_code() != self.desk.lang:
-                self.desk.settings.setValue(LANGUAGE_KEY, dlg.language_code())
+            lang = dlg.language_code()
+            if lang != self.desk.lang:
+                self.desk.settings.setValue(LANGUAGE_KEY, lang)
                 self.desk.settings.sync()
-                self.statusBar().showMessage(self.tr("The new language applies the next time the program starts."), 8000)
+                # Qt then sends every window a LanguageChange: this one relabels itself in changeEvent.
+                install_translators(QApplication.instance(), lang)
 
         dlg.accepted.connect(accepted)
         dlg.open()
@@ -430,6 +458,9 @@ class MainWindow(QMainWindow):
         # elsewhere. Never leave the media revealed behind the reviewer's back.
         if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
             self.wellbeing.set_revealed(False)
+        elif event.type() == QEvent.Type.LanguageChange and hasattr(self, "_menus"):
+            # New translations were installed (settings, or another window): relabel everything.
+            self.set_language(current_language())
         super().changeEvent(event)
 
     # -- closing -------------------------------------------------------------------------------

@@ -418,6 +418,14 @@ class QueueModel(QAbstractTableModel):
             return QSize(THUMB_PX + 8, THUMB_PX + 6)
         return None
 
+    def retranslate(self) -> None:
+        """The UI language changed: titles, cells and placeholder tiles in the new one."""
+        self._titles = None
+        self._placeholders.clear()
+        self.headerDataChanged.emit(_HORIZONTAL, 0, _COLUMNS - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, _COLUMNS - 1))
+
     def _age_seconds(self, row: QueueRow) -> float:
         return max(0.0, (self._clock() - row.flagged_at).total_seconds())
 

@@ -64,25 +64,18 @@ class QueueView(QWidget):
         lay.setSpacing(4)
 
         filters = QHBoxLayout()
+        # Items carry codes; their texts are set (again, when the language changes) by _retranslate.
         self.status_box = QComboBox(self)
-        for code, title in (
-            ("open", self.tr("To review")),
-            ("pending", self.tr("Pending")),
-            ("skipped", self.tr("Skipped")),
-            ("escalated", self.tr("Escalated")),
-            ("decided", self.tr("Decided")),
-            ("all", self.tr("All")),
-        ):
-            self.status_box.addItem(title, code)
+        for code in ("open", "pending", "skipped", "escalated", "decided", "all"):
+            self.status_box.addItem("", code)
         self.type_box = QComboBox(self)
-        self.type_box.addItem(self.tr("All types"), None)
-        for code in ("image", "animation", "video", "live_clip", "text"):
-            self.type_box.addItem(content_type_text(code), code)
+        for code in (None, "image", "animation", "video", "live_clip", "text"):
+            self.type_box.addItem("", code)
         self.platform_box = QComboBox(self)
-        self.platform_box.addItem(self.tr("All platforms"), None)
+        self.platform_box.addItem("", None)
         self.order_box = QComboBox(self)
-        self.order_box.addItem(self.tr("Priority first"), "priority")
-        self.order_box.addItem(self.tr("Oldest first"), "oldest")
+        self.order_box.addItem("", "priority")
+        self.order_box.addItem("", "oldest")
         for box in (self.status_box, self.type_box, self.platform_box, self.order_box):
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             box.currentIndexChanged.connect(self._apply_filter)
@@ -92,7 +85,6 @@ class QueueView(QWidget):
         find = QHBoxLayout()
         self.find_box = QLineEdit(self)
         self.find_box.setObjectName("find")
-        self.find_box.setPlaceholderText(self.tr("Find external id or account (Ctrl+F)"))
         self.find_box.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -143,7 +135,33 @@ class QueueView(QWidget):
         model.page_loaded.connect(lambda _n: self._show_count(model.total))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.current_row_changed.emit(cur.row()))
 
+        self._retranslate()
         runner.run(store.platforms, on_done=self._set_platforms, on_error=lambda _e: None, label="platforms")
+
+    def _retranslate(self) -> None:
+        status = {
+            "open": self.tr("To review"),
+            "pending": self.tr("Pending"),
+            "skipped": self.tr("Skipped"),
+            "escalated": self.tr("Escalated"),
+            "decided": self.tr("Decided"),
+            "all": self.tr("All"),
+        }
+        order = {"priority": self.tr("Priority first"), "oldest": self.tr("Oldest first")}
+        for box, text in (
+            (self.status_box, status.__getitem__),
+            (self.type_box, lambda code: self.tr("All types") if code is None else content_type_text(code)),
+            (self.platform_box, lambda code: self.tr("All platforms") if code is None else platform_name(code)),
+            (self.order_box, order.__getitem__),
+        ):
+            for i in range(box.count()):
+                box.setItemText(i, text(box.itemData(i)))
+        self.find_box.setPlaceholderText(self.tr("Find external id or account (Ctrl+F)"))
+        self._show_count(self._model.total)
+
+    def retranslate(self) -> None:
+        """The UI language changed (the main window says so)."""
+        self._retranslate()
 
     def _set_platforms(self, platforms: list[str]) -> None:
         for p in platforms:

@@ -158,6 +158,9 @@ class ReviewSession(QObject):
         model.page_loaded.connect(self._on_page_loaded)
 
     # -- the current item ---------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        self._lang = lang  # the policy's labels in messages
+
     @property
     def current(self) -> QueueRow | None:
         return self._current
@@ -643,6 +646,10 @@ class SessionHistoryModel(RowListModel[SessionEntry]):
 
     def headers(self) -> tuple[str, ...]:
         return (self.tr("Item"), self.tr("Decision"), self.tr("State"))
+
+    def set_language(self, lang: str) -> None:
+        self._lang = lang  # policy labels
+        self.retranslate()
 
     def decision_text(self, entry: SessionEntry) -> str:
         inp = entry.inp

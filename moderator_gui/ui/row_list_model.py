@@ -27,6 +27,13 @@ class RowListModel(QAbstractTableModel, Generic[Row]):
     def headers(self) -> tuple[str, ...]:
         raise NotImplementedError
 
+    def retranslate(self) -> None:
+        """The UI language changed: titles and cells are made again in the new one."""
+        self._titles = None
+        self.headerDataChanged.emit(_HORIZONTAL, 0, self.COLUMNS - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.COLUMNS - 1))
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 

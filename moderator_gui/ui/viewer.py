@@ -109,17 +109,20 @@ class ImageCanvas(QWidget):
     def scale(self) -> float:
         return self._fit_scale() if self._zoom is None else self._zoom
 
+    def zoom_text(self) -> str:
+        return self.tr("Fit") if self._zoom is None else f"{self._zoom * 100:.0f} %"
+
     def fit(self) -> None:
         self._zoom = None
         self._offset = QPointF(0, 0)
-        self.zoom_changed.emit(self.tr("Fit"))
+        self.zoom_changed.emit(self.zoom_text())
         self.update()
 
     def zoom_by(self, factor: float) -> None:
         if self._pixmap is None:
             return
         self._zoom = max(MIN_ZOOM, min(MAX_ZOOM, self.scale() * factor))
-        self.zoom_changed.emit(f"{self._zoom * 100:.0f} %")
+        self.zoom_changed.emit(self.zoom_text())
         self.update()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
@@ -209,6 +212,7 @@ class Viewer(QWidget):
         self._audio = None
         self._video_item = None  # QGraphicsVideoItem: carries the blur
         self._video_frame: QGraphicsRectItem | None = None  # its invisible parent: carries the grayscale
+        self._message: tuple[str, str | None] | None = None  # what the canvas says instead of media
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -237,14 +241,14 @@ class Viewer(QWidget):
         self.state_label = QLabel(self)
         self.state_label.setTextFormat(Qt.TextFormat.PlainText)
         bar.addWidget(self.state_label, 1)
-        self.zoom_label = QLabel(self.tr("Fit"), self)
+        self.zoom_label = QLabel(self)
         self.canvas.zoom_changed.connect(self.zoom_label.setText)
         bar.addWidget(self.zoom_label)
-        self.play_button = QPushButton(self.tr("Play (Space)"), self)
+        self.play_button = QPushButton(self)
         self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.play_button.clicked.connect(self.play_pause)
         bar.addWidget(self.play_button)
-        self.reveal_button = QPushButton(self.tr("Hold to reveal (R)"), self)
+        self.reveal_button = QPushButton(self)
         self.reveal_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.reveal_button.pressed.connect(lambda: wellbeing.set_revealed(True))
         self.reveal_button.released.connect(lambda: wellbeing.set_revealed(False))
@@ -253,6 +257,7 @@ class Viewer(QWidget):
 
         wellbeing.changed.connect(self._on_settings_changed)
         wellbeing.reveal_changed.connect(lambda _on: self._redisplay())
+        self.retranslate()
         self.show_item(None)
 
     # -- items ----------------------------------------------------------------------------
@@ -273,24 +278,59 @@ class Viewer(QWidget):
         self.filmstrip.clear()
         self.filmstrip.setVisible(row is not None and row.content_type in MOVING_TYPES)
         self.play_button.setVisible(row is not None and row.content_type in ("animation", *MOVING_TYPES))
-        self.play_button.setText(self.tr("Play (Space)"))
+        self._sync_play_button()
         self.pages.setCurrentWidget(self.canvas)
         if row is None:
-            self.canvas.set_message(self.tr("No item selected. The queue may be empty for this filter."))
+            self._say("none")
         elif row.content_type == "text":
             self.pages.setCurrentWidget(self.text)
             self.text.setPlainText(row.text_body or self.tr("(this post has no text)"))
         elif row.media_path is None:
-            self.canvas.set_message(self.tr("This item has no media file. You can still decide it."))
+            self._say("no_media")
         elif row.media_state == "failed":
-            self.canvas.set_message(
-                self.tr("The media could not be shown:\n%1\n\nYou can still decide this item.").replace(
-                    "%1", row.media_error or self.tr("unknown reason")
-                )
-            )
+            self._say("failed", row.media_error)
         else:
             self._request(row)
         self._update_state_label()
+
+    # -- texts --------------------------------------------------------------------------------
+    def _say(self, kind: str, detail: str | None = None) -> None:
+        """Show a message instead of media; kept by kind, so a language change can say it again."""
+        self._message = (kind, detail)
+        self.canvas.set_message(self._message_text(kind, detail))
+
+    def _message_text(self, kind: str, detail: str | None) -> str:
+        if kind == "failed":
+            return self.tr("The media could not be shown:\n%1\n\nYou can still decide this item.").replace(
+                "%1", detail or self.tr("unknown reason")
+            )
+        return {
+            "none": self.tr("No item selected. The queue may be empty for this filter."),
+            "no_media": self.tr("This item has no media file. You can still decide it."),
+            "no_pipeline": self.tr("Preview not available: the media pipeline is not running."),
+            "loading": self.tr("Loading preview…"),
+        }[kind]
+
+    def _sync_play_button(self) -> None:
+        from_player = False
+        if self._player is not None:
+            from PySide6.QtMultimedia import QMediaPlayer
+
+            from_player = self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        playing = self._animating or from_player
+        self.play_button.setText(self.tr("Pause (Space)") if playing else self.tr("Play (Space)"))
+
+    def retranslate(self) -> None:
+        """The UI language changed (the main window says so): every text of the viewer anew."""
+        self.reveal_button.setText(self.tr("Hold to reveal (R)"))
+        self._sync_play_button()
+        self.zoom_label.setText(self.canvas.zoom_text())
+        self._update_state_label()
+        if self.canvas.pixmap is None and self._message is not None:
+            self.canvas.set_message(self._message_text(*self._message))
+        row = self._row
+        if row is not None and row.content_type == "text" and not row.text_body:
+            self.text.setPlainText(self.tr("(this post has no text)"))
 
     def paint_now(self) -> None:
         """Put the item on screen now, before anything else of the window repaints: the
@@ -319,9 +359,9 @@ class Viewer(QWidget):
 
     def _request(self, row: QueueRow) -> None:
         if self._bridge is None or not self._bridge.available or not row.sha256:
-            self.canvas.set_message(self.tr("Preview not available: the media pipeline is not running."))
+            self._say("no_pipeline")
             return
-        self.canvas.set_message(self.tr("Loading preview…"))
+        self._say("loading")
         token, variants = self._token, self._variants()
         self._rendered = variants
         assert row.media_path is not None
@@ -343,10 +383,7 @@ class Viewer(QWidget):
             if res.ok and res.images:
                 self._set_poster(res)
             else:
-                reason = res.error or preview_error or self.tr("unknown reason")
-                self.canvas.set_message(
-                    self.tr("The media could not be shown:\n%1\n\nYou can still decide this item.").replace("%1", reason)
-                )
+                self._say("failed", res.error or preview_error)
 
         def strip(res: Rendered) -> None:
             if token != self._token or not res.ok:
@@ -357,7 +394,7 @@ class Viewer(QWidget):
             self._refill_filmstrip()
             if row.content_type == "animation" and self._frames:
                 self._animating = True
-                self.play_button.setText(self.tr("Pause (Space)"))
+                self._sync_play_button()
                 self._next_animation_frame()
 
         self._bridge.request(sha, path, "preview", variants, preview, priority=-1.0)
@@ -486,7 +523,7 @@ class Viewer(QWidget):
             return
         if row.content_type == "animation":
             self._animating = not self._animating
-            self.play_button.setText(self.tr("Pause (Space)") if self._animating else self.tr("Play (Space)"))
+            self._sync_play_button()
             if self._animating:
                 self._next_animation_frame()
             else:
@@ -504,10 +541,9 @@ class Viewer(QWidget):
 
         if self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self._player.pause()
-            self.play_button.setText(self.tr("Play (Space)"))
         else:
             self._player.play()
-            self.play_button.setText(self.tr("Pause (Space)"))
+        self._sync_play_button()
 
     def _start_video(self, row: QueueRow) -> None:
         # Imported here: QtMultimedia is loaded only when a reviewer actually plays a video.
@@ -543,7 +579,7 @@ class Viewer(QWidget):
         if 0 <= self._frame < len(self._frames) and self._frames[self._frame][0] is not None:
             self._player.setPosition(self._frames[self._frame][0])  # type: ignore[arg-type]
         self._player.play()
-        self.play_button.setText(self.tr("Pause (Space)"))
+        self._sync_play_button()
 
     def _fit_video(self) -> None:
         if self._video_item is not None and self._video_frame is not None:

@@ -497,10 +497,6 @@ Final hash: {hash}</source>
         <translation>键盘帮助</translation>
     </message>
     <message>
-        <source>The new language applies the next time the program starts.</source>
-        <translation>新语言将在下次启动程序时生效。</translation>
-    </message>
-    <message>
         <source>Decisions not saved yet</source>
         <translation>决定尚未保存</translation>
     </message>
@@ -925,10 +921,6 @@ Quit anyway? They will be lost.</source>
         <source>Remind me to take a break after</source>
         <translation>连续审核多久后提醒我休息</translation>
     </message>
-    <message>
-        <source>A new language applies the next time the program starts.</source>
-        <translation>新语言将在下次启动程序时生效。</translation>
-    </message>
 </context>
 <context>
     <name>StartupWindow</name>
@@ -1113,10 +1105,6 @@ Undone (not counted): {undone}</source>
 </context>
 <context>
     <name>Viewer</name>
-    <message>
-        <source>Fit</source>
-        <translation>适应窗口</translation>
-    </message>
     <message>
         <source>Play (Space)</source>
         <translation>播放（空格）</translation>

@@ -13,7 +13,7 @@ from typing import Any
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, QTranslator
 from PySide6.QtGui import QFontMetrics, QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -270,3 +270,79 @@ def test_a_refused_decision_says_why_in_chinese(qtbot: QtBot, chinese: QApplicat
     assert why == f"以下选项必须填写备注：{cat.label.zh_CN}"
     assert not w.session.entries
     assert ui_store.item_history(item.id) == []
+
+
+def window_texts(w: Any) -> dict[str, Any]:
+    """Every text a reviewer can read in the main window (labels, buttons, tooltips, menus,
+    filters, placeholders, tab titles, table headers and the queue's cells), by where it is."""
+    from PySide6.QtWidgets import QComboBox, QGroupBox, QLineEdit, QTableView, QTabBar, QWidget
+
+    out: dict[str, Any] = {"title": w.windowTitle(), "status": w.statusBar().currentMessage()}
+    widgets = [w, *w.findChildren(QWidget)]
+    for i, x in enumerate(widgets):
+        key = f"{i}:{type(x).__name__}:{x.objectName()}"
+        if isinstance(x, (QLabel, QAbstractButton)):
+            out[key] = (x.text(), x.toolTip())
+        elif isinstance(x, QGroupBox):
+            out[key] = x.title()
+        elif isinstance(x, QLineEdit):
+            out[key] = x.placeholderText()
+        elif isinstance(x, QComboBox):
+            out[key] = [x.itemText(j) for j in range(x.count())]
+        elif isinstance(x, QTabBar):
+            out[key] = [(x.tabText(j), x.tabToolTip(j)) for j in range(x.count())]
+        elif isinstance(x, QTableView) and x.model() is not None:  # (the filmstrip's texts are times)
+            m, root = x.model(), QModelIndex()
+            columns = m.columnCount(root)
+            heads = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(columns)]
+            cells = [[m.index(r, c).data() for c in range(columns)] for r in range(min(5, m.rowCount(root)))]
+            out[key] = (heads, cells)
+    out["menus"] = [(a.text(), [b.text() for b in a.menu().actions()]) for a in w.menuBar().actions()]
+    out["canvas"] = w.viewer.canvas.message
+    return out
+
+
+def test_switching_language_in_settings_relabels_the_open_window_at_once(
+    qtbot: QtBot, qapp: QApplication, make_window, add_items, ui_store  # type: ignore[no-untyped-def]
+) -> None:
+    """Settings → Chinese: the open window shows exactly what a window built in Chinese shows,
+    policy labels included, and keeps its item, decisions and undo; the choice is remembered."""
+    from moderator_gui.ui.settings_dialog import SettingsDialog
+    from moderator_gui.ui.wellbeing import app_settings
+
+    add_items(ui_store, 4, flag_source="user_report", platform="douyin", suspected_category="cyberbullying")
+    w = make_window()
+    table = w.queue_view.table
+    qtbot.keyClick(table, Qt.Key.Key_S)  # skipped: it stays in both windows' queues
+    qtbot.waitUntil(lambda: w.session.unsaved == 0 and w.context.row is not None)
+    current = w.session.current.id
+    english = window_texts(w)
+    try:
+        qtbot.keyClick(table, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+        dlg = w.findChild(SettingsDialog)
+        assert dlg is not None
+        dlg.language.setCurrentIndex(dlg.language.findData("zh_CN"))
+        dlg.accept()
+        assert current_language() == "zh_CN"
+        assert app_settings().value("language") == "zh_CN", "remembered for the next start"
+        qtbot.waitUntil(lambda: w.windowTitle() != english["title"])  # LanguageChange is posted
+        switched = window_texts(w)
+        fresh = make_window(lang="zh_CN")  # built in Chinese, on the same queue
+        qtbot.keyClick(fresh.queue_view.table, Qt.Key.Key_J)
+        qtbot.waitUntil(lambda: fresh.context.row is not None and fresh.context.row.id == current)
+        fresh.session.entries = list(w.session.entries)  # the same session list to show
+        fresh.history_model._reload()
+        qtbot.waitUntil(lambda: fresh.context.account_model.rowCount() == w.context.account_model.rowCount())
+        expected = window_texts(fresh)
+        assert switched == expected
+        assert switched != english
+        assert w.panel.category_buttons["cyberbullying"].text().endswith(ui_store.policy.category("cyberbullying").label.zh_CN)
+        assert "网络欺凌" in str(switched)  # the policy's Chinese labels, not only Qt's catalogue
+        # Still the same desk: same item, and Ctrl+Z still undoes what was done in English.
+        assert w.session.current.id == current
+        qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: w.session.entries[-1].state.value == "undone")
+        assert w.history_model.index(0, 2).data() == "已撤销"
+    finally:
+        install_translators(qapp, "en")
+    qtbot.waitUntil(lambda: w.windowTitle().startswith("Moderator"))
