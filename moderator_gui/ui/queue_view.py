@@ -31,6 +31,11 @@ from moderator_gui.ui.tasks import TaskRunner
 
 SEARCH_DEBOUNCE_MS = 300
 VISIBLE_DEBOUNCE_MS = 60
+COLUMN_WIDTHS = {Column.TYPE: 60, Column.PLATFORM: 72, Column.REPORTS: 50, Column.AGE: 58, Column.PRIORITY: 54, Column.STATUS: 74}
+# The flag reason is what a reviewer reads in the queue; on a narrow pane (a laptop) these
+# columns give way to it, in this order. Both are in the context panel and the row's tooltip.
+REASON_MIN_WIDTH = 110
+YIELDING_COLUMNS = (Column.REPORTS, Column.PLATFORM)
 
 
 class QueueDelegate(QStyledItemDelegate):
@@ -117,7 +122,7 @@ class QueueView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.REASON, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(Column.THUMB, THUMB_PX + 10)
-        for col, width in ((Column.TYPE, 60), (Column.PLATFORM, 72), (Column.REPORTS, 50), (Column.AGE, 58), (Column.PRIORITY, 54), (Column.STATUS, 74)):
+        for col, width in COLUMN_WIDTHS.items():
             header.resizeSection(col, width)
         header.setHighlightSections(False)
         lay.addWidget(self.table, 1)
@@ -228,4 +233,19 @@ class QueueView(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self._fit_columns()
         self._visible_timer.start()
+
+    def _fit_columns(self) -> None:
+        """Hide the columns that yield (reports, then platform) while the flag reason would be
+        narrower than REASON_MIN_WIDTH; show them again when there is room."""
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width() - REASON_MIN_WIDTH
+
+        def width(col: Column) -> int:  # a hidden section reports 0: use its own width
+            return header.sectionSize(col) if not header.isSectionHidden(col) else COLUMN_WIDTHS.get(col, 0)
+
+        others = sum(width(c) for c in Column if c != Column.REASON and c not in YIELDING_COLUMNS)
+        for col in YIELDING_COLUMNS:
+            others_with = others + sum(width(c) for c in YIELDING_COLUMNS[YIELDING_COLUMNS.index(col) :])
+            header.setSectionHidden(col, others_with > room)

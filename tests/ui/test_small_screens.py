@@ -182,3 +182,28 @@ def test_the_note_scrolls_into_view_when_it_gets_the_keyboard(
     assert QApplication.focusWidget() is note
     assert visible_rect(note) == note.rect()
     qtbot.keyClick(note, Qt.Key.Key_Escape)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["laptop", "desktop"])
+def test_the_flag_reason_stays_readable_in_the_queue(
+    qtbot: Any, lang: str, make_window: Any, ui_store: Store, add_items: Any, size: tuple[int, int]
+) -> None:
+    """On a narrow queue pane, report count and then platform give way to the flag reason
+    (both are in the context panel and the row's tooltip); on a wide one every column shows."""
+    from moderator_gui.ui.queue_model import Column
+    from moderator_gui.ui.queue_view import REASON_MIN_WIDTH
+
+    add_items(ui_store, 3, flag_reason="疑似诱导未成年人打赏，主播多次索要礼物")
+    w = make_window(lang=lang)
+    settle(qtbot, w, size)
+    header = w.queue_view.table.horizontalHeader()
+    assert header.sectionSize(Column.REASON) >= REASON_MIN_WIDTH
+    hidden = {c for c in Column if header.isSectionHidden(c)}
+    if size == (1920, 1080):
+        assert hidden == set()
+    else:
+        assert hidden and hidden <= {Column.REPORTS, Column.PLATFORM}
+        assert Column.REPORTS in hidden, "the report count gives way first"
+    # Wider again: the columns come back.
+    settle(qtbot, w, (2400, 1200))
+    assert not any(header.isSectionHidden(c) for c in Column)
