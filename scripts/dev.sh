@@ -63,7 +63,7 @@ case "${1:-}" in
     ensure_venv test
     export MODERATOR_TEST_ARTIFACTS=${MODERATOR_TEST_ARTIFACTS:-$ROOT/test-artifacts}
     mkdir -p "$MODERATOR_TEST_ARTIFACTS"
-    "$VENV/bin/lint-imports" --config pyproject.toml
+    "$VENV/bin/lint-imports"  # reads the contracts from pyproject.toml
     exec "$VENV/bin/python" -m pytest -n 2 "$@"
     ;;
   *)
