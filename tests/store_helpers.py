@@ -15,6 +15,7 @@ parent can start two children's work at the same moment.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -92,6 +93,18 @@ def decision(
         note=note,
         **kw,  # type: ignore[arg-type]
     )
+
+
+class WriteLock:
+    """Another program holding a SQLite database's write lock (BEGIN IMMEDIATE) until released."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.conn = sqlite3.connect(str(path), isolation_level=None)
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        self.conn.execute("ROLLBACK")
+        self.conn.close()
 
 
 def spawn(*args: str) -> subprocess.Popen[str]:

@@ -155,6 +155,14 @@ def ui_store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
+def quick_store(tmp_path: Path) -> Iterator[Store]:
+    """A real SQLite file whose store gives up on a lock after 150 ms (the app's default waits 5 s)."""
+    s = Store.open(tmp_path / "quick.sqlite3", busy_timeout_ms=150)
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def add_items() -> Callable[..., list[int]]:
     """``add_items(store, n, **overrides)``: insert n items in one transaction; returns their ids."""
 

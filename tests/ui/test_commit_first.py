@@ -4,7 +4,6 @@ a short deadline when the database is slow. Nothing is lost or left unpainted.""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,9 @@ from PySide6.QtCore import QEvent, QObject, Qt
 
 from moderator_gui.core.store import Store
 from moderator_gui.ui.paint_gate import DEFAULT_MAX_MS
+from moderator_gui.ui.queue_model import Column
 from moderator_gui.ui.review_session import EntryState
+from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui
 
@@ -81,8 +82,7 @@ def test_a_slow_commit_never_holds_the_window_back(make_window: Any, slow_store:
     w = make_window(store=slow_store)
     first = w.session.current
     queue_paints = PaintCounter(w.queue_view.table.viewport())
-    lock = sqlite3.connect(slow_store.engine.url.database, isolation_level=None)
-    lock.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    lock = WriteLock(slow_store.engine.url.database)  # another program holds the write lock
     try:
         table = w.queue_view.table
         qtbot.keyClick(table, Qt.Key.Key_6)
@@ -96,8 +96,7 @@ def test_a_slow_commit_never_holds_the_window_back(make_window: Any, slow_store:
         assert w.model.index(w.model.row_of(first.id), 7).data() == "saving…"
         assert w.status_label.text() == "1 decision saving…"
     finally:
-        lock.execute("ROLLBACK")
-        lock.close()
+        lock.release()
     qtbot.waitUntil(lambda: w.session.entries[-1].state == EntryState.RECORDED, timeout=5000)
     assert w.model.index(w.model.row_of(first.id), 7).data() == "decided"
 
@@ -121,7 +120,8 @@ def test_a_click_while_the_commit_is_on_its_way_wins(make_window: Any, ui_store:
     qtbot.keyClick(table, Qt.Key.Key_6)
     qtbot.keyClick(table, Qt.Key.Key_Return)
     assert w.paint_gate.held and w.session.current_row == 1
-    rect = table.visualRect(w.model.index(3, 2))
+    rect = table.visualRect(w.model.index(3, Column.TYPE))  # (a column that never gives way)
+    assert rect.isValid()
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert w.session.current_row == 3
     qtbot.waitUntil(lambda: not w.paint_gate.held)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -20,16 +19,10 @@ from moderator_gui.core.outbox import OutboxJournal, PendingWrite
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.store import decisions_t
 from moderator_gui.ui.review_session import EntryState
+from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui
 
-
-@pytest.fixture
-def quick_store(tmp_path: Path) -> Iterator[Store]:
-    """Gives up on a lock after 150 ms (the app's default waits 5 s)."""
-    s = Store.open(tmp_path / "x.sqlite3", busy_timeout_ms=150)
-    yield s
-    s.close()
 
 
 @pytest.fixture
@@ -56,15 +49,6 @@ def stored(store: Store, uuid: str) -> list[Any]:
         return conn.execute(select(decisions_t).where(decisions_t.c.uuid == uuid)).all()
 
 
-class Lock:
-    def __init__(self, path: str) -> None:
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def release(self) -> None:
-        self.conn.execute("ROLLBACK")
-        self.conn.close()
-
 
 def test_an_outage_puts_the_decisions_in_the_journal_until_they_are_saved(
     make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal]
@@ -75,7 +59,7 @@ def test_an_outage_puts_the_decisions_in_the_journal_until_they_are_saved(
     w.session._journal = journal  # the window of make_window has none; the app passes it in its Desk
     first = w.session.current
     table = w.queue_view.table
-    lock = Lock(quick_store.engine.url.database)
+    lock = WriteLock(quick_store.engine.url.database)
     try:
         qtbot.keyClick(table, Qt.Key.Key_6)
         qtbot.keyClick(table, Qt.Key.Key_Return)
@@ -176,7 +160,7 @@ def test_when_the_journal_cannot_be_written_the_reviewer_is_told_not_to_quit(
     monkeypatch.setattr(journal, "save", disk_full)
     w = make_window(store=quick_store)
     w.session._journal = journal
-    lock = Lock(quick_store.engine.url.database)
+    lock = WriteLock(quick_store.engine.url.database)
     try:
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)

@@ -5,8 +5,6 @@ The reviewer must always see what happened, lose no decision, and be able to kee
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,28 +16,11 @@ from sqlalchemy import func, select
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.store import decisions_t
 from moderator_gui.ui.review_session import EntryState
+from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def quick_store(tmp_path: Path) -> Iterator[Store]:
-    """A store that gives up on a lock after 150 ms (the app's default waits 5 s)."""
-    s = Store.open(tmp_path / "x.sqlite3", busy_timeout_ms=150)
-    yield s
-    s.close()
-
-
-class Lock:
-    """Another program holding the database's write lock."""
-
-    def __init__(self, path: str) -> None:
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def release(self) -> None:
-        self.conn.execute("ROLLBACK")
-        self.conn.close()
 
 
 def events_for(store: Store, item_id: int) -> int:
@@ -52,7 +33,7 @@ def test_locked_database_banner_then_retried_exactly_once(make_window: Any, quic
     w = make_window(store=quick_store)
     first = w.session.current
     table = w.queue_view.table
-    lock = Lock(quick_store.engine.url.database)
+    lock = WriteLock(quick_store.engine.url.database)
     try:
         qtbot.keyClick(table, Qt.Key.Key_6)
         qtbot.keyClick(table, Qt.Key.Key_Return)
@@ -85,7 +66,7 @@ def test_retry_now_button(make_window: Any, quick_store: Store, add_items: Any, 
     add_items(quick_store, 2)
     w = make_window(store=quick_store)
     first = w.session.current
-    lock = Lock(quick_store.engine.url.database)
+    lock = WriteLock(quick_store.engine.url.database)
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_0)
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: w.banners.text("save") is not None, timeout=5000)
@@ -105,7 +86,7 @@ def test_undo_of_a_decision_waiting_for_a_retry_writes_nothing_if_it_never_commi
     add_items(quick_store, 2)
     w = make_window(store=quick_store)
     first = w.session.current
-    lock = Lock(quick_store.engine.url.database)
+    lock = WriteLock(quick_store.engine.url.database)
     try:
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
@@ -164,7 +145,7 @@ def test_undo_while_the_write_is_in_flight_then_the_write_fails_retryably(
     add_items(quick_store, 2)
     w = make_window(store=quick_store)
     first = w.session.current
-    lock = Lock(quick_store.engine.url.database)
+    lock = WriteLock(quick_store.engine.url.database)
     try:
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
@@ -227,7 +208,7 @@ def test_closing_with_unsaved_decisions_asks(make_window: Any, quick_store: Stor
     first = w.session.current
     asked: list[tuple[int, str]] = []
     w.confirm_discard = lambda n, reason, kept: asked.append((n, reason, kept)) or False  # "Cancel"
-    lock = Lock(quick_store.engine.url.database)
+    lock = WriteLock(quick_store.engine.url.database)
     try:
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
