@@ -175,3 +175,31 @@ def test_each_database_has_its_own_folder(tmp_path: Path) -> None:
     other = OutboxJournal.for_database("postgresql+psycopg://lead@db.example/team", tmp_path)
     assert one.folder != other.folder
     assert one.folder.name == database_key(DB) and len(one.folder.name) == 16
+
+
+def test_an_undo_keeps_who_made_it_and_when(tmp_path: Path) -> None:
+    a = opened(tmp_path)
+    undo = PendingWrite(decision(), "dy-001", "0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b", "李娜", WHEN)
+    a.save([undo])
+    died(a)
+    [orphan] = opened(tmp_path).orphans()
+    assert orphan.writes == [undo] and orphan.writes[0].revert_reviewer == "李娜"
+
+
+def test_a_starting_instance_is_never_taken_for_one_that_is_gone(tmp_path: Path) -> None:
+    """The lock file appears already locked (made under another name, then renamed)."""
+    a = opened(tmp_path)
+    assert [p.name for p in a.folder.iterdir()] == [f"{a.instance}.lock"]
+    assert opened(tmp_path).orphans() == []
+
+
+def test_forgetting_an_orphan_removes_what_its_cut_short_save_left(tmp_path: Path) -> None:
+    a = opened(tmp_path)
+    a.save([PendingWrite(decision(), "dy-001")])
+    leftover = a.folder / f".{a.path.name}.1a2b3c4d.tmp"
+    leftover.write_text("half a journal")
+    died(a)
+    b = opened(tmp_path)
+    [orphan] = b.orphans()
+    b.forget(orphan)
+    assert sorted(p.name for p in b.folder.iterdir()) == [f"{b.instance}.lock"]

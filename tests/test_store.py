@@ -255,6 +255,16 @@ def test_revert_appends_an_undo_event_and_the_state_is_derived_again(store: Stor
     assert event_count(store, item) == 4
 
 
+def test_an_undo_saved_late_keeps_when_it_was_made(store: Store) -> None:
+    (item,) = add_items(store, 1)
+    first = store.record(decision(item))
+    made = datetime(2026, 11, 29, 21, 40, 5, tzinfo=UTC)
+    undo = store.revert(first.uuid, "bob", decided_at=made)
+    assert undo.decided_at == made and undo.reviewer == "bob"
+    with pytest.raises(InvalidDecisionError, match="aware datetime"):
+        store.revert(first.uuid, "bob", decided_at=datetime(2026, 11, 29, 21, 40))
+
+
 def test_skip_and_escalate_change_the_status(store: Store) -> None:
     a, b = add_items(store, 2)
     skip = store.record(DecisionInput(item_id=a, kind=EventKind.SKIP, reviewer="alice"))

@@ -260,3 +260,29 @@ def test_sqlite_file_that_is_not_a_database(tmp_path: Path) -> None:
         "the file is not a database (or it is damaged); choose another file"
     )
     assert junk.read_bytes().startswith(b"this is a text file")  # left untouched
+
+
+def test_a_postgres_server_that_does_not_answer_is_given_up_after_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not the operating system's ~2 minutes: the desk says so and retries (the journal keeps
+    the decisions meanwhile). What the driver is asked for, captured at its connect call."""
+    import psycopg
+
+    from moderator_gui.core.store.engine import PG_CONNECT_TIMEOUT_S, make_engine, resolve_target
+
+    asked: dict[str, object] = {}
+
+    def connect(*args: object, **kwargs: object) -> object:
+        asked.update(kwargs)
+        raise psycopg.OperationalError("connection timeout expired")
+
+    monkeypatch.setattr(psycopg, "connect", connect)
+    monkeypatch.setattr(psycopg.Connection, "connect", classmethod(lambda cls, *a, **k: connect(*a, **k)))
+    engine = make_engine(resolve_target("postgresql://lead@db.example:5432/team"))
+    try:
+        with pytest.raises(Exception, match="timeout expired"):
+            engine.connect()
+    finally:
+        engine.dispose()
+    assert asked.get("connect_timeout") == PG_CONNECT_TIMEOUT_S == 10

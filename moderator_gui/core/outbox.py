@@ -57,12 +57,16 @@ class PendingWrite:
     decision: DecisionInput
     external_id: str
     revert_uuid: str | None = None
+    revert_reviewer: str | None = None  # who undid it (may differ from who decided)
+    reverted_at: datetime | None = None  # when
 
     def to_json(self) -> dict[str, Any]:
         d = self.decision
         return {
             "external_id": self.external_id,
             "revert_uuid": self.revert_uuid,
+            "revert_reviewer": self.revert_reviewer,
+            "reverted_at": self.reverted_at.isoformat() if self.reverted_at is not None else None,
             "decision": {
                 "uuid": d.uuid,
                 "item_id": d.item_id,
@@ -83,9 +87,8 @@ class PendingWrite:
         """Raises ValueError naming what is wrong with an entry (a damaged or foreign file)."""
         try:
             d = raw["decision"]
-            decided_at = datetime.fromisoformat(d["decided_at"]) if d.get("decided_at") else None
-            if decided_at is not None and decided_at.tzinfo is None:
-                raise ValueError("decided_at has no time zone")
+            decided_at = _aware(d.get("decided_at"), "decided_at")
+            reverted_at = _aware(raw.get("reverted_at"), "reverted_at")
             decision = DecisionInput(
                 item_id=_int(d["item_id"]),
                 kind=EventKind(d["kind"]),
@@ -100,9 +103,24 @@ class PendingWrite:
                 decided_at=decided_at,
             )
             revert = raw.get("revert_uuid")
-            return cls(decision, _str(raw.get("external_id", "")), None if revert is None else str(uuid.UUID(_str(revert))))
+            return cls(
+                decision,
+                _str(raw.get("external_id", "")),
+                None if revert is None else str(uuid.UUID(_str(revert))),
+                _opt_str(raw.get("revert_reviewer")),
+                reverted_at,
+            )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a journal entry ({type(exc).__name__}: {exc})") from None
+
+
+def _aware(v: Any, name: str) -> datetime | None:
+    if not v:
+        return None
+    when = datetime.fromisoformat(_str(v))
+    if when.tzinfo is None:
+        raise ValueError(f"{name} has no time zone")
+    return when
 
 
 def _int(v: Any) -> int:
@@ -161,15 +179,20 @@ class OutboxJournal:
         """Take this instance's lock. Raises JournalError if the journal cannot be used."""
         if fcntl is None:
             raise JournalError("file locking is not available on this system")
+        # Locked before it has its name: an instance looking for orphans never sees this
+        # lock file unlocked (it would take it for the lock of an instance that is gone).
+        hidden = self.folder / f".{self.instance}.lock.new"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(hidden, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
             raise JournalError(f"cannot create the journal of unsaved decisions in {self.folder}: {exc.strerror or exc}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.rename(hidden, self._lock_path)
         except OSError as exc:
             os.close(fd)
+            hidden.unlink(missing_ok=True)
             raise JournalError(f"cannot lock {self._lock_path}: {exc.strerror or exc}") from None
         self._lock_fd = fd
 
@@ -201,15 +224,16 @@ class OutboxJournal:
 
     def close(self) -> None:
         """Give up the lock. The journal file stays if it holds writes (the next start saves them)."""
-        fd, self._lock_fd = self._lock_fd, None
-        if fd is None:
-            return
-        try:
-            if not self.path.exists():
-                self._lock_path.unlink(missing_ok=True)
-        except OSError:
-            pass
-        os.close(fd)  # releases the flock
+        with self._mutex:
+            fd, self._lock_fd = self._lock_fd, None
+            if fd is None:
+                return
+            try:
+                if not self.path.exists():
+                    self._lock_path.unlink(missing_ok=True)
+            except OSError:
+                pass
+            os.close(fd)  # releases the flock
 
     # -- instances that are gone ----------------------------------------------------------------
     def orphans(self) -> list[Orphan]:
@@ -232,8 +256,11 @@ class OutboxJournal:
         return found
 
     def forget(self, orphan: Orphan) -> None:
-        """Remove an orphan's files once its writes are safe in this instance's journal."""
+        """Remove an orphan's files once its writes are safe in this instance's journal
+        (and what a save cut short left behind)."""
         orphan.journal.unlink(missing_ok=True)
+        for tmp in self.folder.glob(f".{orphan.journal.name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
         orphan.lock.unlink(missing_ok=True)
         _fsync_dir(self.folder)
         self.leave(orphan)

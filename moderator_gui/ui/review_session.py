@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -58,6 +59,8 @@ from moderator_gui.ui.tasks import SerialWorker, TaskRunner
 
 log = logging.getLogger(__name__)
 
+# A write still unanswered after this long is kept in the journal before it fails.
+SLOW_WRITE_MS = 1_000
 # Retry delays after a retryable failure; the last one repeats.
 BACKOFF_MS: tuple[int, ...] = (1_000, 2_000, 5_000, 10_000, 30_000)
 
@@ -82,10 +85,12 @@ class SessionEntry:
     state: EntryState = EntryState.SAVING
     message: str = ""
     made_at: datetime = field(default_factory=utcnow)
+    adopted: bool = False  # made in an earlier session (found in its journal), maybe by someone else
 
     @property
     def undoable(self) -> bool:
-        return self.state in (EntryState.SAVING, EntryState.RETRYING, EntryState.RECORDED)
+        """Ctrl+Z may undo it: this session made it and it is (or will be) in force."""
+        return not self.adopted and self.state in (EntryState.SAVING, EntryState.RETRYING, EntryState.RECORDED)
 
 
 @dataclass
@@ -94,7 +99,15 @@ class _Op:
 
     entry: SessionEntry
     revert_uuid: str | None = None
+    revert_reviewer: str | None = None  # who undid it, and when (an undo saved late keeps both)
+    revert_at: datetime | None = None
     attempts: int = 0
+
+    @property
+    def pending(self) -> PendingWrite:
+        """This write as the journal keeps it."""
+        e = self.entry
+        return PendingWrite(e.inp, e.external_id, self.revert_uuid, self.revert_reviewer, self.revert_at)
 
 
 class ReviewSession(QObject):
@@ -131,6 +144,7 @@ class ReviewSession(QObject):
         self._journal_saved = -1  # the last snapshot written
         self._journal_error: str | None = None
         self._journal_key: tuple[tuple[str, str | None], ...] | None = None  # the writes last sent to the journal
+        self._retire: Callable[[], None] | None = None  # removes journals taken over, once ours is written
         self._last_error = ""  # the latest retryable failure, for the banner
         self._store = store
         self._reads = reads
@@ -141,6 +155,12 @@ class ReviewSession(QObject):
         # ONE writer thread: decisions commit in the order they were made. Its answers are
         # delivered ahead of repaints: the reviewer sees "recorded" as soon as COMMIT returns.
         self._writer = SerialWorker(self, name="decision-writer", priority=Qt.EventPriority.HighEventPriority)
+        # The journal has its own thread: its saves never wait behind a write that hangs.
+        self._journal_worker = SerialWorker(self, name="decision-journal") if self._journal is not None else None
+        self._slow = QTimer(self)
+        self._slow.setSingleShot(True)
+        self._slow.setInterval(SLOW_WRITE_MS)
+        self._slow.timeout.connect(self._write_is_slow)
         self._outbox: deque[_Op] = deque()
         self._in_flight: _Op | None = None
         self._retry = QTimer(self)
@@ -319,13 +339,13 @@ class ReviewSession(QObject):
             # in its place: it undoes the decision if it was written, else finds nothing (cancelled).
             entry.state = EntryState.UNDOING
             index = self._outbox.index(queued)
-            self._outbox[index] = _Op(entry, revert_uuid=str(uuid4()))
+            self._outbox[index] = self._revert_op(entry)
             self._model.set_local_state(entry.inp.item_id, "saving")
             self._pump()
         else:
             entry.state = EntryState.UNDOING  # a second Ctrl+Z undoes the decision before this one
             self._model.set_local_state(entry.inp.item_id, "saving")
-            self._outbox.append(_Op(entry, revert_uuid=str(uuid4())))
+            self._outbox.append(self._revert_op(entry))
             self._pump()
         self.entries_changed.emit()
         self._save_journal()
@@ -333,6 +353,10 @@ class ReviewSession(QObject):
         if row is not None:
             self._go_to(row)
         return None
+
+    def _revert_op(self, entry: SessionEntry) -> _Op:
+        """The undo of ``entry`` by this reviewer, now (its own uuid, stable across retries)."""
+        return _Op(entry, revert_uuid=str(uuid4()), revert_reviewer=self.reviewer, revert_at=utcnow())
 
     # -- the serial writer -------------------------------------------------------------------
     @property
@@ -366,10 +390,11 @@ class ReviewSession(QObject):
                 self._after_outbox_change()
                 return
             target, item_id, revert_uuid = entry.inp.uuid, entry.inp.item_id, op.revert_uuid
+            undoer, undone_at = op.revert_reviewer or reviewer, op.revert_at
 
             def work() -> tuple[RecordedEvent | None, QueueRow | None, bool]:
                 try:
-                    ev: RecordedEvent | None = store.revert(target, reviewer, uuid=revert_uuid)
+                    ev: RecordedEvent | None = store.revert(target, undoer, uuid=revert_uuid, decided_at=undone_at)
                 except ConflictError:
                     ev = None  # already undone (e.g. by an earlier attempt whose reply was lost)
                 except NotFoundError:
@@ -387,6 +412,7 @@ class ReviewSession(QObject):
         self._in_flight = op
         op.attempts += 1
         self._writer.run(work, on_done=self._write_done, on_error=self._write_failed, label="record")
+        self._slow.start()
 
     def _sync_local_state(self, item_id: int) -> None:
         """The row reads "saving…" while any write of this item is still queued."""
@@ -394,6 +420,7 @@ class ReviewSession(QObject):
         self._model.set_local_state(item_id, "saving" if queued else None)
 
     def _write_done(self, result: tuple[RecordedEvent | None, QueueRow | None, bool]) -> None:
+        self._slow.stop()
         op = self._finish_op()
         ev, fresh, never_written = result
         entry = op.entry
@@ -419,12 +446,14 @@ class ReviewSession(QObject):
                 entry.state = EntryState.RECORDED
             self._known_head[item_id] = ev.uuid
             self._model.update_status(item_id, ev.item_status.value, ev.uuid)
-            self.recorded.emit(ev)
+            if not entry.adopted:  # (not this reviewer's work: no break reminder count)
+                self.recorded.emit(ev)
         self.banner_cleared.emit("save")
         self._after_outbox_change()
         self.write_finished.emit()
 
     def _write_failed(self, exc: BaseException) -> None:
+        self._slow.stop()
         op = self._in_flight
         assert op is not None
         entry = op.entry
@@ -469,22 +498,31 @@ class ReviewSession(QObject):
         self.write_finished.emit()
 
     # -- the journal of unsaved writes ----------------------------------------------------------
+    def _write_is_slow(self) -> None:
+        """The database has not answered for SLOW_WRITE_MS (a lock, a server that does not
+        answer): keep the unsaved writes on this computer now, not only once it gives up."""
+        if self._in_flight is not None and self._journal is not None and not self._journalling:
+            log.warning("the database has not answered for %d ms; keeping the unsaved writes on this computer", SLOW_WRITE_MS)
+            self._journalling = True
+            self._save_journal()
+
     def _save_journal(self) -> None:
-        """Mirror the outbox in the journal (writer thread, in order with the writes)."""
-        journal = self._journal
-        if journal is None or not self._journalling:
+        """Mirror the outbox in the journal, on the journal's own thread (never behind a write
+        that hangs); ``seq`` keeps a late save from overwriting a newer one."""
+        journal, worker = self._journal, self._journal_worker
+        if journal is None or worker is None or not self._journalling:
             return
         key = tuple((op.entry.inp.uuid, op.revert_uuid) for op in self._outbox)
         if key == self._journal_key:
             return  # the same writes (a retry failed again): the file already says this
         self._journal_key = key
-        snapshot = [PendingWrite(op.entry.inp, op.entry.external_id, op.revert_uuid) for op in self._outbox]
+        snapshot = [op.pending for op in self._outbox]
         self._journal_seq += 1
         seq = self._journal_seq
         if not snapshot:
             self._journalling = False  # everything is saved: the journal goes
             self._journal_key = None
-        self._writer.run(
+        worker.run(
             lambda: journal.save(snapshot, seq),
             on_done=lambda written: self._journal_written(seq, len(snapshot) if written else None),
             on_error=self._journal_failed,
@@ -495,13 +533,18 @@ class ReviewSession(QObject):
         if count:
             log.info("kept %d unsaved write(s) in %s", count, self._journal.path if self._journal else "?")
         self._journal_saved = max(self._journal_saved, seq)
-        if self._journal_error is not None:
-            self._journal_error = None
+        self._journal_error = None
+        retire, self._retire = self._retire, None
+        if retire is not None and self._journal_worker is not None:
+            # The writes taken over from earlier sessions are in this session's journal (or
+            # saved in the database): their old journals can go.
+            self._journal_worker.run(retire, on_error=lambda exc: log.error("cannot remove old journals: %s", exc), label="retire")
         if self.waiting_for_retry:
             self._show_save_banner()
 
     def _journal_failed(self, exc: BaseException) -> None:
         self._journal_error = getattr(exc, "strerror", None) or str(exc)
+        self._journal_key = None  # the next change, or the next failed retry, tries again
         log.error("cannot keep the unsaved decisions on this computer: %s", exc)
         if self._outbox:
             self._show_save_banner()
@@ -525,25 +568,31 @@ class ReviewSession(QObject):
 
     def adopt(self, orphans: list[Orphan]) -> None:
         """Take over the unsaved writes of earlier sessions that ended before saving them (found
-        at start in their journals): they join the outbox, go into this session's journal, and
-        are saved like any other write; then the old journals are removed."""
+        at start in their journals): they join the outbox and this session's journal and are
+        saved like any other write, under their own ids, reviewers and times; the old journals
+        are removed once this session's journal has been written. They are shown in the
+        session list but are not this reviewer's to undo."""
         journal = self._journal
-        writes = [w for o in orphans for w in o.writes]
+        seen: set[tuple[str, str | None]] = set()
+        writes = []
+        for w in (w for o in orphans for w in o.writes):
+            if (w.decision.uuid, w.revert_uuid) not in seen:  # a crash while taking over: in two journals
+                seen.add((w.decision.uuid, w.revert_uuid))
+                writes.append(w)
         problems = [p for o in orphans for p in o.problems]
         by_uuid: dict[str, SessionEntry] = {}
         for w in writes:
             entry = by_uuid.get(w.decision.uuid)  # an undo queued behind its own decision: one entry
             if entry is None:
-                entry = by_uuid[w.decision.uuid] = SessionEntry(w.decision, w.external_id, made_at=w.decision.decided_at or utcnow())
+                entry = SessionEntry(w.decision, w.external_id, made_at=w.decision.decided_at or utcnow(), adopted=True)
                 entry.message = self.tr("made in an earlier session, not saved then")
+                by_uuid[w.decision.uuid] = entry
                 self.entries.append(entry)
             if w.revert_uuid is not None:
                 entry.state = EntryState.UNDOING
-            self._outbox.append(_Op(entry, revert_uuid=w.revert_uuid))
+            self._outbox.append(_Op(entry, w.revert_uuid, w.revert_reviewer, w.reverted_at))
             self._model.set_local_state(w.decision.item_id, "saving")
         if journal is not None and orphans:
-            self._journalling = bool(writes)
-            self._save_journal()
             damaged = [o for o in orphans if o.problems]
             intact = [o for o in orphans if not o.problems]
 
@@ -554,10 +603,12 @@ class ReviewSession(QObject):
                     o.journal.replace(o.journal.with_name(o.journal.name + ".damaged"))
                     journal.forget(o)
 
-            # After this session's journal holds the writes (the writer runs tasks in order).
-            self._writer.run(retire, on_error=lambda exc: log.error("cannot remove old journals: %s", exc), label="journal")
+            self._retire = retire
+            self._journalling = True
+            self._journal_key = None
+            self._save_journal()  # empty if there was nothing to take over: it retires all the same
         if writes:
-            log.info("saving %d decision(s) from earlier sessions", len(writes))
+            log.info("saving %d write(s) from earlier sessions", len(writes))
             self.banner.emit(
                 "adopted",
                 "info",
@@ -610,7 +661,10 @@ class ReviewSession(QObject):
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Stop retrying and wait for the write in flight (its commit is all-or-nothing)."""
         self._retry.stop()
+        self._slow.stop()
         self._writer.shutdown(timeout_ms)
+        if self._journal_worker is not None:
+            self._journal_worker.shutdown(timeout_ms)  # after the writer: its last saves are queued
 
 
 class SessionHistoryModel(RowListModel[SessionEntry]):

@@ -12,6 +12,7 @@ from moderator_gui.core.paths import default_db_path
 
 DB_ENV = "MODERATOR_DB"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+PG_CONNECT_TIMEOUT_S = 10
 WRITE = {"moderator_write": True}
 
 
@@ -36,9 +37,15 @@ def resolve_target(target: str | os.PathLike[str] | None) -> URL:
 def make_engine(url: URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, busy_timeout_ms)
-    engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
     if url.get_backend_name() == "postgresql":
+        # A server that does not answer (network down, half-open route) gives up after this
+        # long, not after the operating system's ~2 minutes: the desk then says so and retries.
+        engine = create_engine(
+            url, pool_pre_ping=True, pool_size=4, max_overflow=4, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        )
         _pg_lock_timeout(engine, busy_timeout_ms)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
     return engine
 
 

@@ -319,9 +319,14 @@ class Store:
         return self._append(inp, kind, category, actions, reverts=None)
 
     def revert(
-        self, event_uuid: str, reviewer: str, note: str = "", *, uuid: str | None = None
+        self, event_uuid: str, reviewer: str, note: str = "", *, uuid: str | None = None, decided_at: datetime | None = None
     ) -> RecordedEvent:
-        """Undo an event by appending a revert event. The item's state is derived anew."""
+        """Undo an event by appending a revert event. The item's state is derived anew.
+
+        ``decided_at``: when the reviewer undid it (an undo saved late keeps its time); now if None.
+        """
+        if decided_at is not None and decided_at.tzinfo is None:
+            raise InvalidDecisionError("decided_at must be an aware datetime (UTC), not a naive one")
         with self.read() as conn:
             target = conn.execute(
                 select(decisions_t.c.item_id, decisions_t.c.kind).where(decisions_t.c.uuid == event_uuid)
@@ -337,6 +342,7 @@ class Store:
             note=note,
             check_head=False,
             uuid=uuid or str(uuid4()),
+            decided_at=decided_at,
         )
         return self._append(inp, EventKind.REVERT, None, (), reverts=event_uuid)
 
