@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 LEVEL_STYLES = {
@@ -18,6 +18,15 @@ LEVEL_STYLES = {
     "warning": "background:#fef3c7; color:#78350f; border:1px solid #f59e0b;",
     "info": "background:#dbeafe; color:#1e3a8a; border:1px solid #60a5fa;",
 }
+
+
+# A banner's text: a string, or a function that makes it in the current language (so that
+# an open banner follows a language switch).
+Text = str | Callable[[], str]
+
+
+def _say(text: Text) -> str:
+    return text() if callable(text) else text
 
 
 class Banner(QFrame):
@@ -36,24 +45,40 @@ class Banner(QFrame):
         lay.addWidget(self.label, 1)
         self._buttons = QHBoxLayout()
         lay.addLayout(self._buttons)
-        close = QPushButton(self.tr("Dismiss"), self)
-        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        close.clicked.connect(lambda: self.closed.emit(self.key))
-        lay.addWidget(close)
+        self._close = QPushButton(self)
+        self._close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._close.clicked.connect(lambda: self.closed.emit(self.key))
+        lay.addWidget(self._close)
+        self._text: Text = ""
+        self._titles: list[Text] = []
+        self._render()
 
-    def set_message(self, level: str, text: str, actions: list[tuple[str, Callable[[], None]]]) -> None:
+    def set_message(self, level: str, text: Text, actions: list[tuple[Text, Callable[[], None]]]) -> None:
         self.setStyleSheet(f"Banner {{{LEVEL_STYLES.get(level, LEVEL_STYLES['info'])} border-radius:4px;}}"
                            f" QLabel {{{LEVEL_STYLES.get(level, LEVEL_STYLES['info'])} border:none;}}")
-        self.label.setText(text)
         while self._buttons.count():
             item = self._buttons.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        for title, fn in actions:
-            b = QPushButton(title, self)
+        for _title, fn in actions:
+            b = QPushButton(self)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.clicked.connect(fn)
             self._buttons.addWidget(b)
+        self._text, self._titles = text, [title for title, _fn in actions]
+        self._render()
+
+    def _render(self) -> None:
+        """The texts in the current language (a text given as a function is made again)."""
+        self._close.setText(self.tr("Dismiss"))
+        self.label.setText(_say(self._text))
+        for i, title in enumerate(self._titles):
+            self._buttons.itemAt(i).widget().setText(_say(title))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._render()
+        super().changeEvent(event)
 
     def button_texts(self) -> list[str]:
         return [self._buttons.itemAt(i).widget().text() for i in range(self._buttons.count())]
@@ -71,7 +96,7 @@ class BannerArea(QWidget):
         self.hide()
 
     def show_message(
-        self, key: str, level: str, text: str, actions: list[tuple[str, Callable[[], None]]] | None = None
+        self, key: str, level: str, text: Text, actions: list[tuple[Text, Callable[[], None]]] | None = None
     ) -> None:
         b = self._banners.get(key)
         if b is None:

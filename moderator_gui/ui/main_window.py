@@ -30,7 +30,7 @@ from moderator_gui.core.outbox import OutboxJournal
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import QueueFilter, QueueRow, RecordedEvent, Store
 from moderator_gui.ui import keymap
-from moderator_gui.ui.banner import BannerArea
+from moderator_gui.ui.banner import BannerArea, Text
 from moderator_gui.ui.context_panel import ContextPanel
 from moderator_gui.ui.decision_panel import DecisionPanel, EscapeLeaves
 from moderator_gui.ui.i18n import available_languages, current_language, install_translators
@@ -164,7 +164,10 @@ class MainWindow(QMainWindow):
         self.paint_gate.released.connect(self._sync_panes)
         self.model.load_failed.connect(
             lambda msg: self.banners.show_message(
-                "queue", "error", self.tr("The queue could not be loaded: %1").replace("%1", msg), [(self.tr("Retry"), self.model.refresh)]
+                "queue",
+                "error",
+                lambda: self.tr("The queue could not be loaded: %1").replace("%1", msg),
+                [(lambda: self.tr("Retry"), self.model.refresh)],
             )
         )
         self.model.page_loaded.connect(lambda _n: self.banners.clear("queue"))
@@ -293,7 +296,7 @@ class MainWindow(QMainWindow):
             # Enter was pressed: the next item goes on screen now, alone; the decision panel,
             # the queue's selection, the context and the rest of the window follow once the
             # decision's commit is acknowledged, in one paint (paint_gate.py).
-            self.viewer.paint_now()
+            self.paint_gate.paint_through(self.viewer.paint_now)
             self.paint_gate.hold()
         self.panel.reset()  # before this handler returns: the next key press is about this item
         if QApplication.focusWidget() is self.panel.note:
@@ -302,12 +305,15 @@ class MainWindow(QMainWindow):
             self._sync_panes()
 
     def _select_in_queue(self, row: int) -> None:
-        if not self.paint_gate.held:  # else _sync_panes selects it when the gate opens
+        # While the gate holds, _sync_panes selects it when the gate opens.
+        if not self.paint_gate.held and self.queue_view.current_row() != row:
             self.queue_view.select_row(row)
 
     def _sync_panes(self) -> None:
         """The queue's selection, the context and the item rendered ahead follow the current
         item (whichever it is by now: a click meanwhile wins)."""
+        if self._shut_down:
+            return  # (the gate opened while closing: nothing may start now)
         row = self.session.current
         if self.queue_view.current_row() != self.session.current_row:
             self.queue_view.select_row(self.session.current_row)
@@ -363,8 +369,8 @@ class MainWindow(QMainWindow):
             self._leave_text()
 
     # -- banners, status, breaks ----------------------------------------------------------------
-    def _on_banner(self, key: str, level: str, text: str) -> None:
-        actions = [(self.tr("Retry now"), self.session.retry_now)] if key == "save" else []
+    def _on_banner(self, key: str, level: str, text: Text) -> None:
+        actions: list[tuple[Text, Callable[[], None]]] = [(lambda: self.tr("Retry now"), self.session.retry_now)] if key == "save" else []
         self.banners.show_message(key, level, text, actions)
 
     def _update_status(self) -> None:
@@ -372,11 +378,12 @@ class MainWindow(QMainWindow):
         self.status_label.setText(self.tr("%n decision(s) saving…", "", n) if n else self.tr("All decisions saved"))
 
     def _break_due(self, minutes: int, items: int) -> None:
-        text = (
-            self.tr("Time for a break: %1 min of review, %2 items reviewed. Look away from the screen for a few minutes.")
-            .replace("%1", str(minutes))
-            .replace("%2", str(items))
-        )
+        def text() -> str:
+            return (
+                self.tr("Time for a break: %1 min of review, %2 items reviewed. Look away from the screen for a few minutes.")
+                .replace("%1", str(minutes))
+                .replace("%2", str(items))
+            )
 
         def taken() -> None:
             self.banners.clear("break")
@@ -386,11 +393,13 @@ class MainWindow(QMainWindow):
             self.banners.clear("break")
             self.reminder.snooze(SNOOZE_MS)
 
-        self.banners.show_message("break", "info", text, [(self.tr("I took a break"), taken), (self.tr("Remind me in 10 min"), snooze)])
+        self.banners.show_message(
+            "break", "info", text, [(lambda: self.tr("I took a break"), taken), (lambda: self.tr("Remind me in 10 min"), snooze)]
+        )
 
     # -- other windows (built by another engineer; imported when first used) --------------------
     def _unavailable(self, what: str) -> None:
-        self.banners.show_message("tools", "info", self.tr("%1 is not available in this build.").replace("%1", what))
+        self.banners.show_message("tools", "info", lambda: self.tr("%1 is not available in this build.").replace("%1", what))
 
     def open_export(self) -> None:
         try:
@@ -502,7 +511,7 @@ class MainWindow(QMainWindow):
             else:
                 # Writes are on their way: close as soon as the last commit returns.
                 self._closing = True
-                self.statusBar().showMessage(self.tr("Saving %1 decision(s) before closing…").replace("%1", str(pending)))
+                self.statusBar().showMessage(self.tr("Saving %n decision(s) before closing…", "", pending))
                 event.ignore()
                 return
         for key, splitter in self._splitters.items():

@@ -17,6 +17,8 @@ worst the rest of the window paints ``max_ms`` late.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -45,6 +47,16 @@ class PaintGate(QObject):
         """Hold the window's repaint until :meth:`release`, or ``max_ms`` from now."""
         self._held = True
         self._deadline.start()
+
+    def paint_through(self, paint: Callable[[], None]) -> None:
+        """Run ``paint`` (a synchronous repaint) with the gate open: a second Enter while the
+        first commit is on its way still puts its next item on screen at once. What else is
+        dirty then is painted with it; the hold goes on afterwards."""
+        held, self._held = self._held, False
+        try:
+            paint()
+        finally:
+            self._held = held
 
     def release(self) -> None:
         """Paint what was held back (idempotent)."""

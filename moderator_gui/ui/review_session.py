@@ -115,7 +115,7 @@ class ReviewSession(QObject):
 
     current_changed = Signal(object)  # QueueRow | None
     select_requested = Signal(int)  # ask the queue view to select this model row
-    banner = Signal(str, str, str)  # key, level ("error"|"warning"|"info"), message
+    banner = Signal(str, str, object)  # key, level ("error"|"warning"|"info"), message: a function making it (see banner.py)
     banner_cleared = Signal(str)  # key
     refused = Signal(str)  # a decision was not accepted: why (shown at the decision panel)
     recorded = Signal(object)  # RecordedEvent of a decide/skip/escalate
@@ -482,13 +482,13 @@ class ReviewSession(QObject):
             log.error("unexpected error while saving: %s", getattr(exc, "__traceback_text__", repr(exc)))
         if op.revert_uuid is not None:
             entry.state = EntryState.RECORDED  # the decision is still in force
-            self.banner.emit("conflict", "warning", self.tr("Could not undo: %1").replace("%1", message))
+            self.banner.emit("conflict", "warning", lambda: self.tr("Could not undo: %1").replace("%1", message))
         elif isinstance(exc, ConflictError):
             entry.state = EntryState.CONFLICT
-            self.banner.emit("conflict", "warning", self.tr("Not recorded: %1").replace("%1", message))
+            self.banner.emit("conflict", "warning", lambda: self.tr("Not recorded: %1").replace("%1", message))
         else:
             entry.state = EntryState.REJECTED
-            self.banner.emit("invalid", "error", self.tr("Not recorded: %1").replace("%1", message))
+            self.banner.emit("invalid", "error", lambda: self.tr("Not recorded: %1").replace("%1", message))
             row = self._model.row_of(item_id)
             if row is not None:
                 self._go_to(row)
@@ -555,6 +555,10 @@ class ReviewSession(QObject):
         return not self._outbox or (self._journal is not None and self._journal_error is None and self._journal_saved == self._journal_seq)
 
     def _show_save_banner(self) -> None:
+        self.banner.emit("save", "error", self._save_banner_text)
+
+    def _save_banner_text(self) -> str:
+        """Why writes are waiting and where they are kept, as things stand (and in the current language)."""
         n = len(self._outbox)
         if self._journal is not None and self._journal_error is None and self._journal_saved == self._journal_seq:
             text = self.tr("Not saved yet: %1 — %n decision(s) kept on this computer and retried automatically.", "", n)
@@ -564,7 +568,7 @@ class ReviewSession(QObject):
             ).replace("%2", self._journal_error)
         else:
             text = self.tr("Not saved yet: %1 — %n decision(s) kept and retried automatically.", "", n)
-        self.banner.emit("save", "error", text.replace("%1", self._last_error))
+        return text.replace("%1", self._last_error)
 
     def adopt(self, orphans: list[Orphan]) -> None:
         """Take over the unsaved writes of earlier sessions that ended before saving them (found
@@ -609,17 +613,18 @@ class ReviewSession(QObject):
             self._save_journal()  # empty if there was nothing to take over: it retires all the same
         if writes:
             log.info("saving %d write(s) from earlier sessions", len(writes))
+            n = len(writes)
             self.banner.emit(
                 "adopted",
                 "info",
-                self.tr("Saving %n decision(s) made earlier on this computer that the database could not take then.", "", len(writes)),
+                lambda: self.tr("Saving %n decision(s) made earlier on this computer that the database could not take then.", "", n),
             )
         if problems:
             log.error("unreadable journal entries: %s", "; ".join(problems))
             self.banner.emit(
                 "adopted_damaged",
                 "warning",
-                self.tr("Some decisions kept from an earlier session could not be read and were not saved: %1").replace(
+                lambda: self.tr("Some decisions kept from an earlier session could not be read and were not saved: %1").replace(
                     "%1", "; ".join(problems)
                 ),
             )

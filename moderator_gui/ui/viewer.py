@@ -213,6 +213,7 @@ class Viewer(QWidget):
         self._video_item = None  # QGraphicsVideoItem: carries the blur
         self._video_frame: QGraphicsRectItem | None = None  # its invisible parent: carries the grayscale
         self._message: tuple[str, str | None] | None = None  # what the canvas says instead of media
+        self._playback_error: str | None = None
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -458,7 +459,14 @@ class Viewer(QWidget):
         if self._frames:
             self._bridge.request(row.sha256, row.media_path, "strip", variants, strip, priority=-1.0)
 
+    def _playback_failed(self, _error: object, text: str) -> None:
+        self._playback_error = text
+        self._update_state_label()
+
     def _update_state_label(self) -> None:
+        if self._playback_error is not None:  # says why until the video stops (another item)
+            self.state_label.setText(self.tr("Playback failed: %1").replace("%1", self._playback_error))
+            return
         s = self._wellbeing.state
         parts = []
         if self._row is not None and self._row.content_type != "text":
@@ -571,7 +579,7 @@ class Viewer(QWidget):
         self._video_item.setGraphicsEffect(QGraphicsBlurEffect())
         self.video_view.scene().addItem(self._video_frame)
         self._player.setVideoOutput(self._video_item)
-        self._player.errorOccurred.connect(lambda _e, text: self.state_label.setText(self.tr("Playback failed: %1").replace("%1", text)))
+        self._player.errorOccurred.connect(self._playback_failed)
         self._player.setSource(QUrl.fromLocalFile(os.fsdecode(row.media_path)))
         self.pages.setCurrentWidget(self.video_view)
         self._apply_video_effect()
@@ -605,6 +613,7 @@ class Viewer(QWidget):
         gray.setEnabled(s.grayscale)
 
     def _stop_video(self) -> None:
+        self._playback_error = None
         if self._player is not None:
             self._player.stop()
             self._player.setVideoOutput(None)

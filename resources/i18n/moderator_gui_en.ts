@@ -42,6 +42,13 @@ Quit anyway? It will be lost.</numerusform>
 Quit anyway? They will be lost.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Saving %n decision(s) before closing…</source>
+        <translation>
+            <numerusform>Saving %n decision before closing…</numerusform>
+            <numerusform>Saving %n decisions before closing…</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ReviewSession</name>

@@ -528,9 +528,11 @@ Quit anyway? They will be lost.</source>
 仍要退出吗？这些决定将会丢失。</numerusform>
         </translation>
     </message>
-    <message>
-        <source>Saving %1 decision(s) before closing…</source>
-        <translation>正在保存 %1 条结论，随后关闭…</translation>
+    <message numerus="yes">
+        <source>Saving %n decision(s) before closing…</source>
+        <translation>
+            <numerusform>正在保存 %n 个决定，保存完毕后关闭……</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -71,8 +71,8 @@ def test_enter_paints_the_next_item_at_once_and_the_rest_after_the_commit(
 
 @pytest.fixture
 def slow_store(tmp_path: Path) -> Iterator[Store]:
-    """A store that waits up to 3 s for a lock (long past the paint deadline)."""
-    s = Store.open(tmp_path / "slow.sqlite3", busy_timeout_ms=3000)
+    """A store that waits up to 10 s for a lock (long past the paint deadline)."""
+    s = Store.open(tmp_path / "slow.sqlite3", busy_timeout_ms=10_000)
     yield s
     s.close()
 
@@ -90,14 +90,14 @@ def test_a_slow_commit_never_holds_the_window_back(make_window: Any, slow_store:
         assert w.paint_gate.held
         # The commit is stuck behind the lock, yet the window repaints after the deadline
         # and says the decision is still being saved.
-        qtbot.waitUntil(lambda: not w.paint_gate.held, timeout=20 * DEFAULT_MAX_MS)
+        qtbot.waitUntil(lambda: not w.paint_gate.held, timeout=100 * DEFAULT_MAX_MS)
         assert w.session.entries[-1].state == EntryState.SAVING
         qtbot.waitUntil(lambda: queue_paints.count >= 1)
         assert w.model.index(w.model.row_of(first.id), 7).data() == "saving…"
         assert w.status_label.text() == "1 decision saving…"
     finally:
         lock.release()
-    qtbot.waitUntil(lambda: w.session.entries[-1].state == EntryState.RECORDED, timeout=5000)
+    qtbot.waitUntil(lambda: w.session.entries[-1].state == EntryState.RECORDED, timeout=15_000)
     assert w.model.index(w.model.row_of(first.id), 7).data() == "decided"
 
 
@@ -127,3 +127,42 @@ def test_a_click_while_the_commit_is_on_its_way_wins(make_window: Any, ui_store:
     qtbot.waitUntil(lambda: not w.paint_gate.held)
     assert w.queue_view.current_row() == 3
     assert w.context.row is not None and w.context.row.id == w.model.row_at(3).id
+
+
+def test_a_second_enter_before_the_first_commit_answers_still_shows_its_next_item_at_once(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any
+) -> None:
+    add_items(ui_store, 4)
+    _svc, bridge = fake_media
+    w = make_window(bridge=bridge)
+    canvas = w.viewer.canvas
+    third = w.model.row_at(2)
+    qtbot.waitUntil(lambda: canvas.pixmap is not None)
+    qtbot.waitUntil(lambda: any(key[0] == third.sha256 for key in bridge._kept))  # rendered ahead
+    table = w.queue_view.table
+    qtbot.keyClick(table, Qt.Key.Key_6)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert w.paint_gate.held  # the first commit has not answered (no event was processed)
+    qtbot.keyClick(table, Qt.Key.Key_0)
+    paints = PaintCounter(canvas)
+    shown_before = canvas.pixmap.cacheKey()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert w.session.current.id == third.id
+    assert paints.count >= 1 and canvas.pixmap.cacheKey() != shown_before, "painted within the second key press"
+    qtbot.waitUntil(lambda: w.session.unsaved == 0)
+    assert [e.state for e in w.session.entries] == [EntryState.RECORDED, EntryState.RECORDED]
+
+
+def test_closing_right_after_enter_starts_nothing_once_shut_down(make_window: Any, ui_store: Store, add_items: Any, qtbot: Any) -> None:
+    """The window waits for the commit, closes, and the gate opening then starts no history
+    read or render for a window that is gone."""
+    add_items(ui_store, 3)
+    w = make_window()
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
+    assert w.paint_gate.held
+    assert not w.close()  # a write is on its way: it closes when the commit has answered
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=5000)
+    qtbot.wait(50)
+    assert w._shut_down and not w.context._history_timer.isActive()
+    assert w.session.entries[-1].state == EntryState.RECORDED

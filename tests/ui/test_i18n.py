@@ -346,3 +346,30 @@ def test_switching_language_in_settings_relabels_the_open_window_at_once(
     finally:
         install_translators(qapp, "en")
     qtbot.waitUntil(lambda: w.windowTitle().startswith("Moderator"))
+
+
+def test_open_banners_follow_a_language_switch(
+    qtbot: QtBot, qapp: QApplication, make_window, quick_store, add_items  # type: ignore[no-untyped-def]
+) -> None:
+    from store_helpers import WriteLock
+
+    add_items(quick_store, 2)
+    w = make_window(store=quick_store)
+    lock = WriteLock(quick_store.engine.url.database)
+    try:
+        qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
+        qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: w.banners.text("save") is not None, timeout=5000)
+        assert w.banners.text("save").startswith("Not saved yet")
+        install_translators(qapp, "zh_CN")
+        qtbot.waitUntil(lambda: (w.banners.text("save") or "").startswith("尚未保存"))
+        banner = w.banners.banner("save")
+        assert banner is not None
+        assert banner.button_texts() == ["立即重试"]
+        assert "关闭" in [b.text() for b in banner.findChildren(QAbstractButton)]  # Dismiss
+    finally:
+        install_translators(qapp, "en")
+        lock.release()
+    qtbot.waitUntil(lambda: (w.banners.text("save") or "Not saved").startswith("Not saved"))
+    w.session.retry_now()
+    qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=8000)

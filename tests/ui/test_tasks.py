@@ -105,17 +105,23 @@ def test_a_high_priority_answer_overtakes_events_already_waiting(qtbot: QtBot, q
 
     receiver = Receiver()
     worker = SerialWorker(name="test-priority", priority=Qt.EventPriority.HighEventPriority)
+    answered = threading.Event()
+    post = worker._post
 
-    def work() -> str:
-        # Posted from the worker before its own answer: first in the queue, lower priority.
-        QCoreApplication.postEvent(receiver, QEvent(QEvent.Type.User))
-        return "answer"
+    def post_then_tell(*args: Any) -> None:
+        post(*args)
+        answered.set()
 
-    worker.run(work, on_done=order.append)
-    qtbot.waitUntil(lambda: len(order) == 2)
-    assert order == ["answer", "earlier event"]
-    assert worker.shutdown(5000)
-    worker.deleteLater()
+    worker._post = post_then_tell  # type: ignore[method-assign]
+    try:
+        QCoreApplication.postEvent(receiver, QEvent(QEvent.Type.User))  # first in the queue
+        worker.run(lambda: "answer", on_done=order.append)
+        assert answered.wait(10)  # (the GUI thread runs no events meanwhile: both now wait)
+        qtbot.waitUntil(lambda: len(order) == 2)
+        assert order == ["answer", "earlier event"]
+    finally:
+        assert worker.shutdown(5000)
+        worker.deleteLater()
 
 
 def test_a_serial_worker_destroyed_without_shutdown_still_stops_its_thread(qtbot: QtBot, qapp: Any) -> None:

@@ -399,3 +399,15 @@ def test_playing_video_blur_reveal_and_grayscale_are_independent(
     assert not viewer.playing_video
     assert viewer.video_view.scene().items() == []
     assert viewer._video_item is None
+
+
+def test_a_playback_error_stays_said_until_the_video_stops(make_window: Any, ui_store: Store, add_items: Any, qtbot: Any) -> None:
+    """A change of settings or language relabels the viewer: the reason playback failed stays."""
+    add_items(ui_store, 2)
+    w = make_window()
+    w.viewer._playback_failed(None, "decoder error: moov atom not found")
+    w.viewer.retranslate()
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_G)  # a wellbeing change redraws the state line too
+    assert w.viewer.state_label.text() == "Playback failed: decoder error: moov atom not found"
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_J)  # another item: the video stopped
+    assert "Playback failed" not in w.viewer.state_label.text()
