@@ -44,6 +44,11 @@ def journalled(j: OutboxJournal) -> list[dict[str, Any]]:
     return json.loads(j.path.read_text())["writes"] if j.path.exists() else []
 
 
+def disk_full(*_a: Any, **_k: Any) -> bool:
+    """OutboxJournal.save on a full disk."""
+    raise OSError(28, "No space left on device")
+
+
 def stored(store: Store, uuid: str) -> list[Any]:
     with store.read() as conn:
         return conn.execute(select(decisions_t).where(decisions_t.c.uuid == uuid)).all()
@@ -151,9 +156,6 @@ def test_when_the_journal_cannot_be_written_the_reviewer_is_told_not_to_quit(
     add_items(quick_store, 2)
     journal = journal_for(quick_store, journals, tmp_path / "data")
 
-    def disk_full(*_a: Any, **_k: Any) -> bool:
-        raise OSError(28, "No space left on device")
-
     monkeypatch.setattr(journal, "save", disk_full)
     w = make_window(store=quick_store, journal=journal)
     lock = WriteLock(quick_store.engine.url.database)
@@ -220,9 +222,6 @@ def test_old_journals_stay_when_this_session_cannot_write_its_own(
     write = PendingWrite(DecisionInput(item, EventKind.SKIP, "bob"), "dy-1")
     gone = orphan_journal(ui_store, journals, tmp_path / "data", [write])
     journal = journal_for(ui_store, journals, tmp_path / "data")
-
-    def disk_full(*_a: Any, **_k: Any) -> bool:
-        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(journal, "save", disk_full)
     w = make_window(journal=journal, wait_for_item=False)
