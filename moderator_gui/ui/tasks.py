@@ -179,9 +179,8 @@ class TaskRunner(_Delivery):
         *,
         max_threads: int = 4,
         name: str = "tasks",
-        priority: Qt.EventPriority = Qt.EventPriority.NormalEventPriority,
     ) -> None:
-        super().__init__(parent, priority)
+        super().__init__(parent, Qt.EventPriority.NormalEventPriority)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._pool.setObjectName(name)
