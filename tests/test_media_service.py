@@ -310,3 +310,26 @@ def test_close_from_inside_a_callback_does_not_deadlock(tmp_path: Path) -> None:
         assert time.monotonic() < deadline, "service threads still running after close()"
         time.sleep(0.02)
     assert svc.worker_pids() == []
+
+
+def test_a_request_being_looked_up_in_the_cache_is_not_idle_yet(tmp_path: Path) -> None:
+    """wait_idle() must not answer while the dispatcher looks a request up in the cache (file
+    I/O done outside the lock): prefetch printed its summary before the last result once."""
+    jpg = write_jpeg(tmp_path / "a.jpg", (64, 48))
+    with MediaService(tmp_path / "cache") as svc:
+        looking, go_on = threading.Event(), threading.Event()
+        real_lookup = svc.cache.lookup
+
+        def slow_lookup(sha: str, kind: MediaKind) -> MediaResult | None:
+            looking.set()
+            assert go_on.wait(10)
+            return real_lookup(sha, kind)
+
+        svc.cache.lookup = slow_lookup  # type: ignore[method-assign]
+        got: list[MediaResult] = []
+        svc.request(job(jpg), 0, got.append)
+        assert looking.wait(10)  # the dispatcher holds it, outside the lock
+        assert not svc.wait_idle(timeout=0.2), "idle although a request is still being looked up"
+        go_on.set()
+        assert svc.wait_idle(timeout=30)
+        assert len(got) == 1 and got[0].ok

@@ -137,6 +137,7 @@ class MediaService:
         self._done: list[_Done] = []  # dispatcher thread only: results not yet handed on
         self._outbox: queue.SimpleQueue[list[_Done] | None] = queue.SimpleQueue()
         self._undelivered = 0  # results in the outbox or being delivered
+        self._checking = 0  # requests the dispatcher is looking up in the cache (outside the lock)
         self._seq = itertools.count()
         self._closing = False
         self._closed = False
@@ -193,10 +194,12 @@ class MediaService:
         file I/O); hits are delivered, misses queued. Workers start only for misses."""
         with self._lock:
             todo, self._unchecked = self._unchecked, []
+            self._checking += len(todo)  # still requested while being looked up: not idle
         if not todo:
             return
         hits = [self.cache.lookup(job.sha256, job.kind) for job, _prio, _cb in todo]
         with self._lock:
+            self._checking -= len(todo)
             for (job, priority, callback), hit in zip(todo, hits, strict=True):
                 if hit is not None:
                     self._ready.append(_Done(hit, None, [callback], save=False))
@@ -219,7 +222,7 @@ class MediaService:
             return self._idle.wait_for(self._is_idle, timeout)
 
     def _is_idle(self) -> bool:
-        return not self._jobs and not self._unchecked and not self._ready and not self._undelivered
+        return not (self._jobs or self._unchecked or self._checking or self._ready or self._undelivered)
 
     def worker_pids(self, busy_only: bool = False) -> list[int]:
         """Pids of the live workers (diagnostics, and tests that kill one)."""
@@ -563,7 +566,7 @@ class MediaService:
             self._unchecked.clear()
             self._ready.clear()
             self._done.clear()
-            self._undelivered = 0
+            self._undelivered = self._checking = 0
             self._sel.close()
             os.close(self._wake_r)
             os.close(self._wake_w)
