@@ -14,13 +14,15 @@ from moderator_gui.ui.main_window import default_size
 pytestmark = pytest.mark.gui
 
 
-def test_first_window_fits_the_available_screen(make_window: Any, ui_store: Store, add_items: Any) -> None:
+def test_first_window_fits_the_available_screen(make_window: Any, ui_store: Store, add_items: Any, qtbot: Any) -> None:
     add_items(ui_store, 2)
     available = QGuiApplication.primaryScreen().availableGeometry()
     w = make_window()
     # 90 % of the screen, but never below the panels' minimum size (the offscreen test
-    # screen is only 800x800, smaller than that minimum).
-    assert w.size() == default_size(available).expandedTo(w.minimumSizeHint()), (w.size(), w.minimumSizeHint())
+    # screen is only 800x800, smaller than that minimum). Showing the first item can raise
+    # that minimum (the viewer's bar): the window follows at the next layout pass.
+    expected = lambda: default_size(available).expandedTo(w.minimumSizeHint())  # noqa: E731
+    qtbot.waitUntil(lambda: w.size() == expected(), timeout=3000)
     assert w.width() < 1440 and w.height() < 900
 
 
