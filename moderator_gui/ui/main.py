@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressBar, Q
 
 from moderator_gui.core.outbox import JournalError, Orphan, OutboxJournal
 from moderator_gui.core.store import Store, StoreError
+from moderator_gui.ui.i18n import install_translators
 from moderator_gui.ui.main_window import LANGUAGE_KEY, Desk, MainWindow
 from moderator_gui.ui.media_bridge import MediaBridge, open_media_service
 from moderator_gui.ui.reviewer_prompt import ask_reviewer
@@ -58,11 +59,7 @@ def pick_language(requested: str | None, settings: QSettings) -> str:
 
 
 def install_language(app: QApplication, lang: str) -> str:
-    """Install the translations (another module, lazily); English if they are not there."""
-    try:
-        from moderator_gui.ui.i18n import install_translators
-    except ImportError:
-        return "en"
+    """Install the translations; English if that language's catalogue cannot be loaded."""
     try:
         install_translators(app, lang)
     except ValueError as exc:

@@ -69,7 +69,7 @@ class QueueView(QWidget):
         lay.setSpacing(4)
 
         filters = QHBoxLayout()
-        # Items carry codes; their texts are set (again, when the language changes) by _retranslate.
+        # Items carry codes; their texts are set (again, when the language changes) by retranslate().
         self.status_box = QComboBox(self)
         for code in ("open", "pending", "skipped", "escalated", "decided", "all"):
             self.status_box.addItem("", code)
@@ -140,10 +140,11 @@ class QueueView(QWidget):
         model.page_loaded.connect(lambda _n: self._show_count(model.total))
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.current_row_changed.emit(cur.row()))
 
-        self._retranslate()
+        self.retranslate()
         runner.run(store.platforms, on_done=self._set_platforms, on_error=lambda _e: None, label="platforms")
 
-    def _retranslate(self) -> None:
+    def retranslate(self) -> None:
+        """Every text of the pane in the current language (again when the main window says it changed)."""
         status = {
             "open": self.tr("To review"),
             "pending": self.tr("Pending"),
@@ -163,10 +164,6 @@ class QueueView(QWidget):
                 box.setItemText(i, text(box.itemData(i)))
         self.find_box.setPlaceholderText(self.tr("Find external id or account (Ctrl+F)"))
         self._show_count(self._model.total)
-
-    def retranslate(self) -> None:
-        """The UI language changed (the main window says so)."""
-        self._retranslate()
 
     def _set_platforms(self, platforms: list[str]) -> None:
         for p in platforms:
