@@ -34,9 +34,9 @@ from sqlalchemy.dialects import sqlite
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from moderator_gui.core.export import COLUMNS, ExportFilter, export_decisions, export_query  # noqa: E402
+from moderator_gui.core.export import COLUMNS, DecisionFilter, export_decisions, export_query  # noqa: E402
 from moderator_gui.core.store import Store, path_to_db  # noqa: E402
-from moderator_gui.core.store.store import decisions_t, items_t, reviewers_t  # noqa: E402
+from moderator_gui.core.store.tables import decisions_t, items_t, reviewers_t  # noqa: E402
 
 CACHE = REPO / "bench" / ".cache"
 SQLITE3 = "/usr/bin/sqlite3"
@@ -129,7 +129,7 @@ def cached_db(n_items: int, n_decisions: int) -> Path:
 def child(db: Path, out: Path) -> None:
     """Run one export and print its row count and this process's peak RSS (KiB)."""
     with Store.open(db) as store:
-        result = export_decisions(store, out, "csv", ExportFilter())
+        result = export_decisions(store, out, "csv", DecisionFilter())
     print(json.dumps({"rows": result.rows, "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 
@@ -173,7 +173,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         with Store.open(big) as store:
             ours_sql = str(
-                export_query(store, "csv", ExportFilter()).compile(
+                export_query(store, "csv", DecisionFilter()).compile(
                     dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
                 )
             )
@@ -199,7 +199,7 @@ def main() -> None:
                         cpu[label] = min(cpu.get(label, 1e9), children_cpu() - c)
                 c = time.process_time()
                 t = time.perf_counter()
-                result = export_decisions(store, tmp / "export.csv", "csv", ExportFilter())
+                result = export_decisions(store, tmp / "export.csv", "csv", DecisionFilter())
                 wall["export"] = min(wall.get("export", 1e9), time.perf_counter() - t)
                 cpu["export"] = min(cpu.get("export", 1e9), time.process_time() - c)
         ours, ours_cpu = wall.pop("export"), cpu.pop("export")

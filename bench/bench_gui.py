@@ -69,7 +69,7 @@ def queue_db(n: int) -> Path:
 
     from moderator_gui.core.domain import compute_priority
     from moderator_gui.core.store import Store, path_to_db
-    from moderator_gui.core.store.store import items_t
+    from moderator_gui.core.store.tables import items_t
 
     path = CACHE / f"gui-queue-v2-{n}.sqlite3"  # v2: with planner statistics
     if path.exists():

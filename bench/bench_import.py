@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from moderator_gui.core.ingest import import_path
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.store import items_t
+from moderator_gui.core.store.tables import items_t
 
 SQLITE3 = "/usr/bin/sqlite3"
 

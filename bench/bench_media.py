@@ -45,7 +45,7 @@ from moderator_gui.core.media import MediaJob, MediaKind, MediaService  # noqa: 
 from moderator_gui.core.media.cache import MediaCache  # noqa: E402
 from moderator_gui.core.media.decode import configure_pillow, render  # noqa: E402
 from moderator_gui.core.store import Store, path_to_db  # noqa: E402
-from moderator_gui.core.store.store import items_t  # noqa: E402
+from moderator_gui.core.store.tables import items_t  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
 MIXED = 500

@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 from moderator_gui.core.domain import DecisionInput, EventKind  # noqa: E402
 from moderator_gui.core.store import Store  # noqa: E402
 from moderator_gui.core.store.engine import DEFAULT_BUSY_TIMEOUT_MS  # noqa: E402
-from moderator_gui.core.store.store import items_t  # noqa: E402
+from moderator_gui.core.store.tables import items_t  # noqa: E402
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from sqlalchemy import insert
 
 from moderator_gui.core.domain import DecisionInput, EventKind, compute_priority
 from moderator_gui.core.store import RecordedEvent, Store, path_to_db
-from moderator_gui.core.store.store import decisions_t, items_t
+from moderator_gui.core.store.tables import decisions_t, items_t
 
 _counter = itertools.count(1)
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 
 from moderator_gui.core.domain import DecisionInput, EventKind
 from moderator_gui.core.store import Store, StoreError
-from moderator_gui.core.store.store import items_t
+from moderator_gui.core.store.tables import items_t
 
 HERE = Path(__file__).resolve()
 BASE_TIME = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)

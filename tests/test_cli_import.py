@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from moderator_gui.cli import main
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.store import items_t
+from moderator_gui.core.store.tables import items_t
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
 

@@ -23,7 +23,7 @@ from moderator_gui.core.domain import EventKind, EventRef, derive_state
 from moderator_gui.core.media.decode import render
 from moderator_gui.core.media.types import MediaError, MediaKind
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.store import decisions_t, items_t, reviewers_t
+from moderator_gui.core.store.tables import decisions_t, items_t, reviewers_t
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 REJECTED_SAMPLES = {"broken/empty.gif", "broken/garbage.png"}  # the two the importer rejects

@@ -21,13 +21,14 @@ from moderator_gui.core.export import (
     GENESIS_HASH,
     ExportCancelled,
     ExportError,
-    ExportFilter,
     export_decisions,
     verify_file,
     write_export,
 )
+from moderator_gui.core.decision_filter import DecisionFilter, FilterError
 from moderator_gui.core.paths import resources_dir
 from moderator_gui.core.store import Store
+from moderator_gui.core.store.decision_log import DecisionLogMixin
 
 SCHEMA = json.loads((resources_dir() / "schemas" / "decision-log.schema.json").read_text(encoding="utf-8"))
 
@@ -62,7 +63,7 @@ def history(store: Store) -> dict[str, object]:
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_export_writes_every_event_in_order_and_verifies(store: Store, history: dict, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"log.{fmt}"
-    result = export_decisions(store, out, fmt, ExportFilter())
+    result = export_decisions(store, out, fmt, DecisionFilter())
     assert result.rows == 6 and result.path == out
     rows = read_csv(out)[0] if fmt == "csv" else read_jsonl(out)[:-1]
     assert [r["kind"] for r in rows] == ["decide", "decide", "decide", "skip", "escalate", "revert"]
@@ -133,7 +134,7 @@ def test_hash_chain_is_computable_from_the_documented_rule(store: Store, history
 
 def test_jsonl_rows_and_seal_match_the_schema(store: Store, history: dict, tmp_path: Path) -> None:
     out = tmp_path / "log.jsonl"
-    result = export_decisions(store, out, "jsonl", ExportFilter(reviewer="carol"))
+    result = export_decisions(store, out, "jsonl", DecisionFilter(reviewer="carol"))
     lines = read_jsonl(out)
     validator = jsonschema.Draft202012Validator(SCHEMA)
     for obj in lines:
@@ -150,46 +151,49 @@ def test_jsonl_rows_and_seal_match_the_schema(store: Store, history: dict, tmp_p
 
 
 def test_filters_select_events(store: Store, history: dict, tmp_path: Path) -> None:
-    def kinds(flt: ExportFilter) -> list[tuple[str, str]]:
+    def kinds(flt: DecisionFilter) -> list[tuple[str, str]]:
         out = tmp_path / "f.jsonl"
         export_decisions(store, out, "jsonl", flt)
         return [(r["kind"], r["reviewer"]) for r in read_jsonl(out)[:-1]]
 
     day1 = date(2026, 11, 1)
-    assert kinds(ExportFilter(since=day1, until=day1)) == [("decide", "alice"), ("decide", "bob"), ("decide", "alice")]
-    assert kinds(ExportFilter.parse(since="2026-11-02", until="2026-11-02")) == [("skip", "carol"), ("escalate", "carol")]
+    assert kinds(DecisionFilter(since=day1, until=day1)) == [("decide", "alice"), ("decide", "bob"), ("decide", "alice")]
+    assert kinds(DecisionFilter.parse(since="2026-11-02", until="2026-11-02")) == [("skip", "carol"), ("escalate", "carol")]
     # an exact until instant is inclusive
-    assert kinds(ExportFilter.parse(until="2026-11-01T09:07:00Z")) == [("decide", "alice"), ("decide", "bob")]
-    assert kinds(ExportFilter(reviewer="carol")) == [("skip", "carol"), ("escalate", "carol")]
-    assert kinds(ExportFilter(category="porn_violence")) == [("decide", "bob")]
-    assert kinds(ExportFilter(action="escalate")) == [("escalate", "carol")]
-    assert kinds(ExportFilter(action="warn")) == [("decide", "alice")]  # harmful_animation's defaults
-    assert kinds(ExportFilter(reviewer="nobody")) == []
+    assert kinds(DecisionFilter.parse(until="2026-11-01T09:07:00Z")) == [("decide", "alice"), ("decide", "bob")]
+    assert kinds(DecisionFilter(reviewer="carol")) == [("skip", "carol"), ("escalate", "carol")]
+    assert kinds(DecisionFilter(category="porn_violence")) == [("decide", "bob")]
+    assert kinds(DecisionFilter(action="escalate")) == [("escalate", "carol")]
+    assert kinds(DecisionFilter(action="warn")) == [("decide", "alice")]  # harmful_animation's defaults
+    assert kinds(DecisionFilter(reviewer="nobody")) == []
 
 
 @pytest.mark.parametrize(
     ("flt", "expected"),
     [
-        (ExportFilter(category="porn"), "unknown category code 'porn'"),
-        (ExportFilter(action="remove"), "unknown action code 'remove'"),
-        (ExportFilter(action='%"'), "unknown action code"),
-        (ExportFilter(since=date(2026, 11, 3), until=date(2026, 11, 2)), "is after --until"),
+        (DecisionFilter(category="porn"), "unknown category code 'porn'"),
+        (DecisionFilter(action="remove"), "unknown action code 'remove'"),
+        (DecisionFilter(action='%"'), "unknown action code"),
+        (DecisionFilter(since=date(2026, 11, 3), until=date(2026, 11, 2)), r"the start \(2026-11-03\) is after the end \(2026-11-02\)"),
     ],
 )
-def test_bad_filter_is_refused_before_writing(sqlite_store: Store, tmp_path: Path, flt: ExportFilter, expected: str) -> None:
+def test_bad_filter_is_refused_before_writing(sqlite_store: Store, tmp_path: Path, flt: DecisionFilter, expected: str) -> None:
     with pytest.raises(ExportError, match=expected):
         export_decisions(sqlite_store, tmp_path / "x.csv", "csv", flt)
     assert _leftovers(tmp_path) == []
 
 
 @pytest.mark.parametrize("text", ["2026-02-30", "yesterday", "2026-11-01T25:00"])
-def test_bad_dates_are_named(text: str) -> None:
-    with pytest.raises(ExportError, match=f"--since: '{text}'"):
-        ExportFilter.parse(since=text)
+def test_bad_dates_are_named(text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(FilterError, match=f"^'{text}' is not a") as caught:
+        DecisionFilter.parse(since=text)
+    assert caught.value.field == "since"  # a window marks that field; the CLI names its option:
+    assert main(["export", "--format", "csv", "--since", text]) == 2
+    assert f"moderator-cli export: --since: '{text}' is not a" in capsys.readouterr().err
 
 
 def test_naive_times_are_utc_and_offsets_converted() -> None:
-    flt = ExportFilter.parse(since="2026-11-01T10:00", until="2026-11-01T18:00+08:00")
+    flt = DecisionFilter.parse(since="2026-11-01T10:00", until="2026-11-01T18:00+08:00")
     assert flt.since == datetime(2026, 11, 1, 10, tzinfo=UTC)
     assert flt.until == datetime(2026, 11, 1, 10, tzinfo=UTC)
 
@@ -206,7 +210,7 @@ def test_cancel_mid_export_leaves_no_file_and_keeps_the_old_one(sqlite_store: St
         return done < 10_000
 
     with pytest.raises(ExportCancelled, match="cancelled after 10000 rows"):
-        export_decisions(sqlite_store, out, fmt, ExportFilter(), progress)
+        export_decisions(sqlite_store, out, fmt, DecisionFilter(), progress)
     assert seen == [5000, 10000]
     assert out.read_text(encoding="utf-8") == "yesterday's export\n"
     assert _leftovers(tmp_path) == [out.name]
@@ -221,7 +225,7 @@ def test_error_mid_export_leaves_no_temp_file(sqlite_store: Store, tmp_path: Pat
         raise RuntimeError("disk went away")
 
     with pytest.raises(RuntimeError, match="disk went away"):
-        export_decisions(sqlite_store, tmp_path / "log.csv", "csv", ExportFilter(), progress)
+        export_decisions(sqlite_store, tmp_path / "log.csv", "csv", DecisionFilter(), progress)
     assert _leftovers(tmp_path) == []
 
 
@@ -230,7 +234,7 @@ def test_progress_counts_every_batch_and_complete_export_replaces_old_file(sqlit
     out = tmp_path / "log.csv"
     out.write_text("old", encoding="utf-8")
     seen: list[int] = []
-    result = export_decisions(sqlite_store, out, "csv", ExportFilter(), lambda n: seen.append(n))
+    result = export_decisions(sqlite_store, out, "csv", DecisionFilter(), lambda n: seen.append(n))
     assert seen == [5000, 10000, 12000]
     assert result.rows == 12_000 and verify_file(out).ok
     assert _leftovers(tmp_path) == ["log.csv"]
@@ -305,7 +309,7 @@ def test_sqlite_fast_path_writes_exactly_what_the_generic_path_writes(
         record(sqlite_store, item, category="no_violation", note=text)
     fast, generic = tmp_path / "fast.csv", tmp_path / "generic.csv"
     export_decisions(sqlite_store, fast, "csv")
-    monkeypatch.setattr(export_module, "_sqlite_json_rows", lambda *args: None)
+    monkeypatch.setattr(DecisionLogMixin, "_sqlite_json_rows", lambda *args: None)
     export_decisions(sqlite_store, generic, "csv")
     seal_start = fast.read_bytes().rindex(b"#seal,")
     assert fast.read_bytes()[:seal_start] == generic.read_bytes()[:seal_start]
@@ -324,7 +328,7 @@ def test_disk_full_while_writing_is_an_export_error(sqlite_store: Store) -> None
             return super().write(data)
 
     with pytest.raises(ExportError, match="cannot write the export: No space left on device"):
-        write_export(sqlite_store, FullDisk(), "csv", ExportFilter())
+        write_export(sqlite_store, FullDisk(), "csv", DecisionFilter())
 
 
 def test_replacing_an_export_keeps_its_permissions(sqlite_store: Store, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from moderator_gui.core.ingest import import_path
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.store import items_t
+from moderator_gui.core.store.tables import items_t
 
 # Not media: the README, the licence, and formats the media pipeline does not decode.
 EXPECTED_REJECTED = {

@@ -21,7 +21,7 @@ from moderator_gui.core import ingest
 from moderator_gui.core.domain import compute_priority
 from moderator_gui.core.ingest import import_path
 from moderator_gui.core.store import DatabaseLockedError, Store, display_path, path_from_db
-from moderator_gui.core.store.store import items_t
+from moderator_gui.core.store.tables import items_t
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
 

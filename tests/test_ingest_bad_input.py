@@ -17,7 +17,7 @@ from sqlalchemy import select
 from moderator_gui.core import ingest
 from moderator_gui.core.ingest import ImportReport, ImportSourceError, import_path
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.store import items_t
+from moderator_gui.core.store.tables import items_t
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

@@ -17,7 +17,7 @@ from media_corpus import write_video
 from moderator_gui.cli import main
 from moderator_gui.core.media import PIPELINE_VERSION
 from moderator_gui.core.store import QueueFilter, Store, path_to_db
-from moderator_gui.core.store.store import media_t
+from moderator_gui.core.store.tables import media_t
 
 pytestmark = pytest.mark.timeout(60)
 

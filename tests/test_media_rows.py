@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from moderator_gui.core.store import QueueFilter, Store
-from moderator_gui.core.store.store import media_t
+from moderator_gui.core.store.tables import media_t
 from factories import make_item
 
 SHA_A = "a" * 64

@@ -21,7 +21,7 @@ from moderator_gui.core.store import SchemaError, Store
 from moderator_gui.core.store import migrate
 from moderator_gui.core.store.engine import make_engine, resolve_target
 from moderator_gui.core.store.models import Base
-from moderator_gui.core.store.store import decisions_t, items_t, reviewers_t
+from moderator_gui.core.store.tables import decisions_t, items_t, reviewers_t
 from store_helpers import BASE_TIME, add_items, finish, spawn, start_together
 
 

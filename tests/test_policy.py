@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from moderator_gui.core.policy import PolicyError, default_policy_path, load_policy, parse_policy
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.store import decisions_t
+from moderator_gui.core.store.tables import decisions_t
 from store_helpers import add_items, decision
 
 SHIPPED_TEXT = default_policy_path().read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from factories import T0, make_item, record
-from moderator_gui.core.export import ExportError, ExportFilter
+from moderator_gui.core.decision_filter import DecisionFilter, FilterError
 from moderator_gui.core.stats import compute_stats
 from moderator_gui.core.store import Store
 
@@ -69,14 +69,14 @@ def test_open_items_by_age(store: Store, history: dict) -> None:
 
 
 def test_filters(store: Store, history: dict) -> None:
-    assert compute_stats(store, ExportFilter(reviewer="alice"), now=NOW).decisions == 2
-    by_day2 = compute_stats(store, ExportFilter(since=date(2026, 11, 2), until=date(2026, 11, 2)), now=NOW)
+    assert compute_stats(store, DecisionFilter(reviewer="alice"), now=NOW).decisions == 2
+    by_day2 = compute_stats(store, DecisionFilter(since=date(2026, 11, 2), until=date(2026, 11, 2)), now=NOW)
     assert by_day2.decisions == 0 and by_day2.events_by_kind == {"decide": 0, "skip": 1, "escalate": 1}
     assert by_day2.median_handling_ms is None and by_day2.handling_samples == 0
     assert by_day2.queue_by_status["pending"] == 4  # the queue ignores event filters
-    cat = compute_stats(store, ExportFilter(category="porn_violence"), now=NOW)
+    cat = compute_stats(store, DecisionFilter(category="porn_violence"), now=NOW)
     assert cat.decisions == 1 and cat.reverted_excluded == 1 and cat.median_handling_ms == 4000.0
-    assert compute_stats(store, ExportFilter(action="escalate"), now=NOW).events_by_kind["escalate"] == 1
+    assert compute_stats(store, DecisionFilter(action="escalate"), now=NOW).events_by_kind["escalate"] == 1
 
 
 def test_empty_database(store: Store) -> None:
@@ -86,12 +86,12 @@ def test_empty_database(store: Store) -> None:
 
 
 def test_unknown_codes_are_refused(sqlite_store: Store) -> None:
-    with pytest.raises(ExportError, match="unknown category code 'x'"):
-        compute_stats(sqlite_store, ExportFilter(category="x"))
+    with pytest.raises(FilterError, match="unknown category code 'x'"):
+        compute_stats(sqlite_store, DecisionFilter(category="x"))
 
 
 def test_to_json_is_plain_json_and_says_what_is_excluded(store: Store, history: dict) -> None:
-    data = json.loads(json.dumps(compute_stats(store, ExportFilter(reviewer="bob"), now=NOW).to_json()))
+    data = json.loads(json.dumps(compute_stats(store, DecisionFilter(reviewer="bob"), now=NOW).to_json()))
     assert data["filter"]["reviewer"] == "bob"
     assert "reverted" in data["note"] and data["reverted_excluded"] == 0
     assert data["queue"]["by_status"]["skipped"] == 1

@@ -29,7 +29,7 @@ from moderator_gui.core.store import (
     StoreError,
 )
 from moderator_gui.core.store.engine import resolve_target
-from moderator_gui.core.store.store import decisions_t, items_t, reviewers_t
+from moderator_gui.core.store.tables import decisions_t, items_t, reviewers_t
 from store_helpers import add_items, decision, finish, spawn, start_together
 
 

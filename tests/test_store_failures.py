@@ -23,7 +23,7 @@ from moderator_gui.core.store import (
     Store,
     StoreError,
 )
-from moderator_gui.core.store.store import decisions_t
+from moderator_gui.core.store.tables import decisions_t
 from store_helpers import add_items, decision
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from factories import decided_history, make_item, record
 from moderator_gui.cli import main
-from moderator_gui.core.export import ExportFilter, export_decisions, seal_hash, verify_file
+from moderator_gui.core.decision_filter import DecisionFilter
+from moderator_gui.core.export import export_decisions, seal_hash, verify_file
 from moderator_gui.core.store import Store
 
 FORMATS = ["csv", "jsonl"]
@@ -114,7 +115,7 @@ def test_inserted_row_from_another_export(store6: Store, tmp_path: Path, at: int
     for fmt in FORMATS:
         alice = tmp_path / f"alice.{fmt}"
         full = tmp_path / f"full.{fmt}"
-        export_decisions(store6, alice, fmt, ExportFilter(reviewer="alice"))  # seq 1, 3, 5
+        export_decisions(store6, alice, fmt, DecisionFilter(reviewer="alice"))  # seq 1, 3, 5
         export_decisions(store6, full, fmt)
         head, rows, seal = split(alice, fmt)
         rows.insert(at, split(full, fmt)[1][seq - 1])

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from moderator_gui.cli.common import add_db_option, fail, open_store
-from moderator_gui.core.export import FORMATS, ExportError, ExportFilter, export_decisions, write_export
+from moderator_gui.core.decision_filter import DecisionFilter, FilterError
+from moderator_gui.core.export import FORMATS, ExportError, export_decisions, write_export
 
 
 def add_filter_options(p: argparse.ArgumentParser) -> None:
@@ -19,8 +20,13 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--action", metavar="A", help="only events whose actions include this action code")
 
 
-def filter_from_args(args: argparse.Namespace) -> ExportFilter:
-    return ExportFilter.parse(args.since, args.until, args.reviewer, args.category, args.action)
+def filter_from_args(args: argparse.Namespace) -> DecisionFilter:
+    return DecisionFilter.parse(args.since, args.until, args.reviewer, args.category, args.action)
+
+
+def filter_problem(exc: FilterError) -> str:
+    """The filter's error in English, naming the option that holds the bad value."""
+    return f"--{exc.field}: {exc.message}" if exc.field in ("since", "until", "category", "action") else exc.message
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,13 +46,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         flt = filter_from_args(args)
-    except ExportError as exc:
-        return fail("export", str(exc))
+    except FilterError as exc:
+        return fail("export", filter_problem(exc))
     with open_store(args, create=False) as store:
         try:
             flt.validate(store.policy)
-        except ExportError as exc:
-            return fail("export", str(exc))
+        except FilterError as exc:
+            return fail("export", filter_problem(exc))
         if flt.reviewer is not None and flt.reviewer not in store.reviewers():
             print(f"moderator-cli export: warning: no reviewer named {flt.reviewer!r} in this database", file=sys.stderr)
         try:

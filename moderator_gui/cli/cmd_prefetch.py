@@ -17,18 +17,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from sqlalchemy import select
-
 from moderator_gui.cli.common import add_db_option, fail, open_store
 from moderator_gui.core.domain import ItemStatus
 from moderator_gui.core.media import MediaJob, MediaKind, MediaResult, MediaService, media_row
-from moderator_gui.core.media.service import PROBE_FIELDS
-from moderator_gui.core.store import Store, display_path
-from moderator_gui.core.store.store import items_t, media_t
+from moderator_gui.core.store import MediaToPrefetch, Store, display_path
 
 # Everything a reviewer or a lead may still open: escalated items are looked at too.
 PREFETCH_STATUSES = (ItemStatus.PENDING.value, ItemStatus.SKIPPED.value, ItemStatus.ESCALATED.value)
-ROW_FIELDS = ("state", "error", "thumb_ready", "preview_ready", "pipeline_version", *PROBE_FIELDS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,28 +44,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-@dataclass
-class Media:
-    sha256: str
-    path: bytes
-    row: dict[str, Any] | None  # its current ``media`` row
+Media = MediaToPrefetch
 
 
 def pending_media(store: Store) -> list[Media]:
     """Distinct contents of the open items, most urgent first (queue order)."""
-    q = (
-        select(items_t.c.sha256, items_t.c.media_path, *(media_t.c[name] for name in ROW_FIELDS))
-        .select_from(items_t.outerjoin(media_t, media_t.c.sha256 == items_t.c.sha256))
-        .where(items_t.c.status.in_(PREFETCH_STATUSES), items_t.c.sha256.is_not(None), items_t.c.media_path.is_not(None))
-        .order_by(items_t.c.priority.desc(), items_t.c.flagged_at, items_t.c.id)
-    )
-    seen: dict[str, Media] = {}
-    with store.read() as conn:
-        for r in conn.execute(q):
-            if r.sha256 not in seen:
-                row = {name: r._mapping[name] for name in ROW_FIELDS} if r.state is not None else None
-                seen[r.sha256] = Media(r.sha256, r.media_path, row)
-    return list(seen.values())
+    return store.media_to_prefetch(PREFETCH_STATUSES)
 
 
 class Progress:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from moderator_gui.cli.cmd_export import add_filter_options, filter_from_args
+from moderator_gui.cli.cmd_export import add_filter_options, filter_from_args, filter_problem
 from moderator_gui.cli.common import add_db_option, fail, open_store, print_json
-from moderator_gui.core.export import ExportError
+from moderator_gui.core.decision_filter import FilterError
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.stats import IN_FORCE_NOTE, Stats, compute_stats
 
@@ -61,13 +61,13 @@ def render_text(stats: Stats, policy: Policy) -> str:
 def run(args: argparse.Namespace) -> int:
     try:
         flt = filter_from_args(args)
-    except ExportError as exc:
-        return fail("stats", str(exc))
+    except FilterError as exc:
+        return fail("stats", filter_problem(exc))
     with open_store(args, create=False) as store:
         try:
             stats = compute_stats(store, flt)
-        except ExportError as exc:
-            return fail("stats", str(exc))
+        except FilterError as exc:
+            return fail("stats", filter_problem(exc))
         if args.json:
             print_json(stats.to_json())
         else:

@@ -29,7 +29,6 @@ import math
 import random
 import struct
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,13 +36,10 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import av
 from PIL import Image, ImageDraw, ImageFont
-from sqlalchemy import Connection, bindparam, insert, select, update
-
 from moderator_gui.core import ingest
-from moderator_gui.core.domain import ContentType, EventKind, EventRef, ItemStatus, derive_state
+from moderator_gui.core.domain import ContentType, DecisionInput, EventKind, EventRef, ItemStatus, derive_state
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.store import decisions_t, items_t
 
 T = TypeVar("T")
 DemoProgress = Callable[[str, int, int], object]
@@ -633,7 +629,7 @@ class _Event(NamedTuple):
     uuid: str
     kind: EventKind
     category: str | None
-    actions: str  # JSON, as stored
+    actions: tuple[str, ...]
     note: str
     reviewer: str
     time_spent_ms: int | None
@@ -690,7 +686,6 @@ class _History:
     _speed: dict[str, float] = field(default_factory=dict)
     _reviewer: _Weighted[str] = field(init=False)
     _scripts: _Weighted[tuple[str, int, int]] = field(init=False)
-    _actions_json: dict[tuple[str, ...], str] = field(default_factory=dict)
     _valid: set[tuple[str, tuple[str, ...], bool]] = field(default_factory=set)
     _needs_note: dict[tuple[str, tuple[str, ...]], bool] = field(default_factory=dict)
 
@@ -763,11 +758,8 @@ class _History:
             supersedes = None if kind == EventKind.REVERT else head
             refs.append(EventRef(uuid=uid, kind=kind, reverts=reverts))
             status, head = derive_state(refs)
-            encoded = self._actions_json.get(actions)
-            if encoded is None:
-                encoded = self._actions_json[actions] = json.dumps(list(actions))
             out.append(
-                _Event(ts, item, uid, kind, category, encoded, note, who,
+                _Event(ts, item, uid, kind, category, actions, note, who,
                        self._time_spent(kind, who), reverts, supersedes, status, head)
             )
         return out
@@ -824,7 +816,7 @@ class _History:
 def _write_history(
     store: Store, item_ids: Sequence[int | None], events: list[_Event], progress: DemoProgress | None
 ) -> tuple[int, tuple[str, ...]]:
-    """Bulk-insert the events (in decided_at order) and keep the projection consistent per batch.
+    """Append the events (in decided_at order) through the store, under the rules of every write.
 
     ``item_ids[e.item]`` is the database id of a history item, None when its events
     must not be written (it was not imported by this run, or already has events).
@@ -833,92 +825,34 @@ def _write_history(
     events = [e for e in events if item_ids[e.item] is not None]
     events.sort(key=lambda e: e.ts)  # stable: an item's own events keep their order
     names = tuple(sorted({e.reviewer for e in events}))
-    with store.write() as conn:
-        rid = {name: store.reviewer_id(name, conn) for name in names}
-    version = store.policy.version
-    set_state = (
-        update(items_t)
-        .where(items_t.c.id == bindparam("b_id"))
-        .values(status=bindparam("b_status"), head_event=bindparam("b_head"))
-    )
+    total = len(events)
     if progress is not None:
-        progress("history", 0, len(events))
-    for start in range(0, len(events), BATCH_EVENTS):
-        batch = events[start : start + BATCH_EVENTS]
-        rows = []
-        last: dict[int, _Event] = {}
-        for e in batch:
+        progress("history", 0, total)
+
+    def inputs() -> Iterator[DecisionInput]:
+        for e in events:
             iid = item_ids[e.item]
             assert iid is not None
-            rows.append(
-                {
-                    "uuid": e.uuid,
-                    "item_id": iid,
-                    "kind": e.kind.value,
-                    "category": e.category,
-                    "actions": e.actions,
-                    "note": e.note,
-                    "reviewer_id": rid[e.reviewer],
-                    "decided_at": datetime.fromtimestamp(e.ts, UTC),
-                    "time_spent_ms": e.time_spent_ms,
-                    "policy_version": version,
-                    "reverts": e.reverts,
-                    "supersedes": e.supersedes,
-                }
+            revert = e.kind == EventKind.REVERT
+            yield DecisionInput(
+                item_id=iid,
+                kind=e.kind,
+                reviewer=e.reviewer,
+                category=e.category,
+                actions=e.actions,
+                note=e.note,
+                time_spent_ms=e.time_spent_ms,
+                expected_head=None if revert else e.supersedes,
+                check_head=not revert,
+                uuid=e.uuid,
+                decided_at=datetime.fromtimestamp(e.ts, UTC),
+                reverts=e.reverts,
             )
-            last[iid] = e
-        states = [{"b_id": iid, "b_status": e.status.value, "b_head": e.head} for iid, e in last.items()]
-        # One transaction per batch: the events and the projection of the items they touch
-        # commit together, so every committed state agrees with derive_state.
-        with store.write() as conn, _big_cache(conn):
-            conn.execute(insert(decisions_t), rows)
-            conn.execute(set_state, states)
-        if progress is not None:
-            progress("history", start + len(batch), len(events))
-    return len(events), names
 
-
-@contextmanager
-def _big_cache(conn: Connection) -> Iterator[None]:
-    """A 256 MB SQLite page cache for one bulk transaction, then the connection's own size again.
-
-    Why: with the default 2 MB cache, a million-row batch keeps evicting and re-reading
-    the same index pages; the pooled connection must not keep the big cache afterwards.
-    """
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    conn.exec_driver_sql(f"PRAGMA cache_size = {-256 * 1024}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
-
-
-def _history_targets(store: Store, source_text: str, external_ids: Sequence[tuple[str, str]]) -> list[int | None]:
-    """Database ids of the history items imported from this manifest that have no events yet."""
-    with store.read() as conn:
-        found = {
-            (r.platform, r.external_id): r.id
-            for r in conn.execute(
-                select(items_t.c.id, items_t.c.platform, items_t.c.external_id).where(
-                    items_t.c.import_source == source_text
-                )
-            )
-        }
-        busy: set[int] = set()
-        if conn.execute(select(decisions_t.c.seq).limit(1)).first() is not None:  # not a fresh database
-            busy = set(
-                conn.execute(
-                    select(decisions_t.c.item_id)
-                    .join(items_t, items_t.c.id == decisions_t.c.item_id)
-                    .where(items_t.c.import_source == source_text)
-                    .distinct()
-                ).scalars()
-            )
-    ids = [found.get(key) for key in external_ids]
-    return [None if i is None or i in busy else i for i in ids]
+    written = store.append_history(
+        inputs(), batch=BATCH_EVENTS, progress=None if progress is None else lambda done: progress("history", done, total)
+    )
+    return written, names
 
 
 def _plan_history(
@@ -1013,7 +947,7 @@ def generate_demo(
     reviewers: tuple[str, ...] = ()
     if events:
         source_text = ingest.display_name(str(manifest.resolve()))
-        targets = _history_targets(store, source_text, history_keys)
+        targets = store.undecided_items_from(source_text, history_keys)
         written_events, reviewers = _write_history(store, targets, events, progress)
         store.refresh_statistics()
     return DemoSummary(

@@ -89,7 +89,8 @@ class DecisionInput:
     expected_head: str | None = None
     check_head: bool = True
     uuid: str = field(default_factory=lambda: str(uuid4()))
-    decided_at: datetime | None = None  # None: now (UTC); set only by importers of history (demo)
+    decided_at: datetime | None = None  # None: now (UTC); set by the desk when the reviewer decided
+    reverts: str | None = None  # a REVERT event: the uuid of the event it undoes (Store.revert, history imports)
 
 
 def utcnow() -> datetime:

@@ -34,47 +34,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from sqlalchemy import Connection, Select, String, Text, case, cast, func, literal, select
-from sqlalchemy.sql.elements import ColumnElement
-
 from moderator_gui import __version__
+from moderator_gui.core.decision_filter import DecisionFilter, FilterError, iso
+from moderator_gui.core.decision_log import COLUMNS, canonical_encoder, canonical_row
 from moderator_gui.core.domain import utcnow
-from moderator_gui.core.policy import Policy
-from moderator_gui.core.store.store import Store, decisions_t, items_t, reviewers_t
+from moderator_gui.core.messages import QT_TRANSLATE_NOOP, CodedError, catalogue
+from moderator_gui.core.store import Store
 
 FORMAT_NAME = "moderator-decision-log"
 FORMAT_VERSION = 1
 GENESIS_HASH = "0" * 64
 SEAL_MARK = "#seal"  # first cell of the CSV seal row
-PROGRESS_EVERY = 5000
 CSV_BOM = "\ufeff"
 CSV_EOL = "\r\n"
 # A spreadsheet evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-# The data columns, in file order; every row then carries prev_hash and row_hash.
-COLUMNS: tuple[str, ...] = (
-    "seq",
-    "uuid",
-    "kind",
-    "item_id",
-    "external_id",
-    "platform",
-    "content_type",
-    "sha256",
-    "uploader",
-    "category",
-    "category_label_en",
-    "category_label_zh_CN",
-    "actions",
-    "note",
-    "reviewer",
-    "decided_at",
-    "time_spent_ms",
-    "policy_version",
-    "reverts",
-    "supersedes",
-)
 HASH_COLUMNS: tuple[str, ...] = ("prev_hash", "row_hash")
 ALL_COLUMNS: tuple[str, ...] = COLUMNS + HASH_COLUMNS
 
@@ -82,11 +57,24 @@ Format = Literal["csv", "jsonl"]
 FORMATS: tuple[str, ...] = ("csv", "jsonl")
 Progress = Callable[[int], bool | None]
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CODE_RE = re.compile(r"^[a-z0-9_]+$")
 
 
-class ExportError(Exception):
+catalogue(
+    {
+        "export.write_failed": QT_TRANSLATE_NOOP("Messages", "cannot write the export: {reason}"),
+        "export.unknown_format": QT_TRANSLATE_NOOP("Messages", "unknown format {fmt!r}; use csv or jsonl"),
+        "export.cancelled": QT_TRANSLATE_NOOP("Messages", "export cancelled after {rows} rows; no file was written"),
+        "export.is_folder": QT_TRANSLATE_NOOP("Messages", "{path} is a folder; give a file name"),
+        "export.no_folder": QT_TRANSLATE_NOOP("Messages", "cannot write {path}: the folder {folder} does not exist"),
+        "export.folder_unwritable": QT_TRANSLATE_NOOP("Messages", "cannot write in {folder}: {reason}"),
+        "export.file_unwritable": QT_TRANSLATE_NOOP("Messages", "cannot write {path}: {reason}"),
+        "export.empty_file": QT_TRANSLATE_NOOP("Messages", "{path} is empty: not a decision-log export"),
+        "export.bad_filter": QT_TRANSLATE_NOOP("Messages", "{reason}"),
+    }
+)
+
+
+class ExportError(CodedError):
     """The export could not be made (bad filter, unwritable target); nothing was written."""
 
 
@@ -95,13 +83,8 @@ class ExportCancelled(ExportError):
 
 
 # -- canonical serialisation (documented in docs/export-format.md) ------------------------
-_canonical_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_canonical_encoder = canonical_encoder
 _sealing_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def canonical_row(values: list[Any] | tuple[Any, ...]) -> str:
-    """The text a row hash covers: a compact JSON array of the data values as written."""
-    return _canonical_encoder.encode(list(values))
 
 
 def row_hash(prev_hash: str, values: list[Any] | tuple[Any, ...]) -> str:
@@ -119,245 +102,6 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
-# -- filter ---------------------------------------------------------------------------------
-def _parse_when(text: str, what: str) -> date | datetime:
-    text = text.strip()
-    if _DATE_RE.match(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise ExportError(f"{what}: {text!r} is not a valid date (YYYY-MM-DD)") from None
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    except ValueError:
-        raise ExportError(
-            f"{what}: {text!r} is not a date (YYYY-MM-DD) or an ISO 8601 time (2026-11-23T08:00:00Z)"
-        ) from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None or not isinstance(value, datetime):
-        return None if value is None else value.isoformat()
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-@dataclass(frozen=True)
-class ExportFilter:
-    """Which events to export (or count in the statistics).
-
-    ``since`` is inclusive; ``until`` is inclusive too: a ``date`` means the whole
-    day (UTC), a ``datetime`` that exact instant. Times without an offset are UTC.
-    ``category`` is an exact code; ``action`` selects events whose actions contain it.
-    """
-
-    since: date | datetime | None = None
-    until: date | datetime | None = None
-    reviewer: str | None = None
-    category: str | None = None
-    action: str | None = None
-
-    @classmethod
-    def parse(
-        cls,
-        since: str | None = None,
-        until: str | None = None,
-        reviewer: str | None = None,
-        category: str | None = None,
-        action: str | None = None,
-    ) -> ExportFilter:
-        """From command-line / dialog text; raises ExportError naming the bad value."""
-        return cls(
-            since=_parse_when(since, "--since") if since else None,
-            until=_parse_when(until, "--until") if until else None,
-            reviewer=reviewer.strip() if reviewer and reviewer.strip() else None,
-            category=category.strip() if category else None,
-            action=action.strip() if action else None,
-        )
-
-    def validate(self, policy: Policy) -> None:
-        """Refuse codes the policy does not know, and an empty date range, with a specific reason."""
-        if self.category is not None and not policy.has_category(self.category):
-            known = ", ".join(c.code for c in policy.categories)
-            raise ExportError(f"unknown category code {self.category!r}; known: {known}")
-        if self.action is not None and not (_CODE_RE.match(self.action) and policy.has_action(self.action)):
-            known = ", ".join(a.code for a in policy.actions)
-            raise ExportError(f"unknown action code {self.action!r}; known: {known}")
-        lo, hi = self.bounds()
-        if lo is not None and hi is not None and lo >= hi:
-            raise ExportError(f"--since ({_iso(self.since)}) is after --until ({_iso(self.until)})")
-
-    def bounds(self) -> tuple[datetime | None, datetime | None]:
-        """``[lo, hi)`` in aware UTC datetimes (``until`` made exclusive)."""
-
-        def start(v: date | datetime) -> datetime:
-            return v if isinstance(v, datetime) else datetime.combine(v, time(), UTC)
-
-        lo = start(self.since) if self.since is not None else None
-        hi = None
-        if self.until is not None:
-            hi = (
-                self.until + timedelta(microseconds=1)
-                if isinstance(self.until, datetime)
-                else start(self.until) + timedelta(days=1)
-            )
-        return lo, hi
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        """WHERE clauses on ``decisions`` (joined with ``reviewers``)."""
-        conds: list[ColumnElement[bool]] = []
-        lo, hi = self.bounds()
-        if lo is not None:
-            conds.append(decisions_t.c.decided_at >= lo)
-        if hi is not None:
-            conds.append(decisions_t.c.decided_at < hi)
-        if self.reviewer is not None:
-            conds.append(reviewers_t.c.name == self.reviewer)
-        if self.category is not None:
-            conds.append(decisions_t.c.category == self.category)
-        if self.action is not None:
-            conds.append(actions_contain(self.action))
-        return conds
-
-    def to_json(self) -> dict[str, str | None]:
-        return {
-            "since": _iso(self.since),
-            "until": _iso(self.until),
-            "reviewer": self.reviewer,
-            "category": self.category,
-            "action": self.action,
-        }
-
-
-def actions_contain(code: str) -> ColumnElement[bool]:
-    """``decisions.actions`` (a JSON array of codes matching [a-z0-9_]) contains ``code``."""
-    return decisions_t.c.actions.like(f'%"{code}"%')
-
-
-# -- the query --------------------------------------------------------------------------------
-def _decided_at_iso(dialect: str) -> ColumnElement[str]:
-    """decided_at as ISO 8601 UTC with microseconds and Z, formatted by the database."""
-    col = decisions_t.c.decided_at
-    if dialect == "sqlite":  # stored by SQLAlchemy as 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC)
-        return func.replace(cast(col, Text), " ", "T").concat("Z")
-    if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", col), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-    raise ExportError(f"exporting from a {dialect} database is not supported (SQLite or PostgreSQL)")
-
-
-def _label(policy: Policy, lang: str) -> ColumnElement[str]:
-    """The category's label; NULL for events without a category. The simple CASE form
-    (``CASE category WHEN ...``) reads the column once: a sixth faster per row than
-    one comparison per category."""
-    return case({c.code: literal(c.label.get(lang), String) for c in policy.categories}, value=decisions_t.c.category)
-
-
-def _data_columns(store: Store) -> list[ColumnElement[Any]]:
-    d, i = decisions_t.c, items_t.c
-    # '["a", "b"]' -> 'a;b' (codes are [a-z0-9_], so stripping JSON punctuation is exact)
-    actions: ColumnElement[str] = d.actions
-    for old, new in (("[", ""), ("]", ""), ('"', ""), (" ", ""), (",", ";")):
-        actions = func.replace(actions, old, new)
-    exprs: dict[str, ColumnElement[Any]] = {
-        "seq": d.seq,
-        "uuid": d.uuid,
-        "kind": d.kind,
-        "item_id": d.item_id,
-        "external_id": i.external_id,
-        "platform": i.platform,
-        "content_type": i.content_type,
-        "sha256": i.sha256,
-        "uploader": i.uploader,
-        "category": d.category,
-        "category_label_en": _label(store.policy, "en"),
-        "category_label_zh_CN": _label(store.policy, "zh_CN"),
-        "actions": actions,
-        "note": d.note,
-        "reviewer": reviewers_t.c.name,
-        "decided_at": _decided_at_iso(store.dialect),
-        "time_spent_ms": d.time_spent_ms,
-        "policy_version": d.policy_version,
-        "reverts": d.reverts,
-        "supersedes": d.supersedes,
-    }
-    return [exprs[c] for c in COLUMNS]
-
-
-# Columns that are text and never NULL (schema): already CSV cell text as they are.
-_NOT_NULL_TEXT = frozenset(
-    {"uuid", "kind", "external_id", "platform", "content_type", "actions", "note", "reviewer", "decided_at",
-     "policy_version"}
-)  # fmt: skip
-
-
-def _csv_cells(store: Store) -> list[ColumnElement[str]]:
-    """The values as CSV text: NULL -> '', numbers as text (formula neutralisation happens in Python)."""
-    return [
-        expr if name in _NOT_NULL_TEXT else func.coalesce(cast(expr, Text), "")
-        for expr, name in zip(_data_columns(store), COLUMNS, strict=True)
-    ]
-
-
-def _events_select(cols: list[ColumnElement[Any]], flt: ExportFilter) -> Select[Any]:
-    return (
-        select(*cols)
-        .select_from(
-            decisions_t.join(items_t, items_t.c.id == decisions_t.c.item_id).join(
-                reviewers_t, reviewers_t.c.id == decisions_t.c.reviewer_id
-            )
-        )
-        .where(*flt.conditions())
-        .order_by(decisions_t.c.seq)
-    )
-
-
-def export_query(store: Store, fmt: Format, flt: ExportFilter) -> Select[Any]:
-    """The decision log as one SELECT, in seq order: typed values (JSONL) or CSV cell text."""
-    cols = _csv_cells(store) if fmt == "csv" else _data_columns(store)
-    return _events_select([c.label(name) for c, name in zip(cols, COLUMNS, strict=True)], flt)
-
-
-# Every character class the canonical JSON treats specially, plus non-ASCII, astral and
-# separator characters: SQLite's json_array() must write it exactly as we do.
-_JSON_PROBE = "".join(map(chr, range(32))) + '"\\/\x7f\u00e9\u4e2d\u2028\u2029\U0001f600'
-
-
-def _sqlite_json_rows(conn: Connection, store: Store, flt: ExportFilter) -> Select[Any] | None:
-    """On SQLite, the CSV cells as one canonical JSON array per row, made by json_array().
-
-    One UTF-8 string per row instead of twenty values, passed to the file without
-    decoding (see _csv_chunk_from_json): Python's per-value cost dominated, and this
-    makes the export about twice as fast. Used only after checking that this SQLite
-    writes JSON exactly like the canonical serialisation (docs/export-format.md).
-    """
-    if conn.dialect.name != "sqlite":
-        return None
-    probe = conn.execute(select(func.json_array(literal(_JSON_PROBE), literal(""), literal("=")))).scalar()
-    if probe != canonical_row([_JSON_PROBE, "", "="]):
-        return None
-    return _events_select([func.json_array(*_csv_cells(store))], flt)
-
-
-def _batches(conn: Connection, query: Select[Any]) -> Iterator[list[tuple[Any, ...]]]:
-    """Rows in batches of PROGRESS_EVERY, in constant memory.
-
-    PostgreSQL: a server-side cursor. SQLite: the DBAPI cursor itself (the driver
-    steps the statement as rows are fetched); the query returns finished values,
-    so skipping SQLAlchemy's row objects loses nothing and saves a third of the time.
-    """
-    if conn.dialect.name == "sqlite":
-        result = conn.execute(query)
-        fetch = result.cursor.fetchmany
-    else:
-        result = conn.execution_options(stream_results=True, yield_per=PROGRESS_EVERY).execute(query)
-        fetch = result.fetchmany
-    try:
-        while batch := fetch(PROGRESS_EVERY):
-            yield [tuple(r) for r in batch] if not isinstance(batch[0], tuple) else batch
-    finally:
-        result.close()
-
-
 # -- writing ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ExportResult:
@@ -366,7 +110,7 @@ class ExportResult:
     path: Path | None  # None when written to a stream (stdout)
 
 
-def make_seal(fmt: str, rows: int, final_hash: str, flt: ExportFilter) -> dict[str, Any]:
+def make_seal(fmt: str, rows: int, final_hash: str, flt: DecisionFilter) -> dict[str, Any]:
     seal: dict[str, Any] = {
         "record": "seal",
         "format": FORMAT_NAME,
@@ -375,7 +119,7 @@ def make_seal(fmt: str, rows: int, final_hash: str, flt: ExportFilter) -> dict[s
         "rows": rows,
         "final_hash": final_hash,
         "filter": flt.to_json(),
-        "exported_at": _iso(utcnow()),
+        "exported_at": iso(utcnow()),
         "program": f"moderator_gui {__version__}",
     }
     seal["seal_hash"] = seal_hash(seal)
@@ -487,22 +231,6 @@ def _jsonl_chunk(batch: list[tuple[Any, ...]], prev: str) -> tuple[bytes, str]:
     return "".join(lines).encode(), prev
 
 
-@contextmanager
-def _text_as_bytes(conn: Connection, enabled: bool) -> Iterator[None]:
-    """Let the SQLite driver hand TEXT over as UTF-8 bytes for the duration (restored
-    before the connection goes back to the pool, whatever happens)."""
-    if not enabled:
-        yield
-        return
-    driver = conn.connection.driver_connection
-    saved = driver.text_factory
-    driver.text_factory = bytes
-    try:
-        yield
-    finally:
-        driver.text_factory = saved
-
-
 def _writer(stream: IO[bytes]) -> Callable[[bytes], None]:
     """stream.write, with write failures (disk full, I/O error) as ExportError.
 
@@ -517,21 +245,24 @@ def _writer(stream: IO[bytes]) -> Callable[[bytes], None]:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise ExportError(f"cannot write the export: {exc.strerror or exc}") from exc
+            raise ExportError("export.write_failed", reason=exc.strerror or str(exc)) from exc
 
     return write
 
 
 def write_export(
-    store: Store, stream: IO[bytes], fmt: Format, flt: ExportFilter, progress: Progress | None = None
+    store: Store, stream: IO[bytes], fmt: Format, flt: DecisionFilter, progress: Progress | None = None
 ) -> tuple[int, str]:
     """Write the whole log (header, rows, chain, seal) to a binary stream.
 
     Returns (rows, final_hash). Raises ExportCancelled if ``progress`` returns False.
     """
     if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r}; use csv or jsonl")
-    flt.validate(store.policy)
+        raise ExportError("export.unknown_format", fmt=fmt)
+    try:
+        flt.validate(store.policy)
+    except FilterError as exc:
+        raise ExportError(exc.msg) from exc
     write = _writer(stream)
     prev = GENESIS_HASH
     rows = 0
@@ -539,26 +270,24 @@ def write_export(
         header = io.StringIO()
         csv.writer(header, lineterminator=CSV_EOL).writerow(ALL_COLUMNS)
         write((CSV_BOM + header.getvalue()).encode())
-    with store.read() as conn:
-        json_rows = _sqlite_json_rows(conn, store, flt) if fmt == "csv" else None
+    with store.decision_log("cells" if fmt == "csv" else "values", flt) as log:
         render: Callable[[Any, str], tuple[bytes, str]]
-        if json_rows is not None:
-            query, render = json_rows, _csv_chunk_from_json
+        if log.json_rows:
+            render = _csv_chunk_from_json
         else:
-            query, render = export_query(store, fmt, flt), (_csv_chunk if fmt == "csv" else _jsonl_chunk)
-        with _text_as_bytes(conn, json_rows is not None), closing(_batches(conn, query)) as batches:
-            for batch in batches:
-                chunk, prev = render(batch, prev)
-                write(chunk)
-                rows += len(batch)
-                if progress is not None and progress(rows) is False:
-                    raise ExportCancelled(f"export cancelled after {rows} rows; no file was written")
+            render = _csv_chunk if fmt == "csv" else _jsonl_chunk
+        for batch in log.batches:
+            chunk, prev = render(batch, prev)
+            write(chunk)
+            rows += len(batch)
+            if progress is not None and progress(rows) is False:
+                raise ExportCancelled("export.cancelled", rows=rows)
     write(_seal_line(fmt, make_seal(fmt, rows, prev, flt)).encode())
     return rows, prev
 
 
 def export_decisions(
-    store: Store, out: Path, fmt: Format, flt: ExportFilter = ExportFilter(), progress: Progress | None = None
+    store: Store, out: Path, fmt: Format, flt: DecisionFilter = DecisionFilter(), progress: Progress | None = None
 ) -> ExportResult:
     """Export the decision log to ``out`` atomically: complete file or no file at all.
 
@@ -568,13 +297,13 @@ def export_decisions(
     out = Path(out)
     folder = out.parent
     if out.is_dir():
-        raise ExportError(f"{out} is a folder; give a file name")
+        raise ExportError("export.is_folder", path=str(out))
     if not folder.is_dir():
-        raise ExportError(f"cannot write {out}: the folder {folder} does not exist")
+        raise ExportError("export.no_folder", path=str(out), folder=str(folder))
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise ExportError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
+        raise ExportError("export.folder_unwritable", folder=str(folder), reason=exc.strerror or str(exc)) from exc
     tmp = Path(tmp_name)
     try:
         if out.exists() and os.name == "posix":  # a replaced export keeps its permissions;
@@ -587,7 +316,7 @@ def export_decisions(
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from exc
+            raise ExportError("export.file_unwritable", path=str(out), reason=exc.strerror or str(exc)) from exc
         raise
     _fsync_folder(folder)
     return ExportResult(rows=rows, final_hash=final, path=out)
@@ -831,7 +560,7 @@ def detect_format(path: Path) -> str:
     with open(path, "rb") as f:
         head = f.read(4)
     if not head:
-        raise ExportError(f"{path} is empty: not a decision-log export")
+        raise ExportError("export.empty_file", path=str(path))
     return "jsonl" if head.removeprefix(CSV_BOM.encode()).startswith(b"{") else "csv"
 
 

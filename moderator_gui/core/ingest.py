@@ -38,12 +38,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, insert, select
-
 from moderator_gui.core.domain import ContentType, compute_priority, utcnow
 from moderator_gui.core.sniff import SNIFF_BYTES, content_family, sniff
-from moderator_gui.core.store import Store, path_to_db
-from moderator_gui.core.store.store import items_t
+from moderator_gui.core.store import ITEM_TEXT_LIMITS, Store, path_to_db
 
 MB = 1024 * 1024
 #: Largest text post / flag reason accepted (UTF-8 bytes).
@@ -76,10 +73,7 @@ KNOWN_FIELDS = frozenset(_STR_FIELDS) | frozenset(_INT_FIELDS) | {"classifier_sc
 REQUIRED_FIELDS = ("external_id", "platform", "content_type")
 # Free-text fields limited in bytes; the other string fields in characters by their column width.
 _BYTE_LIMITED = {"text": MAX_TEXT_BYTES, "flag_reason": MAX_TEXT_BYTES}
-_CHAR_LIMITED: dict[str, int] = {
-    name: items_t.c[name].type.length
-    for name in ("external_id", "platform", "content_type", "uploader", "flag_source", "suspected_category")
-}
+_CHAR_LIMITED: dict[str, int] = dict(ITEM_TEXT_LIMITS)
 _CONTENT_TYPES = {c.value: c for c in ContentType}  # a dict lookup is much cheaper than ContentType(x)
 _SHA256_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 # Tokens of a JSON text, enough to tell which top-level member a byte offset falls in.
@@ -181,7 +175,7 @@ def import_path(
     src = Path(source)
     kind = _source_kind(src)
     if platform is not None:
-        limit = items_t.c.platform.type.length
+        limit = ITEM_TEXT_LIMITS["platform"]
         if not platform.strip() or len(platform) > limit:
             raise ImportSourceError(f"platform {_short(platform)} must be 1-{limit} characters")
     real = os.path.realpath(src)
@@ -271,7 +265,6 @@ class _Importer:
         self._seen_sha: dict[str, str] = {}
         self._repeat_warnings = 0
         self._severity: dict[str | None, int] = {}
-        self._insert = _insert_ignoring_conflicts(store)
 
     # -- files -------------------------------------------------------------------------
     def examine(self, path: str, shown: str) -> _FileInfo:
@@ -369,34 +362,11 @@ class _Importer:
     def _flush(self, batch: list[_Row]) -> None:
         if not batch:
             return
-        with self.store.write() as conn:
-            fresh = self._not_in_db(conn, batch)
-            if fresh:
-                conn.execute(self._insert, fresh)
-        self.report.imported += len(fresh)
-        self.report.duplicates += len(batch) - len(fresh)
-
-    def _not_in_db(self, conn: Connection, batch: list[_Row]) -> list[dict[str, Any]]:
-        """The rows of ``batch`` not stored yet: one query per platform (and one by content), not per row."""
-        by_platform: dict[str, list[str]] = {}
-        for r in batch:
-            by_platform.setdefault(r.values["platform"], []).append(r.values["external_id"])
-        existing: set[tuple[str, str]] = set()
-        for plat, ids in by_platform.items():
-            q = select(items_t.c.external_id).where(items_t.c.platform == plat, items_t.c.external_id.in_(ids))
-            existing.update((plat, x) for x in conn.execute(q).scalars())
-        known_sha: set[str] = set()
-        if self.by_content:
-            shas = [r.values["sha256"] for r in batch if r.values["sha256"] is not None]
-            q = select(items_t.c.sha256).where(
-                items_t.c.import_source == self.source_text, items_t.c.sha256.in_(shas)
-            )
-            known_sha.update(conn.execute(q).scalars())
-        return [
-            r.values
-            for r in batch
-            if (r.values["platform"], r.values["external_id"]) not in existing and r.values["sha256"] not in known_sha
-        ]
+        added = self.store.add_items(
+            [r.values for r in batch], same_content_source=self.source_text if self.by_content else None
+        )
+        self.report.imported += len(added)
+        self.report.duplicates += len(batch) - len(added)
 
     def base_row(self) -> dict[str, Any]:
         """Every item column, so that all rows of an executemany have the same keys."""
@@ -417,8 +387,6 @@ class _Importer:
             "report_count": 0,
             "classifier_score": None,
             "suspected_category": None,
-            "status": "pending",
-            "head_event": None,
             "imported_at": self.now,
         }
 
@@ -433,19 +401,6 @@ class _Importer:
         if name not in seen:
             seen.add(name)
             self.report.warnings.append(f"unknown field {_short(name)} ignored (first on {where})")
-
-
-def _insert_ignoring_conflicts(store: Store) -> Any:
-    """INSERT that skips rows another writer stored between our duplicate check and the insert."""
-    if store.dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(items_t).on_conflict_do_nothing(index_elements=["platform", "external_id"])
-    if store.dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert(items_t).on_conflict_do_nothing(index_elements=["platform", "external_id"])
-    return insert(items_t)
 
 
 def _read_text(info: _FileInfo, shown: str) -> str:
@@ -477,7 +432,7 @@ class _FolderReader:
         self.imp = importer
         self.root = root
         self.platform = platform
-        self.id_limit = items_t.c.external_id.type.length
+        self.id_limit = ITEM_TEXT_LIMITS["external_id"]
 
     def rows(self) -> Iterator[_Row | Rejection]:
         """Depth-first, names sorted; an explicit stack, so a very deep tree cannot hit the recursion limit."""

@@ -25,7 +25,13 @@ from typing import Any
 CONTEXT = "Messages"
 
 #: Modules that declare catalogues: imported by :func:`all_templates`, scanned by lupdate.
-CATALOGUE_MODULES: tuple[str, ...] = ("moderator_gui.core.messages",)
+CATALOGUE_MODULES: tuple[str, ...] = (
+    "moderator_gui.core.messages",
+    "moderator_gui.core.policy",
+    "moderator_gui.core.decision_filter",
+    "moderator_gui.core.store.errors",
+    "moderator_gui.core.export",
+)
 
 _TEMPLATES: dict[str, str] = {}
 
@@ -51,6 +57,10 @@ def template(code: str) -> str:
         return _TEMPLATES[code]
     except KeyError:
         raise KeyError(f"no message template for code {code!r}") from None
+
+
+def is_code(text: str) -> bool:
+    return text in _TEMPLATES
 
 
 def all_templates() -> dict[str, str]:

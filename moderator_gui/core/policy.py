@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from moderator_gui.core.messages import QT_TRANSLATE_NOOP, CodedError, Message, catalogue, is_code
 from moderator_gui.core.paths import resources_dir
 
 LANGUAGES = ("en", "zh_CN")
@@ -20,8 +21,24 @@ _COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 KNOWN_REQUIREMENTS = frozenset({"note"})
 
 
-class PolicyError(ValueError):
-    """The policy file is missing, unreadable or malformed."""
+catalogue(
+    {
+        "policy.file": QT_TRANSLATE_NOOP("Messages", "{detail}"),
+        "policy.unknown_category": QT_TRANSLATE_NOOP("Messages", "unknown category code {code!r}"),
+        "policy.unknown_action": QT_TRANSLATE_NOOP("Messages", "unknown action code {code!r}"),
+        "policy.note_required": QT_TRANSLATE_NOOP("Messages", "a note is required for: {labels}"),
+    }
+)
+
+
+class PolicyError(CodedError, ValueError):
+    """The policy file is missing, unreadable or malformed (``policy.file``: the text says
+    where), or a decision breaks one of its rules (a code of its own)."""
+
+    def __init__(self, msg: Message | str, /, **params: Any) -> None:
+        if isinstance(msg, str) and not is_code(msg):
+            msg = Message.of("policy.file", detail=msg)
+        super().__init__(msg, **params)
 
 
 @dataclass(frozen=True)
@@ -75,13 +92,13 @@ class Policy:
         try:
             return self._by_code[code]
         except KeyError:
-            raise PolicyError(f"unknown category code {code!r}") from None
+            raise PolicyError("policy.unknown_category", code=code) from None
 
     def action(self, code: str) -> Action:
         try:
             return self._actions_by_code[code]
         except KeyError:
-            raise PolicyError(f"unknown action code {code!r}") from None
+            raise PolicyError("policy.unknown_action", code=code) from None
 
     def has_category(self, code: str) -> bool:
         return code in self._by_code
@@ -104,15 +121,15 @@ class Policy:
     def validate_decision(self, category: str | None, actions: list[str] | tuple[str, ...], note: str) -> None:
         """Raise PolicyError with a user-facing reason if the decision breaks a policy rule."""
         if category is not None and not self.has_category(category):
-            raise PolicyError(f"unknown category code {category!r}")
+            raise PolicyError("policy.unknown_category", code=category)
         for a in actions:
             if not self.has_action(a):
-                raise PolicyError(f"unknown action code {a!r}")
+                raise PolicyError("policy.unknown_action", code=a)
         if "note" in self.required_fields(category, actions) and not note.strip():
             needs = [self.action(a).label.en for a in actions if "note" in self.action(a).requires]
             if category is not None and "note" in self.category(category).requires:
                 needs.insert(0, self.category(category).label.en)
-            raise PolicyError(f"a note is required for: {', '.join(needs)}")
+            raise PolicyError("policy.note_required", labels=", ".join(needs))
 
 
 def _get(table: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...]) -> Any:

@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from moderator_gui.core.decision_filter import DecisionFilter, FilterError
 from moderator_gui.core.export import (
     ExportCancelled,
     ExportError,
-    ExportFilter,
     ExportResult,
     Format,
     export_decisions,
@@ -227,8 +227,8 @@ class DecisionFilterForm(QWidget):
             return self.tr("The start date is after the end date.")
         return None
 
-    def value(self) -> ExportFilter:
-        return ExportFilter(
+    def value(self) -> DecisionFilter:
+        return DecisionFilter(
             since=self.since.value(),
             until=self.until.value(),
             reviewer=self.reviewer.currentData(),
@@ -254,7 +254,7 @@ class ExportDialog(QDialog):
         # thread: the folder may be on a network drive); then "Replace?" may be asked.
         self._check: TaskHandle | None = None
         self._question: QMessageBox | None = None
-        self._replace: tuple[Path, Format, ExportFilter] | None = None  # what "Replace?" is about
+        self._replace: tuple[Path, Format, DecisionFilter] | None = None  # what "Replace?" is about
         self._default_task: TaskHandle | None = None
         self._default_dir: Path | None = None  # the Documents folder, once a worker found it
         self._focus_before_check: QWidget | None = None
@@ -450,7 +450,7 @@ class ExportDialog(QDialog):
             label="export target",
         )
 
-    def _checked(self, out: Path, fmt: Format, flt: ExportFilter, exists: bool) -> None:
+    def _checked(self, out: Path, fmt: Format, flt: DecisionFilter, exists: bool) -> None:
         """GUI thread: the worker has looked at the file; ask before replacing it."""
         self._check = None
         if not exists:
@@ -492,7 +492,7 @@ class ExportDialog(QDialog):
         if focused is not None and focused.isEnabled() and focused.isVisible():
             focused.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _begin_export(self, out: Path, fmt: Format, flt: ExportFilter) -> None:
+    def _begin_export(self, out: Path, fmt: Format, flt: DecisionFilter) -> None:
         self._focus_before_check = None
         store = self._store
         self._cancel = cancel = threading.Event()

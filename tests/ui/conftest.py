@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from moderator_gui.core.store import Store  # noqa: E402
-from moderator_gui.core.store.store import items_t  # noqa: E402
+from moderator_gui.core.store.tables import items_t  # noqa: E402
 from moderator_gui.ui.tasks import TaskRunner  # noqa: E402
 from factories import item_values  # noqa: E402
 

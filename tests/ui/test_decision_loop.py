@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from moderator_gui.core.store import QueueFilter, Store
-from moderator_gui.core.store.store import decisions_t
+from moderator_gui.core.store.tables import decisions_t
 from moderator_gui.ui.review_session import EntryState
 
 pytestmark = pytest.mark.gui

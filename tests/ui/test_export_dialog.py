@@ -17,7 +17,7 @@ from sqlalchemy import select
 from factories import bulk_decisions, decided_history
 from moderator_gui.core.export import verify_file
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.store import decisions_t
+from moderator_gui.core.store.tables import decisions_t
 from moderator_gui.ui.export_dialog import ExportDialog, default_export_name
 from moderator_gui.ui.tasks import TaskRunner
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from moderator_gui.core.domain import DecisionInput, EventKind
 from moderator_gui.core.outbox import OutboxJournal, PendingWrite
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.store import decisions_t, reviewers_t
+from moderator_gui.core.store.tables import decisions_t, reviewers_t
 from moderator_gui.ui.review_session import EntryState
 from store_helpers import WriteLock
 

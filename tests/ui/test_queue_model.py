@@ -247,7 +247,7 @@ def test_a_failed_thumbnail_is_asked_again_after_a_refresh(
     with ui_store.read() as conn:
         from sqlalchemy import select
 
-        from moderator_gui.core.store.store import items_t
+        from moderator_gui.core.store.tables import items_t
 
         shas = [r[0] for r in conn.execute(select(items_t.c.sha256)).all()]
     flaky = shas[0]

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from sqlalchemy import func, select
 
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.store import decisions_t
+from moderator_gui.core.store.tables import decisions_t
 from moderator_gui.ui.review_session import EntryState
 from store_helpers import WriteLock
 
@@ -121,7 +121,7 @@ def test_undo_of_a_decision_committed_before_a_retryable_error_reverts_it(
     def record_then_lose_reply(self: Store, inp: Any) -> Any:
         real_record(self, inp)  # committed
         calls["n"] += 1
-        raise StorageUnavailableError("the database is not reachable")
+        raise StorageUnavailableError("store.unreachable", detail="the server does not answer")
 
     monkeypatch.setattr(Store, "record", record_then_lose_reply)
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)

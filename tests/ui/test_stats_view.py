@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from factories import decided_history, make_items, record
 from moderator_gui.core.domain import EventKind, utcnow
-from moderator_gui.core.export import ExportFilter
+from moderator_gui.core.decision_filter import DecisionFilter
 from moderator_gui.core.stats import AGE_BUCKETS, Stats, compute_stats
 from moderator_gui.core.store import Store
 from moderator_gui.ui.i18n import install_translators
@@ -129,15 +129,15 @@ def test_filters_are_applied(qtbot: QtBot, runner: TaskRunner, busy_store: Store
     view = open_view(qtbot, busy_store, runner)
     with qtbot.waitSignal(view.refreshed, timeout=10_000):
         choose(qtbot, view.filters.reviewer, "alice")
-    assert_view_shows(view, compute_stats(busy_store, ExportFilter(reviewer="alice")))
+    assert_view_shows(view, compute_stats(busy_store, DecisionFilter(reviewer="alice")))
 
     with qtbot.waitSignal(view.refreshed, timeout=10_000):
         qtbot.mouseClick(view.filters.since.enabled_box, Qt.MouseButton.LeftButton)
         view.filters.since.date_edit.setFocus()
         qtbot.keyClick(view.filters.since.date_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         qtbot.keyClicks(view.filters.since.date_edit, "2026-11-04")
-    filtered = compute_stats(busy_store, ExportFilter.parse(since="2026-11-04", reviewer="alice"))
-    assert 0 < filtered.decisions < compute_stats(busy_store, ExportFilter(reviewer="alice")).decisions
+    filtered = compute_stats(busy_store, DecisionFilter.parse(since="2026-11-04", reviewer="alice"))
+    assert 0 < filtered.decisions < compute_stats(busy_store, DecisionFilter(reviewer="alice")).decisions
     assert_view_shows(view, filtered)
 
 

@@ -1,4 +1,8 @@
-"""The decision store (SQLAlchemy 2; SQLite by default, PostgreSQL for teams)."""
+"""The decision store (SQLAlchemy 2; SQLite by default, PostgreSQL for teams).
+
+The only package of the program that imports SQLAlchemy (an import-linter contract
+enforces it): everything else reads and writes through :class:`Store`.
+"""
 
 from moderator_gui.core.store.errors import (
     ConflictError,
@@ -6,35 +10,34 @@ from moderator_gui.core.store.errors import (
     DiskFullError,
     InvalidDecisionError,
     NotFoundError,
+    PermissionDeniedError,
     ReadOnlyDatabaseError,
     SchemaError,
     StorageUnavailableError,
     StoreError,
 )
-from moderator_gui.core.store.store import (
-    HistoryRow,
-    QueueFilter,
-    QueueRow,
-    RecordedEvent,
-    Store,
-    display_path,
-    open_store,
-    path_from_db,
-    path_to_db,
-)
+from moderator_gui.core.store.media import MediaToPrefetch
+from moderator_gui.core.store.rows import HistoryRow, QueueFilter, QueueRow, RecordedEvent
+from moderator_gui.core.store.statistics import StatsRows
+from moderator_gui.core.store.store import Store, open_store
+from moderator_gui.core.store.tables import ITEM_TEXT_LIMITS, display_path, path_from_db, path_to_db
 
 __all__ = [
+    "ITEM_TEXT_LIMITS",
     "ConflictError",
     "DatabaseLockedError",
     "DiskFullError",
     "HistoryRow",
     "InvalidDecisionError",
+    "MediaToPrefetch",
     "NotFoundError",
+    "PermissionDeniedError",
     "QueueFilter",
     "QueueRow",
     "ReadOnlyDatabaseError",
     "RecordedEvent",
     "SchemaError",
+    "StatsRows",
     "StorageUnavailableError",
     "Store",
     "StoreError",

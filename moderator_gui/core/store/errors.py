@@ -1,16 +1,109 @@
-"""Store errors with a user-facing reason. Callers never see raw driver exceptions."""
+"""Store errors: a code and parameters (translated by the UI), never raw driver exceptions.
+
+Driver errors are classified by what the database says, not by its wording:
+SQLite's result code (``sqlite3.Error.sqlite_errorcode``) and PostgreSQL's SQLSTATE
+(``psycopg.Error.sqlstate``). A failure to connect to PostgreSQL has no SQLSTATE
+when the server never answered; it is recognised as psycopg's ``OperationalError``.
+"""
 
 from __future__ import annotations
 
+import errno
+from typing import Any
 
-class StoreError(Exception):
+from moderator_gui.core.messages import QT_TRANSLATE_NOOP, CodedError, Message, catalogue
+
+catalogue(
+    {
+        "store.locked": QT_TRANSLATE_NOOP(
+            "Messages",
+            "the database is locked by another program: the decision was not saved yet. "
+            "It will be retried when the lock is released.",
+        ),
+        "store.disk_full": QT_TRANSLATE_NOOP(
+            "Messages", "the disk is full: the decision was not saved. Free some space and try again."
+        ),
+        "store.read_only": QT_TRANSLATE_NOOP(
+            "Messages",
+            "the database is read-only: the decision was not saved. "
+            "Check the file's permissions or the server's settings.",
+        ),
+        "store.unreachable": QT_TRANSLATE_NOOP("Messages", "cannot reach the database: {detail}"),
+        "store.connection_lost": QT_TRANSLATE_NOOP("Messages", "lost the connection to the database server: {detail}"),
+        "store.server_restarting": QT_TRANSLATE_NOOP(
+            "Messages", "the database server is restarting or shutting down: {detail}"
+        ),
+        "store.not_a_database": QT_TRANSLATE_NOOP(
+            "Messages", "the file is not a database (or it is damaged); choose another file"
+        ),
+        "store.io_error": QT_TRANSLATE_NOOP("Messages", "the database file cannot be read or written: {detail}"),
+        "store.location": QT_TRANSLATE_NOOP("Messages", "cannot use the database location ({path}): {reason}"),
+        "store.location_unnamed": QT_TRANSLATE_NOOP("Messages", "cannot use the database location: {reason}"),
+        "store.open_failed": QT_TRANSLATE_NOOP("Messages", "cannot open the database {db}: {reason}"),
+        "store.bad_target": QT_TRANSLATE_NOOP("Messages", "not a database file path or URL: {detail}"),
+        "store.no_database": QT_TRANSLATE_NOOP(
+            "Messages",
+            "there is no database at {path} (check --db / MODERATOR_DB; `moderator-cli import` or `demo` creates one)",
+        ),
+        "store.auth_failed": QT_TRANSLATE_NOOP(
+            "Messages", "the database server refused the login: wrong user name or password ({detail})"
+        ),
+        "store.permission_denied": QT_TRANSLATE_NOOP("Messages", "the database server refused this: {detail}"),
+        "store.policy_file": QT_TRANSLATE_NOOP("Messages", "the policy file cannot be used: {detail}"),
+        "store.unexpected": QT_TRANSLATE_NOOP("Messages", "the database reported an error: {detail}"),
+        # Conflicts: someone else changed the item; nothing was recorded.
+        "conflict.changed_by": QT_TRANSLATE_NOOP(
+            "Messages", "the item was changed by {reviewer} ({kind}, {when} UTC) since you opened it; nothing was recorded"
+        ),
+        "conflict.changed": QT_TRANSLATE_NOOP(
+            "Messages", "the item was changed by someone else since you opened it; nothing was recorded"
+        ),
+        "conflict.undone_meanwhile": QT_TRANSLATE_NOOP(
+            "Messages", "the item changed since you opened it (an earlier decision was undone)"
+        ),
+        "conflict.already_undone": QT_TRANSLATE_NOOP("Messages", "that decision has already been undone"),
+        "conflict.integrity": QT_TRANSLATE_NOOP("Messages", "the event could not be recorded: {detail}"),
+        # Not found.
+        "notfound.item": QT_TRANSLATE_NOOP("Messages", "no item {item_id}"),
+        "notfound.event": QT_TRANSLATE_NOOP("Messages", "no event {uuid}"),
+        # Invalid writes.
+        "invalid.reviewer_required": QT_TRANSLATE_NOOP("Messages", "a reviewer name is required"),
+        "invalid.kind": QT_TRANSLATE_NOOP("Messages", "unknown event kind {kind!r}"),
+        "invalid.negative_time": QT_TRANSLATE_NOOP(
+            "Messages", "time spent on the item cannot be negative ({ms} ms)"
+        ),
+        "invalid.naive_time": QT_TRANSLATE_NOOP(
+            "Messages", "decided_at must be an aware datetime (UTC), not a naive one"
+        ),
+        "invalid.revert_via_record": QT_TRANSLATE_NOOP("Messages", "use Store.revert() to undo an event"),
+        "invalid.category_required": QT_TRANSLATE_NOOP(
+            "Messages", "choose a category (or No violation) before recording"
+        ),
+        "invalid.category_not_allowed": QT_TRANSLATE_NOOP("Messages", "a {kind} event carries no category"),
+        "invalid.undo_an_undo": QT_TRANSLATE_NOOP(
+            "Messages", "an undo cannot itself be undone; record a new decision instead"
+        ),
+        "invalid.revert_target": QT_TRANSLATE_NOOP(
+            "Messages", "event {uuid} undoes {target}, which is not an earlier event of item {item_id}"
+        ),
+        # Schema.
+        "schema.heads": QT_TRANSLATE_NOOP("Messages", "the migrations have {count} heads; the chain must be linear"),
+        "schema.newer": QT_TRANSLATE_NOOP(
+            "Messages",
+            "the database is at schema revision {revision!r}, which this version of moderator_gui "
+            "does not know (it was made by a newer version); upgrade the program",
+        ),
+    }
+)
+
+
+class StoreError(CodedError):
     """Base class. ``retryable`` means: the same write may succeed once the cause is fixed."""
 
     retryable = False
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, msg: Message | str, /, **params: Any) -> None:
+        super().__init__(msg, **params)
 
 
 class DatabaseLockedError(StoreError):
@@ -43,8 +136,63 @@ class InvalidDecisionError(StoreError):
     """The decision breaks a policy rule (unknown code, missing required note)."""
 
 
+class PermissionDeniedError(StoreError):
+    """The database server refused the statement for this login (grants, row-level security)."""
+
+
 class SchemaError(StoreError):
     """The database schema is newer than this program or cannot be migrated."""
+
+
+# SQLite primary result codes (https://sqlite.org/rescode.html); extended codes keep them in the low byte.
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
+SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 10, 11, 13, 14, 26
+
+
+def _detail(orig: BaseException) -> str:
+    return " ".join(str(orig).split()) or type(orig).__name__
+
+
+def _from_sqlite(code: int, orig: BaseException) -> StoreError | None:
+    primary = code & 0xFF
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+        return DatabaseLockedError("store.locked")
+    if primary == SQLITE_FULL:
+        return DiskFullError("store.disk_full")
+    if primary in (SQLITE_READONLY, SQLITE_PERM):
+        return ReadOnlyDatabaseError("store.read_only")
+    if primary == SQLITE_NOTADB or primary == SQLITE_CORRUPT:
+        return StorageUnavailableError("store.not_a_database")
+    if primary == SQLITE_CANTOPEN:
+        return StorageUnavailableError("store.unreachable", detail=_detail(orig))
+    if primary == SQLITE_IOERR:
+        return StorageUnavailableError("store.io_error", detail=_detail(orig))
+    return None
+
+
+def _from_sqlstate(state: str, orig: BaseException) -> StoreError | None:
+    if state in ("55P03", "40P01", "40001"):  # lock_not_available, deadlock_detected, serialization_failure
+        return DatabaseLockedError("store.locked")
+    if state == "53100":  # disk_full
+        return DiskFullError("store.disk_full")
+    if state == "25006":  # read_only_sql_transaction (a standby, or default_transaction_read_only)
+        return ReadOnlyDatabaseError("store.read_only")
+    if state in ("28000", "28P01"):  # invalid_authorization_specification, invalid_password
+        return StoreError("store.auth_failed", detail=_detail(orig))
+    if state == "42501":  # insufficient_privilege: grants, row-level security, our triggers
+        return PermissionDeniedError("store.permission_denied", detail=_detail(orig))
+    if state.startswith("08"):  # connection_exception
+        return StorageUnavailableError("store.connection_lost", detail=_detail(orig))
+    if state in ("57P01", "57P02", "57P03"):  # admin_shutdown, crash_shutdown, cannot_connect_now
+        return StorageUnavailableError("store.server_restarting", detail=_detail(orig))
+    if state.startswith("53"):  # insufficient_resources (out of memory, too many connections)
+        return StorageUnavailableError("store.unreachable", detail=_detail(orig))
+    return None
+
+
+def _is_psycopg_operational(orig: BaseException) -> bool:
+    """psycopg's OperationalError (connection refused, timed out, server gone), without importing psycopg."""
+    return any(c.__module__.startswith("psycopg") and c.__name__ == "OperationalError" for c in type(orig).__mro__)
 
 
 def translate(exc: BaseException) -> StoreError | None:
@@ -52,34 +200,23 @@ def translate(exc: BaseException) -> StoreError | None:
     if isinstance(exc, StoreError):
         return exc
     orig = getattr(exc, "orig", None) or exc
-    text = str(orig).lower()
-    sqlstate = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
-    if isinstance(exc, OSError) and exc.errno == 28:
-        return DiskFullError("the disk is full: the decision was not saved. Free some space and try again.")
-    if "database is locked" in text or "database table is locked" in text or sqlstate in ("55P03", "40P01"):
-        return DatabaseLockedError(
-            "the database is locked by another program: the decision was not saved yet. "
-            "It will be retried when the lock is released."
-        )
-    if "database or disk is full" in text or sqlstate == "53100":
-        return DiskFullError("the disk is full: the decision was not saved. Free some space and try again.")
-    if "readonly database" in text or "read-only" in text or sqlstate == "25006":
-        return ReadOnlyDatabaseError(
-            "the database is read-only: the decision was not saved. "
-            "Check the file's permissions or the server's settings."
-        )
-    if (
-        "unable to open database" in text
-        or "disk i/o error" in text
-        or "connection failed" in text  # psycopg 3: every failure to connect
-        or "connection" in text and "refused" in text
-    ):
-        return StorageUnavailableError(f"cannot reach the database: {orig}")
-    if "file is not a database" in text:
-        return StorageUnavailableError("the file is not a database (or it is damaged); choose another file")
-    if sqlstate and sqlstate.startswith("08"):
-        return StorageUnavailableError(f"lost the connection to the database server: {orig}")
-    if isinstance(exc, OSError):  # e.g. the database's folder cannot be created
-        where = f" ({exc.filename})" if exc.filename else ""
-        return StorageUnavailableError(f"cannot use the database location{where}: {exc.strerror or exc}")
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return _from_sqlite(code, orig)
+    state = getattr(orig, "sqlstate", None)
+    if isinstance(state, str) and state:
+        found = _from_sqlstate(state, orig)
+        if found is not None:
+            return found
+    if _is_psycopg_operational(orig):
+        if getattr(exc, "connection_invalidated", False):
+            return StorageUnavailableError("store.connection_lost", detail=_detail(orig))
+        return StorageUnavailableError("store.unreachable", detail=_detail(orig))
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return DiskFullError("store.disk_full")
+        reason = exc.strerror or str(exc)
+        if exc.filename:
+            return StorageUnavailableError("store.location", path=str(exc.filename), reason=reason)
+        return StorageUnavailableError("store.location_unnamed", reason=reason)
     return None

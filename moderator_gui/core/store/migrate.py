@@ -25,7 +25,7 @@ def alembic_config() -> Config:
 def head_revision() -> str:
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     if len(heads) != 1:
-        raise SchemaError(f"the migrations have {len(heads)} heads; the chain must be linear")
+        raise SchemaError("schema.heads", count=len(heads))
     return heads[0]
 
 
@@ -43,10 +43,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     if current == target:
         return
     if current is not None and current not in {s.revision for s in script.walk_revisions()}:
-        raise SchemaError(
-            f"the database is at schema revision {current!r}, which this version of moderator_gui "
-            "does not know (it was made by a newer version); upgrade the program"
-        )
+        raise SchemaError("schema.newer", revision=current)
     # One writer at a time: two instances starting together serialise here (BEGIN
     # IMMEDIATE on SQLite; a transaction-scoped advisory lock on PostgreSQL, where the
     # second one would otherwise fail on CREATE TABLE). Alembic re-reads the revision

@@ -1,0 +1,146 @@
+"""What every part of the store shares: the engine, the policy, transactions, change events.
+
+Thread-safe: every call takes its own connection from the pool, so the UI's
+worker threads can share one store. Writes run in ``BEGIN IMMEDIATE``
+transactions (SQLite) and a call returns only after its COMMIT has succeeded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+from moderator_gui.core.changes import ChangeHub, Changes
+from moderator_gui.core.messages import Message
+from moderator_gui.core.policy import Policy, PolicyError, load_policy
+from moderator_gui.core.store import migrate
+from moderator_gui.core.store.engine import DEFAULT_BUSY_TIMEOUT_MS, WRITE, describe, make_engine, resolve_target
+from moderator_gui.core.store.errors import StorageUnavailableError, StoreError, translate
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Driver errors about the storage (locked, full, read-only...) become StoreErrors.
+
+    Only database errors: an OSError from the caller's own work inside the block
+    (say, writing an export file) stays what it is.
+    """
+    try:
+        yield
+    except StoreError:
+        raise
+    except DBAPIError as exc:
+        err = translate(exc)
+        if err is None:
+            raise
+        raise err from exc
+
+
+@dataclass
+class StoreBase:
+    engine: Engine
+    url: URL
+    policy: Policy
+    changes: ChangeHub = field(default_factory=ChangeHub)
+    _reviewer_ids: dict[str, int] = field(default_factory=dict)
+
+    # -- opening -----------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        target: str | os.PathLike[str] | None = None,
+        *,
+        policy: Policy | None = None,
+        migrate_schema: bool = True,
+        busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+        create: bool = True,
+    ) -> Self:
+        """Open (creating if needed) the database and bring its schema up to date.
+
+        With ``create=False`` a SQLite file that does not exist is an error rather
+        than a new empty database: commands that only read (export, stats, queue)
+        must not answer "nothing" for a mistyped ``--db``.
+
+        Every failure is a StoreError naming the database (without its password);
+        nothing is left open behind a failed open.
+        """
+        try:
+            pol = policy or load_policy()
+        except PolicyError as exc:
+            raise StoreError("store.policy_file", detail=str(exc)) from exc
+        try:
+            url = resolve_target(target)
+        except (ArgumentError, ValueError) as exc:  # make_url: unparsable URL, or a port that is no number
+            raise StorageUnavailableError("store.bad_target", detail=str(exc)) from None
+        if not create and url.get_backend_name() == "sqlite":
+            db = url.database or ""
+            if db and db != ":memory:" and not db.startswith("file:") and not Path(db).exists():
+                raise StorageUnavailableError("store.no_database", path=db)
+        engine: Engine | None = None
+        try:
+            engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+            if migrate_schema:
+                migrate.upgrade(engine)
+        except StoreError:
+            if engine is not None:
+                engine.dispose()
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            if engine is not None:
+                engine.dispose()
+            err = translate(exc)
+            reason = err.msg if err is not None else Message.of("store.unexpected", detail=str(exc))
+            wrapped = Message.of("store.open_failed", db=describe(url), reason=reason)
+            raise (type(err) if err is not None else StoreError)(wrapped) from exc
+        return cls(engine=engine, url=url, policy=pol)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        return describe(self.url)
+
+    # -- transactions ------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction (BEGIN IMMEDIATE on SQLite). Storage failures become StoreErrors.
+
+        Store-internal: the rest of the program writes through the store's methods,
+        which apply the same checks and publish what they changed.
+        """
+        with storage_errors(), self.engine.execution_options(**WRITE).begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with storage_errors(), self.engine.connect() as conn:
+            yield conn
+
+    def publish(self, changes: Changes) -> None:
+        """Tell the subscribers what a committed write changed (call after the COMMIT)."""
+        self.changes.publish(changes)
+
+    def refresh_statistics(self) -> None:
+        """ANALYZE after bulk changes: the planner needs row counts to read the default
+        "open" queue off its partial index instead of sorting every open item
+        (93 ms vs 4 ms a page at 100k items)."""
+        with self.write() as conn:
+            conn.exec_driver_sql("ANALYZE")

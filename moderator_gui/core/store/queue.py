@@ -1,0 +1,125 @@
+"""Reading the queue: keyset pages in queue order, counts, single items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, text
+
+from moderator_gui.core.domain import OPEN_STATUSES, ItemStatus
+from moderator_gui.core.store.base import StoreBase
+from moderator_gui.core.store.errors import NotFoundError
+from moderator_gui.core.store.rows import QueueFilter, QueueRow
+from moderator_gui.core.store.tables import items_t, media_t
+
+_IN_CHUNK = 5_000
+
+
+class QueueMixin(StoreBase):
+    def _queue_where(self, f: QueueFilter) -> list[Any]:
+        conds: list[Any] = []
+        if f.status == "open":
+            # Literal values, not bound parameters: SQLite uses the partial "open" indexes
+            # only when it can see that the query's condition is the index's own.
+            conds.append(text(f"items.status IN ({', '.join(repr(s) for s in OPEN_STATUSES)})"))
+        elif f.status != "all":
+            conds.append(items_t.c.status == ItemStatus(f.status).value)
+        if f.content_type:
+            conds.append(items_t.c.content_type == f.content_type)
+        if f.platform:
+            conds.append(items_t.c.platform == f.platform)
+        if f.search:
+            # Literal substring (ids and account names often hold "_" or "%", which LIKE would
+            # treat as wildcards), case-insensitive on both backends (PostgreSQL's LIKE is not).
+            term = f.search.strip()
+            conds.append(
+                or_(
+                    items_t.c.external_id.icontains(term, autoescape=True),
+                    items_t.c.uploader.icontains(term, autoescape=True),
+                )
+            )
+        return conds
+
+    def _queue_order(self, f: QueueFilter) -> list[Any]:
+        if f.order == "oldest":
+            return [items_t.c.flagged_at.asc(), items_t.c.id.asc()]
+        return [items_t.c.priority.desc(), items_t.c.flagged_at.asc(), items_t.c.id.asc()]
+
+    def _after(self, f: QueueFilter, key: tuple[Any, ...]) -> Any:
+        prio, flagged, iid = key
+        later = or_(
+            items_t.c.flagged_at > flagged,
+            and_(items_t.c.flagged_at == flagged, items_t.c.id > iid),
+        )
+        if f.order == "oldest":
+            return later
+        return or_(items_t.c.priority < prio, and_(items_t.c.priority == prio, later))
+
+    def _queue_select(self) -> Any:
+        return select(
+            items_t.c.id,
+            items_t.c.external_id,
+            items_t.c.platform,
+            items_t.c.content_type,
+            items_t.c.media_path,
+            items_t.c.media_type,
+            items_t.c.sha256,
+            items_t.c.size_bytes,
+            items_t.c.uploader,
+            items_t.c.flagged_at,
+            items_t.c.flag_source,
+            items_t.c.flag_reason,
+            items_t.c.report_count,
+            items_t.c.classifier_score,
+            items_t.c.suspected_category,
+            items_t.c.priority,
+            items_t.c.status,
+            items_t.c.head_event,
+            items_t.c.text_body,
+            func.coalesce(media_t.c.width, items_t.c.width).label("width"),
+            func.coalesce(media_t.c.height, items_t.c.height).label("height"),
+            func.coalesce(media_t.c.duration_ms, items_t.c.duration_ms).label("duration_ms"),
+            media_t.c.state.label("media_state"),
+            media_t.c.error.label("media_error"),
+            func.coalesce(media_t.c.thumb_ready, False).label("thumb_ready"),
+        ).select_from(items_t.outerjoin(media_t, media_t.c.sha256 == items_t.c.sha256))
+
+    def queue_page(
+        self, f: QueueFilter = QueueFilter(), *, after: tuple[Any, ...] | None = None, limit: int = 200
+    ) -> list[QueueRow]:
+        """One page of the queue in queue order, starting after the row whose ``sort_key`` is ``after``.
+
+        Keyset paging: page N costs the same as page 1, however deep the queue is.
+        """
+        q = self._queue_select().where(*self._queue_where(f)).order_by(*self._queue_order(f)).limit(limit)
+        if after is not None:
+            q = q.where(self._after(f, after))
+        with self.read() as conn:
+            return [QueueRow(**r._mapping) for r in conn.execute(q)]
+
+    def queue_count(self, f: QueueFilter = QueueFilter()) -> int:
+        q = select(func.count()).select_from(items_t).where(*self._queue_where(f))
+        with self.read() as conn:
+            return conn.execute(q).scalar_one()
+
+    def item(self, item_id: int) -> QueueRow:
+        with self.read() as conn:
+            r = conn.execute(self._queue_select().where(items_t.c.id == item_id)).first()
+        if r is None:
+            raise NotFoundError("notfound.item", item_id=item_id)
+        return QueueRow(**r._mapping)
+
+    def platforms(self) -> list[str]:
+        with self.read() as conn:
+            return list(conn.execute(select(items_t.c.platform).distinct().order_by(items_t.c.platform)).scalars())
+
+    def rows(self, item_ids: Iterable[int]) -> list[QueueRow]:
+        """The queue rows of these items (those that exist), for views updating changed rows."""
+        ids = sorted(set(item_ids))
+        found: list[QueueRow] = []
+        with self.read() as conn:
+            for start in range(0, len(ids), _IN_CHUNK):
+                q = self._queue_select().where(items_t.c.id.in_(ids[start : start + _IN_CHUNK]))
+                found.extend(QueueRow(**r._mapping) for r in conn.execute(q))
+        return found
