@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from moderator_gui.core.changes import Changes
 from moderator_gui.core.outbox import OutboxJournal
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import QueueFilter, QueueRow, RecordedEvent, Store
 from moderator_gui.ui import keymap
 from moderator_gui.ui.banner import BannerArea, Text
+from moderator_gui.ui.change_feed import ChangeFeed
 from moderator_gui.ui.context_panel import ContextPanel
 from moderator_gui.ui.decision_panel import DecisionPanel, EscapeLeaves
 from moderator_gui.ui.i18n import available_languages, current_language, install_translators
@@ -95,6 +97,11 @@ class MainWindow(QMainWindow):
 
         self.wellbeing = Wellbeing(desk.settings, desk.reviewer, self)
         self.model = QueueModel(desk.store, desk.runner, self.wellbeing, desk.bridge, self)
+        # Every committed write (this desk's, another process's, another desk's) reaches the
+        # window here, once per turn of the event loop; the panes update what it changed.
+        self.change_feed = ChangeFeed(desk.store, self)
+        self.change_feed.changed.connect(self.model.apply_changes)
+        self.change_feed.changed.connect(self._on_changes)
         self.session = ReviewSession(
             desk.store, desk.runner, self.model, desk.policy, desk.reviewer, self, lang=desk.lang, journal=desk.journal
         )
@@ -324,16 +331,22 @@ class MainWindow(QMainWindow):
         for ahead in self.session.upcoming():
             self.viewer.preload(ahead)
 
-    def _on_recorded(self, ev: RecordedEvent) -> None:
+    def _on_recorded(self, _ev: RecordedEvent) -> None:
         self.reminder.item_reviewed()
-        # A decision on another item of the same account or media is history of the shown one.
+
+    def _on_changes(self, changes: Changes) -> None:
+        """A decision on another item of the same account or media is history of the shown one."""
         cur = self.session.current
-        row = self.model.row_of(ev.item_id)
-        if cur is None or row is None or ev.item_id == cur.id:
+        if cur is None or not (changes.events or changes.everything):
             return
-        other = self.model.row_at(row)
-        if (cur.uploader and other.uploader == cur.uploader) or (cur.sha256 and other.sha256 == cur.sha256):
-            self.context.refresh_history()
+        for item_id in changes.items:
+            row = self.model.row_of(item_id)
+            if item_id == cur.id or row is None:
+                continue
+            other = self.model.row_at(row)
+            if (cur.uploader and other.uploader == cur.uploader) or (cur.sha256 and other.sha256 == cur.sha256):
+                self.context.refresh_history()
+                return
 
     def _leave_text(self) -> None:
         if QApplication.focusWidget() in (self.panel.note, self.queue_view.find_box):
@@ -530,6 +543,7 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self.change_feed.close()
         # Every timer of the desk (reminder, watchdog, debounces, retries, animation): none may
         # start background work that would report to widgets about to be deleted.
         for timer in self.findChildren(QTimer):

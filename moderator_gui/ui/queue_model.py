@@ -11,14 +11,19 @@ bounded cache.
 
 A filter change resets the model and bumps a generation number: pages that
 arrive afterwards for the old filter are dropped.
+
+Changes made after loading — this desk's decisions, another process's import,
+another desk's decision — arrive as :class:`~moderator_gui.core.changes.Changes`
+(:meth:`QueueModel.apply_changes`): the rows they name are updated in place (from
+the new states the change carries, or read again in the background), new items
+that match the filter are inserted where the queue's order puts them, and the
+rest of the model is left alone: no reload, the selection stays.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -32,145 +37,28 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QFont
 
+from moderator_gui.core.changes import Changes
 from moderator_gui.core.domain import ItemStatus, utcnow
 from moderator_gui.core.store import QueueFilter, QueueRow, Store, StoreError
-from moderator_gui.ui.media_bridge import MediaBridge, Rendered, Variant
+from moderator_gui.ui.media_bridge import MediaBridge
 from moderator_gui.ui.names import platform_name
+from moderator_gui.ui.queue_cells import SLA_AMBER, SLA_RED, Column, age_text, column_title, sla_colour, status_text
+from moderator_gui.ui.queue_rows import LoadedRows, order_key
+from moderator_gui.ui.queue_thumbs import THUMB_PX, QueueThumbnails, content_type_text
 from moderator_gui.ui.tasks import TaskRunner
 from moderator_gui.ui.wellbeing import Wellbeing
 
+__all__ = ["LOCAL_STATE_ROLE", "ROW_ROLE", "SLA_AMBER", "SLA_RED", "THUMB_PX", "Column", "QueueModel", "content_type_text"]
+
 PAGE_SIZE = 200
-THUMB_PX = 48  # thumbnail cell size (logical pixels)
-THUMB_CACHE = 600  # pixmaps kept; far below one page of screens
-LOOKAHEAD = 8  # rows after the last visible one whose thumbnails are fetched too
-# A thumbnail is seen at ~48 px: the same relative blur as the viewer's would leave
-# shapes recognisable, so thumbnails are blurred this much more, relative to their size.
-THUMB_BLUR_FACTOR = 2.5
-# Service-level targets: an item flagged longer ago than this is late.
-SLA_AMBER_HOURS = 4
-SLA_RED_HOURS = 24
-SLA_AMBER = QColor(245, 158, 11, 90)
-SLA_RED = QColor(220, 38, 38, 100)
 OPEN_STATUSES = frozenset({ItemStatus.PENDING.value, ItemStatus.SKIPPED.value})
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _HORIZONTAL = Qt.Orientation.Horizontal
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the QueueRow of a row
 LOCAL_STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # "saving" | "failed" | None
-
-
-class Column(IntEnum):
-    THUMB = 0
-    TYPE = 1
-    PLATFORM = 2
-    REASON = 3
-    REPORTS = 4
-    AGE = 5
-    PRIORITY = 6
-    STATUS = 7
-
-
-def column_title(col: Column) -> str:
-    return {
-        Column.THUMB: "",
-        Column.TYPE: QCoreApplication.translate("QueueModel", "Type"),
-        Column.PLATFORM: QCoreApplication.translate("QueueModel", "Platform"),
-        Column.REASON: QCoreApplication.translate("QueueModel", "Flag reason"),
-        Column.REPORTS: QCoreApplication.translate("QueueModel", "Reports"),
-        Column.AGE: QCoreApplication.translate("QueueModel", "Age"),
-        Column.PRIORITY: QCoreApplication.translate("QueueModel", "Priority"),
-        Column.STATUS: QCoreApplication.translate("QueueModel", "Status"),
-    }[col]
-
-
-def content_type_text(code: str) -> str:
-    names = {
-        "image": QCoreApplication.translate("QueueModel", "Image"),
-        "animation": QCoreApplication.translate("QueueModel", "Sticker"),
-        "video": QCoreApplication.translate("QueueModel", "Video"),
-        "live_clip": QCoreApplication.translate("QueueModel", "Live clip"),
-        "text": QCoreApplication.translate("QueueModel", "Text"),
-    }
-    return names.get(code, code)
-
-
-def status_text(status: str, local: str | None = None) -> str:
-    if local == "saving":
-        return QCoreApplication.translate("QueueModel", "saving…")
-    if local == "failed":
-        return QCoreApplication.translate("QueueModel", "not saved")
-    names = {
-        "pending": QCoreApplication.translate("QueueModel", "pending"),
-        "skipped": QCoreApplication.translate("QueueModel", "skipped"),
-        "escalated": QCoreApplication.translate("QueueModel", "escalated"),
-        "decided": QCoreApplication.translate("QueueModel", "decided"),
-    }
-    return names.get(status, status)
-
-
-def age_text(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return QCoreApplication.translate("QueueModel", "%1 min").replace("%1", str(max(0, minutes)))
-    hours = minutes // 60
-    if hours < 48:
-        return QCoreApplication.translate("QueueModel", "%1 h").replace("%1", str(hours))
-    return QCoreApplication.translate("QueueModel", "%1 d").replace("%1", str(hours // 24))
-
-
-def sla_colour(seconds: float) -> QColor | None:
-    hours = seconds / 3600
-    if hours > SLA_RED_HOURS:
-        return SLA_RED
-    if hours >= SLA_AMBER_HOURS:
-        return SLA_AMBER
-    return None
-
-
-def _placeholder(text: str, failed: bool = False) -> QPixmap:
-    """A neutral tile shown until (or instead of) a pipeline thumbnail."""
-    pm = QPixmap(THUMB_PX, THUMB_PX)
-    pm.fill(QColor(120, 120, 120, 60) if not failed else QColor(220, 38, 38, 70))
-    p = QPainter(pm)
-    p.setPen(QColor(90, 90, 90))
-    f = QFont()
-    f.setPointSize(8)
-    p.setFont(f)
-    p.drawText(pm.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
-    p.end()
-    return pm
-
-
-class PlainRows:
-    """The loaded rows, kept as plain tuples and handed out as ``QueueRow``s.
-
-    Python's cycle collector stops tracking an exact tuple of plain values, but never a
-    tuple subclass such as a NamedTuple: 100k loaded ``QueueRow``s made each full
-    collection walk them all (a 65-80 ms stall while scrolling the 100k queue).
-    """
-
-    def __init__(self) -> None:
-        self._items: list[tuple[Any, ...]] = []
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __getitem__(self, i: int) -> QueueRow:
-        return QueueRow._make(self._items[i])
-
-    def __setitem__(self, i: int, row: QueueRow) -> None:
-        self._items[i] = tuple(row)
-
-    def __bool__(self) -> bool:
-        return bool(self._items)
-
-    def append(self, row: QueueRow) -> None:
-        self._items.append(tuple(row))
-
-    def clear(self) -> None:
-        self._items.clear()
 
 
 _COLUMNS = len(Column)
@@ -197,28 +85,20 @@ class QueueModel(QAbstractTableModel):
         super().__init__(parent)
         self._store = store
         self._runner = runner
-        self._wellbeing = wellbeing
-        self._bridge = bridge
         self._page_size = page_size
         self._clock = clock
         self._filter = QueueFilter(status="open")
-        self._rows = PlainRows()
-        self._row_of: dict[int, int] = {}
-        # Identical media can be in several rows. Tuples, not lists: like the rows, they are
-        # left out of the cycle collector's walk once it has seen them.
-        self._rows_of_sha: dict[str, tuple[int, ...]] = {}
+        self._rows = LoadedRows()
         self._local: dict[int, str] = {}  # item id -> "saving" | "failed"
         self._generation = 0
         self._loading = False
         self._exhausted = False
         self._error: str | None = None
         self._total = -1
-        self._thumbs: OrderedDict[str, QPixmap] = OrderedDict()
-        self._thumb_pending: set[str] = set()
-        self._thumb_failed: dict[str, str] = {}
-        self._placeholders: dict[str, QPixmap] = {}
         self._titles: tuple[str, ...] | None = None
-        wellbeing.changed.connect(self._on_wellbeing_changed)
+        self.thumbs = QueueThumbnails(self._rows, wellbeing, bridge, self)
+        self.thumbs.changed.connect(self._thumb_changed)
+        self.thumbs.invalidated.connect(self._thumbs_invalidated)
         # Ages and SLA colours move with the clock.
         self._age_timer = QTimer(self)
         self._age_timer.setInterval(60_000)
@@ -247,9 +127,7 @@ class QueueModel(QAbstractTableModel):
         self.beginResetModel()
         self._generation += 1
         self._rows.clear()
-        self._row_of.clear()
-        self._rows_of_sha.clear()
-        self._thumb_failed.clear()  # a transient failure is retried when the rows come back
+        self.thumbs.forget_failures()  # a transient failure is retried when the rows come back
         # _local (this session's writes in flight) is kept: it is about items, not about
         # the filter, and an item shown again must still read "saving…", not "pending".
         self._loading = False
@@ -282,7 +160,7 @@ class QueueModel(QAbstractTableModel):
             return
         self._loading = True
         gen, f, limit = self._generation, self._filter, self._page_size
-        after = self._rows[-1].sort_key if self._rows else None
+        after = self._rows.last_key()
         store = self._store
         self._runner.run(
             lambda: store.queue_page(f, after=after, limit=limit),
@@ -297,14 +175,11 @@ class QueueModel(QAbstractTableModel):
         self._loading = False
         if len(rows) < self._page_size:
             self._exhausted = True
-        fresh = [r for r in rows if r.id not in self._row_of]
+        fresh = [r for r in rows if self._rows.row_of(r.id) is None]
         if fresh:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
             for r in fresh:
-                self._row_of[r.id] = len(self._rows)
-                if r.sha256:
-                    self._rows_of_sha[r.sha256] = (*self._rows_of_sha.get(r.sha256, ()), len(self._rows))
                 self._rows.append(r)
             self.endInsertRows()
         self.page_loaded.emit(len(self._rows))
@@ -329,25 +204,76 @@ class QueueModel(QAbstractTableModel):
         self._fetch_page()
         return False
 
+    # -- what changed (ours, other processes', other desks') --------------------------------
+    def apply_changes(self, changes: Changes) -> None:
+        """Update the rows a committed write changed; read only what the change does not say."""
+        if changes.everything:
+            self.refresh()
+            return
+        for item_id, state in changes.states.items():
+            self.update_status(item_id, state.status, state.head_event)
+        stale = {i for i in changes.items if i not in changes.states and self._rows.row_of(i) is not None}
+        for sha in changes.media:
+            stale.update(self._rows[r].id for r in self._rows.rows_of_sha(sha))
+        self.thumbs.forget_failures(list(changes.media))
+        if not stale and not changes.added:
+            return
+        gen, f, store = self._generation, self._filter, self._store
+        added = sorted(changes.added)
+        self._runner.run(
+            lambda: (store.rows(stale), store.rows(added, within=f) if added else []),
+            on_done=lambda fresh: self._changed_rows_arrived(gen, *fresh),
+            on_error=lambda exc: self._failed(gen, exc),
+            label="queue_changes",
+        )
+
+    def _changed_rows_arrived(self, gen: int, changed: list[QueueRow], added: list[QueueRow]) -> None:
+        if gen != self._generation:
+            return  # the filter changed meanwhile: the reload has them
+        for row in changed:
+            self.replace_row(row)
+        new = [r for r in added if self._rows.row_of(r.id) is None]
+        if not new:
+            return
+        key = order_key(self._filter)
+        last = self._rows.last_key()
+        inserted = 0
+        for row in sorted(new, key=key):
+            at = self._rows.insertion_point(row, key)
+            if at == len(self._rows) and not self._exhausted and last is not None:
+                continue  # beyond the loaded pages: a later page brings it
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._rows.insert(at, row)
+            self.endInsertRows()
+            inserted += 1
+        self._rows.reindex()
+        if self._total >= 0:
+            self._total += len(new)
+            self.count_changed.emit(self._total)
+        if inserted:
+            self.page_loaded.emit(len(self._rows))
+
     # -- rows ----------------------------------------------------------------------
     def row_at(self, row: int) -> QueueRow:
         return self._rows[row]
 
     def row_of(self, item_id: int) -> int | None:
-        return self._row_of.get(item_id)
+        return self._rows.row_of(item_id)
 
     def replace_row(self, new: QueueRow) -> None:
         """The item changed (recorded, undone, refreshed): show its new state."""
-        r = self._row_of.get(new.id)
+        r = self._rows.row_of(new.id)
         if r is None:
             return
-        self._rows[r] = new
+        self._rows.replace(r, new)
         self.dataChanged.emit(self.index(r, 0), self.index(r, len(Column) - 1))
 
     def update_status(self, item_id: int, status: str, head_event: str | None) -> None:
-        r = self._row_of.get(item_id)
+        r = self._rows.row_of(item_id)
         if r is not None:
-            self.replace_row(self._rows[r]._replace(status=status, head_event=head_event))
+            old = self._rows[r]
+            if (old.status, old.head_event) != (status, head_event):
+                self.replace_row(old._replace(status=status, head_event=head_event))
 
     def set_local_state(self, item_id: int, state: str | None) -> None:
         """Overlay the saving state of this session's write ("saving", "failed") on a row."""
@@ -355,7 +281,7 @@ class QueueModel(QAbstractTableModel):
             self._local.pop(item_id, None)
         else:
             self._local[item_id] = state
-        r = self._row_of.get(item_id)
+        r = self._rows.row_of(item_id)
         if r is not None:
             idx = self.index(r, Column.STATUS)
             self.dataChanged.emit(idx, idx)
@@ -402,7 +328,7 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == Qt.ItemDataRole.DecorationRole and col == Column.THUMB:
-            return self._thumbnail(row)
+            return self.thumbs.pixmap(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, col)
         if role == Qt.ItemDataRole.BackgroundRole and col == Column.AGE:
@@ -421,7 +347,7 @@ class QueueModel(QAbstractTableModel):
     def retranslate(self) -> None:
         """The UI language changed: titles, cells and placeholder tiles in the new one."""
         self._titles = None
-        self._placeholders.clear()
+        self.thumbs.retranslate()
         self.headerDataChanged.emit(_HORIZONTAL, 0, _COLUMNS - 1)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, _COLUMNS - 1))
@@ -456,78 +382,16 @@ class QueueModel(QAbstractTableModel):
         return f"{platform_name(row.platform)} · {row.external_id}"
 
     # -- thumbnails ----------------------------------------------------------------------
-    def _thumb_variant(self) -> Variant:
-        s = self._wellbeing.state
-        # Device pixels on high-DPI screens, so a 48 px cell is sharp at 200 %.
-        side = round(THUMB_PX * QGuiApplication.instance().devicePixelRatio())  # type: ignore[union-attr]
-        return Variant(blur=round(s.blur_strength * THUMB_BLUR_FACTOR) if s.blur else 0, grayscale=s.grayscale, size=side)
-
-    def _placeholder_for(self, row: QueueRow) -> QPixmap:
-        failed = row.media_state == "failed" or (row.sha256 or "") in self._thumb_failed
-        key = f"{row.content_type}:{failed}"
-        pm = self._placeholders.get(key)
-        if pm is None:
-            text = QCoreApplication.translate("QueueModel", "failed") if failed else content_type_text(row.content_type)
-            pm = self._placeholders[key] = _placeholder(text, failed)
-        return pm
-
-    def _thumbnail(self, row: QueueRow) -> QPixmap:
-        if row.sha256 and row.sha256 in self._thumbs:
-            self._thumbs.move_to_end(row.sha256)
-            return self._thumbs[row.sha256]
-        return self._placeholder_for(row)
-
     def want_thumbnails(self, first: int, last: int) -> None:
         """Rows ``first..last`` are on screen: fetch their thumbnails, then the next few."""
-        if self._bridge is None or not self._bridge.available or not self._rows:
-            return
-        stop = min(len(self._rows) - 1, last + LOOKAHEAD)
-        variant = self._thumb_variant()
-        priorities: dict[str, float] = {}
-        for r in range(max(0, first), stop + 1):
-            row = self._rows[r]
-            sha = row.sha256
-            if not sha or not row.media_path or row.media_state == "failed" or sha in self._thumb_failed:
-                continue
-            prio = 0.0 if r <= last else float(r - last)
-            priorities[sha] = prio
-            if sha in self._thumbs or sha in self._thumb_pending:
-                continue
-            self._thumb_pending.add(sha)
-            self._bridge.request(
-                sha,
-                row.media_path,
-                "thumb",
-                (variant,),
-                lambda res, v=variant: self._thumb_arrived(res, v),
-                priority=prio,
-            )
-        self._bridge.reprioritize(priorities)
+        self.thumbs.want(first, last)
 
-    def _thumb_arrived(self, res: Rendered, variant: Variant) -> None:
-        self._thumb_pending.discard(res.sha256)
-        if variant != self._thumb_variant():
-            return  # rendered for wellbeing settings that changed meanwhile
-        if not res.ok or not res.images:
-            self._thumb_failed[res.sha256] = res.error or ""
-        else:
-            # Already scaled to the cell in the render thread: only the QPixmap is made here.
-            pm = QPixmap.fromImage(res.images[0])
-            pm.setDevicePixelRatio(QGuiApplication.instance().devicePixelRatio())  # type: ignore[union-attr]
-            self._thumbs[res.sha256] = pm
-            while len(self._thumbs) > THUMB_CACHE:
-                self._thumbs.popitem(last=False)
-        self._emit_thumb_changed(res.sha256)
-
-    def _emit_thumb_changed(self, sha: str) -> None:
-        for r in self._rows_of_sha.get(sha, ()):
+    def _thumb_changed(self, sha: str) -> None:
+        for r in self._rows.rows_of_sha(sha):
             idx = self.index(r, Column.THUMB)
             self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
 
-    def _on_wellbeing_changed(self) -> None:
-        # Blur/grayscale changed: drop thumbnails rendered the old way; the view asks again.
-        self._thumbs.clear()
-        self._thumb_pending.clear()
+    def _thumbs_invalidated(self) -> None:
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, Column.THUMB),

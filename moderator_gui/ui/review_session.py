@@ -176,6 +176,7 @@ class ReviewSession(QObject):
         self.started_at = utcnow()
         model.modelReset.connect(self._on_model_reset)
         model.page_loaded.connect(self._on_page_loaded)
+        model.rowsInserted.connect(self._on_rows_inserted)
 
     # -- the current item ---------------------------------------------------------------
     def set_language(self, lang: str) -> None:
@@ -246,6 +247,11 @@ class ReviewSession(QObject):
             self._advance()
         elif self._current is None and self._model.rowCount() > 0:
             self._go_to(0)
+
+    def _on_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        """New items (an import, another desk) went in above the current one: it moved down."""
+        if self._current_row >= first:
+            self._current_row += last - first + 1
 
     def _on_model_reset(self) -> None:
         self._current_row = -1

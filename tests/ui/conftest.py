@@ -14,6 +14,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import gc  # noqa: E402
+import sys  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 import weakref  # noqa: E402
@@ -24,7 +25,8 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import event, insert  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 
 from moderator_gui.core.store import Store  # noqa: E402
 from moderator_gui.core.store.tables import items_t  # noqa: E402
@@ -144,6 +146,45 @@ def _fail_on_leaks(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Itera
 def _is_qt_internal(w: Any) -> bool:
     # Popups Qt creates lazily and keeps for the life of the app (combo box lists, tooltips).
     return type(w).__name__ in ("QComboBoxPrivateContainer", "QTipLabel", "QMenu") and not w.isVisible()
+
+
+UI_PACKAGE = str(REPO / "moderator_gui" / "ui") + os.sep
+
+
+def _ui_caller() -> str | None:
+    """The innermost frame of the Qt layer on the current stack ("file:line (function)"), if any."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(UI_PACKAGE):
+            return f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} ({frame.f_code.co_name})"
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+@pytest.fixture(autouse=True)
+def sql_on_gui_thread() -> Iterator[list[str]]:
+    """FAIL any test in which the Qt layer executes SQL on the GUI thread.
+
+    The architecture's rule (the window never waits on the database) made checkable: every
+    statement any engine executes on the main (GUI) thread is traced back to its caller; if
+    the stack holds a frame of ``moderator_gui/ui``, the desk did it. Statements a test runs
+    itself (fixtures filling a database, assertions reading it) have no such frame.
+    """
+    found: list[str] = []
+
+    def check(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            caller = _ui_caller()
+            if caller is not None:
+                found.append(f"{statement.split(None, 1)[0] if statement.strip() else '?'} from {caller}")
+
+    event.listen(Engine, "before_cursor_execute", check)
+    try:
+        yield found
+    finally:
+        event.remove(Engine, "before_cursor_execute", check)
+    if found:
+        pytest.fail("SQL executed on the GUI thread: " + "; ".join(sorted(set(found))[:5]))
 
 
 @pytest.fixture

@@ -255,12 +255,12 @@ def test_a_failed_thumbnail_is_asked_again_after_a_refresh(
     w = make_window(bridge=bridge)
     asked = lambda: [s for s, k, _p in svc.requests if k == "thumb" and s == flaky]  # noqa: E731
     qtbot.waitUntil(lambda: len(asked()) == 1)
-    qtbot.waitUntil(lambda: flaky in w.model._thumb_failed)
+    qtbot.waitUntil(lambda: w.model.thumbs.failed(flaky))
     del svc.failures[flaky]  # the cause went away
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: len(asked()) == 2, timeout=3000)
-    qtbot.waitUntil(lambda: flaky in w.model._thumbs, timeout=3000)
-    assert flaky not in w.model._thumb_failed
+    qtbot.waitUntil(lambda: w.model.thumbs.cached(flaky), timeout=3000)
+    assert not w.model.thumbs.failed(flaky)
 
 
 def test_qtmodeltester_session_model_watches_every_change(

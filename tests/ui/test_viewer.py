@@ -102,12 +102,12 @@ def test_queue_thumbnails_are_blurred_too(make_window: Any, ui_store: Store, add
     svc, bridge = fake_media
     w = make_window(bridge=bridge)
     sha = w.model.row_at(0).sha256
-    qtbot.waitUntil(lambda: sha in w.model._thumbs)
+    qtbot.waitUntil(lambda: w.model.thumbs.cached(sha))
     assert {k for s, k, _p in svc.requests if s == sha} >= {"thumb"}
     blurred = w.model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
     assert blurred.deviceIndependentSize().width() <= 48  # scaled to the cell in the render thread
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_B)
-    qtbot.waitUntil(lambda: sha in w.model._thumbs)
+    qtbot.waitUntil(lambda: w.model.thumbs.cached(sha))
     sharp = w.model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
     assert edge_energy(sharp) > 2 * edge_energy(blurred)
 

@@ -114,12 +114,14 @@ class QueueMixin(StoreBase):
         with self.read() as conn:
             return list(conn.execute(select(items_t.c.platform).distinct().order_by(items_t.c.platform)).scalars())
 
-    def rows(self, item_ids: Iterable[int]) -> list[QueueRow]:
-        """The queue rows of these items (those that exist), for views updating changed rows."""
+    def rows(self, item_ids: Iterable[int], *, within: QueueFilter | None = None) -> list[QueueRow]:
+        """The queue rows of these items (those that exist, and match ``within`` if given),
+        in no particular order: for views updating the rows a change touched."""
         ids = sorted(set(item_ids))
+        where = self._queue_where(within) if within is not None else []
         found: list[QueueRow] = []
         with self.read() as conn:
             for start in range(0, len(ids), _IN_CHUNK):
-                q = self._queue_select().where(items_t.c.id.in_(ids[start : start + _IN_CHUNK]))
+                q = self._queue_select().where(items_t.c.id.in_(ids[start : start + _IN_CHUNK]), *where)
                 found.extend(QueueRow(**r._mapping) for r in conn.execute(q))
         return found

@@ -1,0 +1,71 @@
+"""What the queue's cells say: its columns, statuses, ages and SLA colours, in the current language."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+
+# Service-level targets: an item flagged longer ago than this is late.
+SLA_AMBER_HOURS = 4
+SLA_RED_HOURS = 24
+SLA_AMBER = QColor(245, 158, 11, 90)
+SLA_RED = QColor(220, 38, 38, 100)
+
+
+class Column(IntEnum):
+    THUMB = 0
+    TYPE = 1
+    PLATFORM = 2
+    REASON = 3
+    REPORTS = 4
+    AGE = 5
+    PRIORITY = 6
+    STATUS = 7
+
+
+def column_title(col: Column) -> str:
+    return {
+        Column.THUMB: "",
+        Column.TYPE: QCoreApplication.translate("QueueModel", "Type"),
+        Column.PLATFORM: QCoreApplication.translate("QueueModel", "Platform"),
+        Column.REASON: QCoreApplication.translate("QueueModel", "Flag reason"),
+        Column.REPORTS: QCoreApplication.translate("QueueModel", "Reports"),
+        Column.AGE: QCoreApplication.translate("QueueModel", "Age"),
+        Column.PRIORITY: QCoreApplication.translate("QueueModel", "Priority"),
+        Column.STATUS: QCoreApplication.translate("QueueModel", "Status"),
+    }[col]
+
+
+def status_text(status: str, local: str | None = None) -> str:
+    if local == "saving":
+        return QCoreApplication.translate("QueueModel", "saving…")
+    if local == "failed":
+        return QCoreApplication.translate("QueueModel", "not saved")
+    names = {
+        "pending": QCoreApplication.translate("QueueModel", "pending"),
+        "skipped": QCoreApplication.translate("QueueModel", "skipped"),
+        "escalated": QCoreApplication.translate("QueueModel", "escalated"),
+        "decided": QCoreApplication.translate("QueueModel", "decided"),
+    }
+    return names.get(status, status)
+
+
+def age_text(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return QCoreApplication.translate("QueueModel", "%1 min").replace("%1", str(max(0, minutes)))
+    hours = minutes // 60
+    if hours < 48:
+        return QCoreApplication.translate("QueueModel", "%1 h").replace("%1", str(hours))
+    return QCoreApplication.translate("QueueModel", "%1 d").replace("%1", str(hours // 24))
+
+
+def sla_colour(seconds: float) -> QColor | None:
+    hours = seconds / 3600
+    if hours > SLA_RED_HOURS:
+        return SLA_RED
+    if hours >= SLA_AMBER_HOURS:
+        return SLA_AMBER
+    return None
