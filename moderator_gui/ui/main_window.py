@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from moderator_gui.core.outbox import OutboxJournal
+from moderator_gui.core.journal import DecisionJournal
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import QueueFilter, QueueRow, RecordedEvent, Store
 from moderator_gui.ui import keymap
@@ -77,7 +77,7 @@ class Desk:
     settings: QSettings
     bridge: MediaBridge | None = None
     break_interval_ms: int | None = None  # None: the reviewer's setting (tests use a short one)
-    journal: OutboxJournal | None = None  # unsaved decisions kept on this computer (None: in memory only)
+    journal: DecisionJournal | None = None  # unsaved decisions kept on this computer (None: in memory only)
 
 
 class MainWindow(QMainWindow):

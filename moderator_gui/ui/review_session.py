@@ -13,7 +13,7 @@ makes the retry idempotent; a conflict (someone else decided the item) records
 nothing and says who; a policy refusal brings the reviewer back to the item.
 
 From the first retryable failure until everything is saved, the unsaved writes are
-also kept in a journal on this computer (core/outbox.py), written by the writer
+also kept in a journal on this computer (core/journal.py), written by the writer
 thread: a crash or quitting during an outage loses nothing, and the next start
 saves them (:meth:`ReviewSession.adopt`). Every decision carries the time the
 reviewer made it, so a write saved late still says when it was decided.
@@ -43,7 +43,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from moderator_gui.core.domain import DecisionInput, EventKind, utcnow
-from moderator_gui.core.outbox import Orphan, OutboxJournal, PendingWrite
+from moderator_gui.core.journal import Orphan, DecisionJournal, PendingWrite
 from moderator_gui.core.policy import Policy, PolicyError
 from moderator_gui.core.store import (
     ConflictError,
@@ -134,7 +134,7 @@ class ReviewSession(QObject):
         *,
         backoff_ms: tuple[int, ...] = BACKOFF_MS,
         lang: str = "en",
-        journal: OutboxJournal | None = None,
+        journal: DecisionJournal | None = None,
     ) -> None:
         super().__init__(parent)
         self._lang = lang
