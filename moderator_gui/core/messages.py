@@ -21,11 +21,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-#: The translation context of every catalogued template (Qt's ``translate(context, text)``).
+# The translation context of every catalogued template (Qt's ``translate(context, text)``).
 CONTEXT = "Messages"
 
-#: Modules that declare catalogues: imported by :func:`all_templates`, scanned by lupdate.
-CATALOGUE_MODULES: tuple[str, ...] = ("moderator_gui.core.messages",)
+# Modules that declare catalogues: imported by :func:`all_templates`, scanned by lupdate.
+CATALOGUE_MODULES: tuple[str, ...] = ("moderator_gui.core.messages", "moderator_gui.core.decision_builder")
 
 _TEMPLATES: dict[str, str] = {}
 

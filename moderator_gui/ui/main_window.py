@@ -38,7 +38,8 @@ from moderator_gui.ui.media_bridge import MediaBridge
 from moderator_gui.ui.paint_gate import PaintGate
 from moderator_gui.ui.queue_model import QueueModel
 from moderator_gui.ui.queue_view import QueueView
-from moderator_gui.ui.review_session import ReviewSession, SessionHistoryModel
+from moderator_gui.ui.review_session import ReviewSession
+from moderator_gui.ui.session_history import SessionHistoryModel
 from moderator_gui.ui.tasks import TaskRunner
 from moderator_gui.ui.viewer import Viewer
 from moderator_gui.ui.watchdog import Watchdog

@@ -536,6 +536,38 @@ Quit anyway? They will be lost.</source>
     </message>
 </context>
 <context>
+    <name>Messages</name>
+    <message>
+        <source>Choose a category (1–7) or No violation (0) first.</source>
+        <translation>请先选择类别（1–7）或无违规（0）。</translation>
+    </message>
+    <message>
+        <source>Escalating needs a note for the team lead: type it, then press E or Enter again.</source>
+        <translation>提交组长复核需要填写给组长的备注：请输入备注，然后再按 E 或 Enter。</translation>
+    </message>
+    <message>
+        <source>No item is selected.</source>
+        <translation>未选中任何条目。</translation>
+    </message>
+    <message>
+        <source>This item&apos;s last decision is still being saved.</source>
+        <translation>该条目的上一条结论仍在保存中。</translation>
+    </message>
+    <message>
+        <source>A note is required for: {labels}</source>
+        <extracomment>{labels}: the policy&apos;s labels of what needs the note, in the reviewer&apos;s language.</extracomment>
+        <translation>以下选项必须填写备注：{labels}</translation>
+    </message>
+    <message>
+        <source>{text}</source>
+        <translation>{text}</translation>
+    </message>
+    <message>
+        <source>{reason}</source>
+        <translation>{reason}</translation>
+    </message>
+</context>
+<context>
     <name>Names</name>
     <message>
         <source>Douyin</source>
@@ -739,26 +771,6 @@ Quit anyway? They will be lost.</source>
 <context>
     <name>ReviewSession</name>
     <message>
-        <source>Choose a category (1–7) or No violation (0) first.</source>
-        <translation>请先选择类别（1–7）或无违规（0）。</translation>
-    </message>
-    <message>
-        <source>Escalating needs a note for the team lead: type it, then press E or Enter again.</source>
-        <translation>提交组长复核需要填写给组长的备注：请输入备注，然后再按 E 或 Enter。</translation>
-    </message>
-    <message>
-        <source>No item is selected.</source>
-        <translation>未选中任何条目。</translation>
-    </message>
-    <message>
-        <source>This item&apos;s last decision is still being saved.</source>
-        <translation>该条目的上一条结论仍在保存中。</translation>
-    </message>
-    <message>
-        <source>A note is required for: %1</source>
-        <translation>以下选项必须填写备注：%1</translation>
-    </message>
-    <message>
         <source>Nothing to undo in this session.</source>
         <translation>本次审核中没有可撤销的结论。</translation>
     </message>
@@ -779,14 +791,6 @@ Quit anyway? They will be lost.</source>
         <translation>
             <numerusform>尚未保存：%1 —— %n 条结论已保留，将自动重试。</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Could not undo: %1</source>
-        <translation>无法撤销：%1</translation>
-    </message>
-    <message>
-        <source>Not recorded: %1</source>
-        <translation>未记录：%1</translation>
     </message>
     <message>
         <source>made in an earlier session, not saved then</source>
@@ -1180,6 +1184,17 @@ You can still decide this item.</source>
     <message>
         <source>Playback failed: %1</source>
         <translation>播放失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>WriteRunner</name>
+    <message>
+        <source>Could not undo: %1</source>
+        <translation>无法撤销：%1</translation>
+    </message>
+    <message>
+        <source>Not recorded: %1</source>
+        <translation>未记录：%1</translation>
     </message>
 </context>
 <context>

@@ -18,7 +18,7 @@ from moderator_gui.core.domain import DecisionInput, EventKind
 from moderator_gui.core.journal import DecisionJournal, PendingWrite
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.store import decisions_t, reviewers_t
-from moderator_gui.ui.review_session import EntryState
+from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui
