@@ -21,16 +21,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-#: The translation context of every catalogued template (Qt's ``translate(context, text)``).
+# The translation context of every catalogued template (Qt's ``translate(context, text)``).
 CONTEXT = "Messages"
 
-#: Modules that declare catalogues: imported by :func:`all_templates`, scanned by lupdate.
+# Modules that declare catalogues: imported by :func:`all_templates`, scanned by lupdate.
 CATALOGUE_MODULES: tuple[str, ...] = (
     "moderator_gui.core.messages",
     "moderator_gui.core.policy",
     "moderator_gui.core.decision_filter",
     "moderator_gui.core.store.errors",
     "moderator_gui.core.export",
+    "moderator_gui.core.decision_builder",
+    "moderator_gui.core.write_queue",
 )
 
 _TEMPLATES: dict[str, str] = {}

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from moderator_gui.core.policy import Policy, PolicyError
 from moderator_gui.ui.keymap import KEY_SEPARATOR, binding, key_text
-from moderator_gui.ui.review_session import SessionHistoryModel
+from moderator_gui.ui.session_history import SessionHistoryModel
 
 
 class EscapeLeaves(QObject):

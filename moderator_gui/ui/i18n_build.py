@@ -4,9 +4,11 @@
   ``lrelease``, but only when the ``.qm`` is missing or older than the ``.ts``.
   ``scripts/dev.sh`` runs this before every test run, so the no-op case must be
   fast: it only compares two mtimes and never starts a Qt tool.
-* ``--update``: first run Qt's ``lupdate`` over ``moderator_gui/ui/*.py`` to add
-  new source strings to the ``.ts`` files (existing translations are kept, strings
-  that vanished from the code are dropped), then compile.
+* ``--update``: first run Qt's ``lupdate`` over ``moderator_gui/ui/*.py`` and the
+  core's message catalogues (``CATALOGUE_MODULES`` of :mod:`moderator_gui.core.messages`:
+  templates marked with ``QT_TRANSLATE_NOOP``) to add new source strings to the
+  ``.ts`` files (existing translations are kept, strings that vanished from the code
+  are dropped), then compile.
 
 The ``.qm`` files are committed (the wheel ships ``resources/``), so a checkout
 works without running this; ``tests/ui/test_i18n.py`` checks they are current.
@@ -41,8 +43,23 @@ def i18n_dir() -> Path:
 
 
 def ui_sources() -> list[Path]:
-    """The files lupdate scans: every module of the Qt layer (the core has no UI strings)."""
-    return sorted(Path(__file__).resolve().parent.glob("*.py"))
+    """The files lupdate scans: every module of the Qt layer, then the core modules that
+    declare message catalogues (the core's only texts a person reads in the window)."""
+    return sorted(Path(__file__).resolve().parent.glob("*.py")) + catalogue_sources()
+
+
+def catalogue_sources() -> list[Path]:
+    """The files of :data:`moderator_gui.core.messages.CATALOGUE_MODULES`, found without
+    importing them (``find_spec`` only imports their packages, which are Qt-free)."""
+    from moderator_gui.core.messages import CATALOGUE_MODULES
+
+    paths = []
+    for name in CATALOGUE_MODULES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+            raise BuildError(f"message catalogue module {name} has no source file to scan")
+        paths.append(Path(spec.origin).resolve())
+    return sorted(paths)
 
 
 def ts_files() -> list[Path]:
@@ -119,7 +136,7 @@ def build(*, update: bool = False, quiet: bool = False) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m moderator_gui.ui.i18n_build", description=__doc__.splitlines()[0])
-    parser.add_argument("--update", action="store_true", help="refresh the .ts files from the UI sources first")
+    parser.add_argument("--update", action="store_true", help="refresh the .ts files from the sources first (ui/*.py and the core's message catalogues)")
     parser.add_argument("--quiet", action="store_true", help="print nothing unless something fails")
     args = parser.parse_args(argv)
     if not ts_files():

@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
-from moderator_gui.core.outbox import JournalError, Orphan, OutboxJournal
+from moderator_gui.core.journal import JournalError, Orphan, DecisionJournal
 from moderator_gui.core.store import Store, StoreError
 from moderator_gui.ui.i18n import install_translators
 from moderator_gui.ui.main_window import LANGUAGE_KEY, Desk, MainWindow
@@ -128,7 +128,7 @@ class StartupWindow(QWidget):
 class _Opened:
     store: Store
     demo_dir: Path | None = None
-    journal: OutboxJournal | None = None
+    journal: DecisionJournal | None = None
     orphans: list[Orphan] = field(default_factory=list)  # unsaved writes of earlier sessions
 
 
@@ -141,7 +141,7 @@ class _App:
     window: MainWindow | None = None
     bridge: MediaBridge | None = None
     error_box: QMessageBox | None = None
-    journal: OutboxJournal | None = None
+    journal: DecisionJournal | None = None
 
 
 @dataclass
@@ -152,9 +152,9 @@ class _Holder:
     lock: threading.Lock = field(default_factory=threading.Lock)
     store: Store | None = None
     demo_dir: Path | None = None
-    journal: OutboxJournal | None = None
+    journal: DecisionJournal | None = None
 
-    def put(self, *, store: Store | None = None, demo_dir: Path | None = None, journal: OutboxJournal | None = None) -> None:
+    def put(self, *, store: Store | None = None, demo_dir: Path | None = None, journal: DecisionJournal | None = None) -> None:
         with self.lock:
             if store is not None:
                 self.store = store
@@ -163,7 +163,7 @@ class _Holder:
             if journal is not None:
                 self.journal = journal
 
-    def take(self) -> tuple[Store | None, Path | None, OutboxJournal | None]:
+    def take(self) -> tuple[Store | None, Path | None, DecisionJournal | None]:
         with self.lock:
             taken = (self.store, self.demo_dir, self.journal)
             self.store = self.demo_dir = self.journal = None
@@ -179,10 +179,10 @@ class _Holder:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def open_journal(store: Store) -> tuple[OutboxJournal | None, list[Orphan]]:
+def open_journal(store: Store) -> tuple[DecisionJournal | None, list[Orphan]]:
     """This instance's journal of unsaved decisions for ``store``, and the journals left by
     earlier sessions that ended before saving everything (worker thread: file I/O)."""
-    journal = OutboxJournal.for_database(store.describe())
+    journal = DecisionJournal.for_database(store.describe())
     try:
         journal.open()
         return journal, journal.orphans()

@@ -1,9 +1,12 @@
 """The reviewer's desk: queue (left), viewer + context (centre), decision panel (right).
 
 The window only assembles widgets and routes commands: the keymap table makes
-its QActions (menus, shortcuts, buttons), :class:`ReviewSession` owns the
-decision loop, the widgets own their own display. Every dependency is passed in
-(:class:`Desk`); nothing here is global.
+its QActions (menus, shortcuts, buttons: desk_actions.py), :class:`ReviewSession`
+owns the decision loop, the widgets own their own display; the layout
+(desk_layout.py), the banners (desk_banners.py), the other windows (desk_tools.py)
+and the question asked when quitting with unsaved decisions (quit_confirmation.py)
+have their own modules.
+Every dependency is passed in (:class:`Desk`); nothing here is global.
 """
 
 from __future__ import annotations
@@ -12,35 +15,31 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QRect, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeyEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
 from moderator_gui.core.changes import Changes
-from moderator_gui.core.outbox import OutboxJournal
+from moderator_gui.core.journal import DecisionJournal
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import QueueFilter, QueueRow, RecordedEvent, Store
 from moderator_gui.ui import keymap
-from moderator_gui.ui.banner import BannerArea, Text
+from moderator_gui.ui.banner import BannerArea
 from moderator_gui.ui.change_feed import ChangeFeed
 from moderator_gui.ui.context_panel import ContextPanel
 from moderator_gui.ui.decision_panel import DecisionPanel, EscapeLeaves
-from moderator_gui.ui.i18n import available_languages, current_language, install_translators
+from moderator_gui.ui.desk_actions import DeskActions
+from moderator_gui.ui.desk_banners import DeskBanners
+from moderator_gui.ui.desk_layout import arrange, default_size, remember, restore_geometry
+from moderator_gui.ui.desk_tools import LANGUAGE_KEY, DeskTools
+from moderator_gui.ui.i18n import current_language
 from moderator_gui.ui.media_bridge import MediaBridge
 from moderator_gui.ui.paint_gate import PaintGate
+from moderator_gui.ui.quit_confirmation import confirm_discard
 from moderator_gui.ui.queue_model import QueueModel
 from moderator_gui.ui.queue_view import QueueView
-from moderator_gui.ui.review_session import ReviewSession, SessionHistoryModel
+from moderator_gui.ui.review_session import ReviewSession
+from moderator_gui.ui.session_history import SessionHistoryModel
 from moderator_gui.ui.tasks import TaskRunner
 from moderator_gui.ui.viewer import Viewer
 from moderator_gui.ui.watchdog import Watchdog
@@ -48,23 +47,8 @@ from moderator_gui.ui.wellbeing import BreakReminder, Wellbeing
 
 log = logging.getLogger(__name__)
 
-SNOOZE_MS = 10 * 60_000
-LANGUAGE_KEY = "language"
-PREFERRED_SIZE = QSize(1440, 900)
-MAX_SCREEN_SHARE = 0.9  # the first window never covers more of the screen than this
-
-
-def default_size(available: QRect | None = None) -> QSize:
-    """The first-run window size: 1440x900, shrunk to fit 90 % of the screen's available area."""
-    if available is None:
-        screen = QGuiApplication.primaryScreen()
-        if screen is None:
-            return QSize(PREFERRED_SIZE)
-        available = screen.availableGeometry()
-    return QSize(
-        min(PREFERRED_SIZE.width(), int(available.width() * MAX_SCREEN_SHARE)),
-        min(PREFERRED_SIZE.height(), int(available.height() * MAX_SCREEN_SHARE)),
-    )
+# (LANGUAGE_KEY and default_size live with the code that uses them; main.py and tests import them from here.)
+__all__ = ["LANGUAGE_KEY", "Desk", "MainWindow", "default_size"]
 
 
 @dataclass
@@ -79,7 +63,7 @@ class Desk:
     settings: QSettings
     bridge: MediaBridge | None = None
     break_interval_ms: int | None = None  # None: the reviewer's setting (tests use a short one)
-    journal: OutboxJournal | None = None  # unsaved decisions kept on this computer (None: in memory only)
+    journal: DecisionJournal | None = None  # unsaved decisions kept on this computer (None: in memory only)
 
 
 class MainWindow(QMainWindow):
@@ -88,12 +72,7 @@ class MainWindow(QMainWindow):
         self.desk = desk
         self._closing = False
         self._shut_down = False
-        self._help = None
-        self._stats = None
-        self.resize(default_size())
-        geometry = desk.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        restore_geometry(self, desk.settings)
 
         self.wellbeing = Wellbeing(desk.settings, desk.reviewer, self)
         self.model = QueueModel(desk.store, desk.runner, self.wellbeing, desk.bridge, self)
@@ -120,40 +99,15 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.queue_view.table, self.panel.note)
         QWidget.setTabOrder(self.panel.note, self.queue_view.find_box)
 
-        centre = QSplitter(Qt.Orientation.Vertical, self)
-        centre.addWidget(self.viewer)
-        centre.addWidget(self.context)
-        centre.setStretchFactor(0, 3)
-        centre.setStretchFactor(1, 1)
-        centre.setSizes([600, 270])
-        main = QSplitter(Qt.Orientation.Horizontal, self)
-        main.addWidget(self.queue_view)
-        main.addWidget(centre)
-        main.addWidget(self.panel)
-        main.setStretchFactor(0, 2)
-        main.setStretchFactor(1, 4)
-        main.setStretchFactor(2, 2)
-        main.setSizes([540, 520, 380])
-        main.setChildrenCollapsible(False)
-        self._splitters = {"window/main_splitter": main, "window/centre_splitter": centre}
-        for key, splitter in self._splitters.items():
-            saved = desk.settings.value(key)
-            if saved is not None:
-                splitter.restoreState(saved)
-        body = QWidget(self)
-        lay = QVBoxLayout(body)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(self.banners)
-        lay.addWidget(main, 1)
-        self.setCentralWidget(body)
+        self._splitters = arrange(self, desk.settings, self.banners, self.queue_view, self.viewer, self.context, self.panel)
 
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
 
-        self.actions = self._build_actions()
-        self._menus = self._build_menus()
-        self._label_actions()
+        self.tools = DeskTools(self, desk, self.wellbeing)
+        desk_actions = self._desk_actions = DeskActions(self, self._handlers(), desk.policy, self.wellbeing)
+        self.actions, self._menus = desk_actions.actions, desk_actions.menus
+        desk_actions.label(desk.lang)
         self.panel.connect_actions(self.actions["record"], self.actions["skip"], self.actions["escalate"], self.actions["undo"])
         self._retranslate()
 
@@ -161,24 +115,14 @@ class MainWindow(QMainWindow):
         self.queue_view.current_row_changed.connect(self.session.set_current_row)
         self.session.select_requested.connect(self._select_in_queue)
         self.session.current_changed.connect(self._show_item)
-        self.session.banner.connect(self._on_banner)
-        self.session.banner_cleared.connect(self.banners.clear)
         self.session.refused.connect(self.panel.show_message)
         self.session.recorded.connect(self._on_recorded)
+        self.session.local_state_changed.connect(self.model.set_local_state)
         self.session.entries_changed.connect(self._update_status)
         self.session.idle.connect(self._on_idle)
         self.session.write_finished.connect(self.paint_gate.release)
         self.paint_gate.released.connect(self._sync_panes)
-        self.model.load_failed.connect(
-            lambda msg: self.banners.show_message(
-                "queue",
-                "error",
-                lambda: self.tr("The queue could not be loaded: %1").replace("%1", msg),
-                [(lambda: self.tr("Retry"), self.model.refresh)],
-            )
-        )
-        self.model.page_loaded.connect(lambda _n: self.banners.clear("queue"))
-        self.reminder.due.connect(self._break_due)
+        self._desk_banners = DeskBanners(self.banners, self.session, self.model, self.reminder, self)
         self.watchdog.start()
         self.model.set_filter(QueueFilter(status="open"))
         self.queue_view.table.setFocus()
@@ -208,60 +152,13 @@ class MainWindow(QMainWindow):
             play_pause=self.viewer.play_pause,
             frame_back=lambda: self.viewer.step(-1),
             frame_forward=lambda: self.viewer.step(1),
-            export=self.open_export,
-            statistics=self.open_statistics,
-            settings=self.open_settings,
-            help=self.toggle_help,
+            export=self.tools.open_export,
+            statistics=self.tools.open_statistics,
+            settings=self.tools.open_settings,
+            help=self.tools.toggle_help,
             quit=self.close,
         )
         return h
-
-    def _build_actions(self) -> dict[str, QAction]:
-        handlers = self._handlers()
-        actions: dict[str, QAction] = {}
-        for b in keymap.KEYMAP:
-            a = QAction(self)
-            a.setObjectName(f"action_{b.command}")
-            a.setShortcuts(keymap.sequences(b))
-            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            a.setAutoRepeat(b.command in ("next", "previous", "zoom_in", "zoom_out", "frame_back", "frame_forward"))
-            # triggered(bool) would hand `checked` to the handler: call it without arguments.
-            a.triggered.connect(lambda _checked=False, fn=handlers[b.command]: fn())
-            self.addAction(a)
-            actions[b.command] = a
-        for command in ("toggle_blur", "toggle_grayscale"):
-            actions[command].setCheckable(True)
-        actions["toggle_blur"].setChecked(self.wellbeing.state.blur)
-        actions["toggle_grayscale"].setChecked(self.wellbeing.state.grayscale)
-        self.wellbeing.changed.connect(self._sync_view_actions)
-        return actions
-
-    def _build_menus(self) -> dict[str, QMenu]:
-        bar = self.menuBar()
-        menus: dict[str, QMenu] = {}
-        for group in keymap.GROUPS:
-            menu = menus[group] = bar.addMenu("")
-            for b in keymap.KEYMAP:
-                # Reveal works while a key or the viewer's button is held; a menu item cannot be held.
-                if b.group == group and b.command != "reveal":
-                    menu.addAction(self.actions[b.command])
-                    if b.command in ("category_0", "undo", "refresh", "toggle_grayscale", "zoom_fit", "statistics"):
-                        menu.addSeparator()
-        return menus
-
-    def _label_actions(self) -> None:
-        """Menu titles and action texts in the current language; categories by the policy's labels."""
-        for group, menu in self._menus.items():
-            menu.setTitle(keymap.group_title(group))
-        for b in keymap.KEYMAP:
-            text = keymap.describe(b)
-            cat = self.desk.policy.category_for_key(b.command.removeprefix("category_")) if b.command.startswith("category_") else None
-            if cat is not None:
-                text = cat.label.get(self.desk.lang)
-            self.actions[b.command].setText(text)
-        short = {"record": self.tr("Record"), "skip": self.tr("Skip"), "escalate": self.tr("Escalate"), "undo": self.tr("Undo")}
-        for command, text in short.items():
-            self.actions[command].setIconText(text)
 
     def _retranslate(self) -> None:
         """This window's own texts in the current language."""
@@ -275,7 +172,7 @@ class MainWindow(QMainWindow):
         """Show the desk in ``lang`` now (its translations are installed): every pane relabels
         itself; the policy's category and action labels follow. Nothing is rebuilt or reloaded."""
         self.desk.lang = lang
-        self._label_actions()
+        self._desk_actions.label(lang)
         self._retranslate()
         self.queue_view.retranslate()
         self.model.retranslate()
@@ -284,10 +181,6 @@ class MainWindow(QMainWindow):
         self.panel.set_language(lang)
         self.session.set_language(lang)
         self.history_model.set_language(lang)
-
-    def _sync_view_actions(self) -> None:
-        self.actions["toggle_blur"].setChecked(self.wellbeing.state.blur)
-        self.actions["toggle_grayscale"].setChecked(self.wellbeing.state.grayscale)
 
     def choose_key(self, key: str) -> None:
         """A category key: the policy file says which category it is."""
@@ -381,90 +274,10 @@ class MainWindow(QMainWindow):
         else:
             self._leave_text()
 
-    # -- banners, status, breaks ----------------------------------------------------------------
-    def _on_banner(self, key: str, level: str, text: Text) -> None:
-        actions: list[tuple[Text, Callable[[], None]]] = [(lambda: self.tr("Retry now"), self.session.retry_now)] if key == "save" else []
-        self.banners.show_message(key, level, text, actions)
-
+    # -- status -------------------------------------------------------------------------------
     def _update_status(self) -> None:
         n = self.session.unsaved
         self.status_label.setText(self.tr("%n decision(s) saving…", "", n) if n else self.tr("All decisions saved"))
-
-    def _break_due(self, minutes: int, items: int) -> None:
-        def text() -> str:
-            return (
-                self.tr("Time for a break: %1 min of review, %2 items reviewed. Look away from the screen for a few minutes.")
-                .replace("%1", str(minutes))
-                .replace("%2", str(items))
-            )
-
-        def taken() -> None:
-            self.banners.clear("break")
-            self.reminder.restart()
-
-        def snooze() -> None:
-            self.banners.clear("break")
-            self.reminder.snooze(SNOOZE_MS)
-
-        self.banners.show_message(
-            "break", "info", text, [(lambda: self.tr("I took a break"), taken), (lambda: self.tr("Remind me in 10 min"), snooze)]
-        )
-
-    # -- other windows (built by another engineer; imported when first used) --------------------
-    def _unavailable(self, what: str) -> None:
-        self.banners.show_message("tools", "info", lambda: self.tr("%1 is not available in this build.").replace("%1", what))
-
-    def open_export(self) -> None:
-        try:
-            from moderator_gui.ui.export_dialog import ExportDialog
-        except ImportError:
-            self._unavailable(self.tr("Export"))
-            return
-        dlg = ExportDialog(self.desk.store, self.desk.runner, self.desk.policy, self)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.open()
-
-    def open_statistics(self) -> None:
-        if self._stats is None:
-            try:
-                from moderator_gui.ui.stats_view import StatsView
-            except ImportError:
-                self._unavailable(self.tr("Statistics"))
-                return
-            self._stats = StatsView(self.desk.store, self.desk.runner, self.desk.policy, self)
-            self._stats.setWindowFlag(Qt.WindowType.Window)
-            self._stats.setWindowTitle(self.tr("Statistics"))
-            self._stats.resize(900, 640)
-        self._stats.show()
-        self._stats.raise_()
-
-    def toggle_help(self) -> None:
-        if self._help is None:
-            try:
-                from moderator_gui.ui.help_overlay import HelpOverlay
-            except ImportError:
-                self._unavailable(self.tr("Keyboard help"))
-                return
-            self._help = HelpOverlay(self, keymap.KEYMAP)
-        self._help.toggle()
-
-    def open_settings(self) -> None:
-        from moderator_gui.ui.settings_dialog import SettingsDialog
-
-        dlg = SettingsDialog(self.wellbeing.state, self.desk.lang, available_languages(), self)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def accepted() -> None:
-            self.wellbeing.update(dlg.wellbeing())
-            lang = dlg.language_code()
-            if lang != self.desk.lang:
-                self.desk.settings.setValue(LANGUAGE_KEY, lang)
-                self.desk.settings.sync()
-                # Qt then sends every window a LanguageChange: this one relabels itself in changeEvent.
-                install_translators(QApplication.instance(), lang)
-
-        dlg.accepted.connect(accepted)
-        dlg.open()
 
     # -- reveal while held -----------------------------------------------------------------------
     def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
@@ -489,29 +302,7 @@ class MainWindow(QMainWindow):
     def confirm_discard(self, count: int, reason: str, kept: bool) -> bool:
         """Ask whether to quit although ``count`` decisions could not be saved yet (tests replace
         this). ``kept``: they are in the journal on this computer and the next start saves them."""
-        if kept:
-            answer = QMessageBox.question(
-                self,
-                self.tr("Decisions not saved yet"),
-                self.tr(
-                    "%n decision(s) could not be saved in the database yet:\n%1\n\nThey are kept on this computer and"
-                    " will be saved the next time Moderator opens this database. Until then they are not in the team's"
-                    " logs or statistics. Quit now?",
-                    "",
-                    count,
-                ).replace("%1", reason),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            return answer == QMessageBox.StandardButton.Yes
-        answer = QMessageBox.warning(
-            self,
-            self.tr("Decisions not saved"),
-            self.tr("%n decision(s) could not be saved yet:\n%1\n\nQuit anyway? They will be lost.", "", count).replace("%1", reason),
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Discard
+        return confirm_discard(self, count, reason, kept)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         pending = self.session.unsaved
@@ -527,9 +318,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(self.tr("Saving %n decision(s) before closing…", "", pending))
                 event.ignore()
                 return
-        for key, splitter in self._splitters.items():
-            self.desk.settings.setValue(key, splitter.saveState())
-        self.desk.settings.setValue("window/geometry", self.saveGeometry())
+        remember(self, self.desk.settings, self._splitters)
         self.shutdown()
         event.accept()
 
@@ -549,14 +338,6 @@ class MainWindow(QMainWindow):
         for timer in self.findChildren(QTimer):
             timer.stop()
         self.viewer.shutdown()
-        # Background work of the tools: an export stops (and removes its temporary file) and
-        # the statistics are dropped, so the runner's shutdown does not wait for them.
-        for dlg in self.findChildren(QDialog):
-            if dlg.objectName() == "ExportDialog" and dlg.isVisible():
-                dlg.reject()
+        self.tools.shutdown()  # an export stops, the statistics are dropped, the help goes
         self.paint_gate.release()
-        if self._stats is not None:
-            self._stats.cancel_running()
-        if self._help is not None:
-            self._help.deleteLater()
         self.session.shutdown()

@@ -11,6 +11,16 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>Saving %n decision(s) before closing…</source>
+        <translation>
+            <numerusform>Saving %n decision before closing…</numerusform>
+            <numerusform>Saving %n decisions before closing…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>QuitConfirmation</name>
+    <message numerus="yes">
         <source>%n decision(s) could not be saved in the database yet:
 %1
 
@@ -40,13 +50,6 @@ Quit anyway? It will be lost.</numerusform>
 %1
 
 Quit anyway? They will be lost.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Saving %n decision(s) before closing…</source>
-        <translation>
-            <numerusform>Saving %n decision before closing…</numerusform>
-            <numerusform>Saving %n decisions before closing…</numerusform>
         </translation>
     </message>
 </context>

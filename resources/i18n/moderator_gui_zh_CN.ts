@@ -134,6 +134,59 @@
     </message>
 </context>
 <context>
+    <name>DeskActions</name>
+    <message>
+        <source>Record</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <source>Escalate</source>
+        <translation>提交组长</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+</context>
+<context>
+    <name>DeskBanners</name>
+    <message>
+        <source>Retry now</source>
+        <translation>立即重试</translation>
+    </message>
+    <message>
+        <source>The queue could not be loaded: %1</source>
+        <translation>无法加载队列：%1</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Time for a break: %1 min of review, %2 items reviewed. Look away from the screen for a few minutes.</source>
+        <translation>该休息了：已连续审核 %1 分钟，共 %2 条。请将视线离开屏幕几分钟。</translation>
+    </message>
+    <message>
+        <source>I took a break</source>
+        <translation>我已休息</translation>
+    </message>
+    <message>
+        <source>Remind me in 10 min</source>
+        <translation>10 分钟后提醒我</translation>
+    </message>
+</context>
+<context>
+    <name>DeskTools</name>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <source>Export decision log</source>
@@ -427,36 +480,8 @@ Final hash: {hash}</source>
         <translation>审核员：%1 · 数据库：%2</translation>
     </message>
     <message>
-        <source>The queue could not be loaded: %1</source>
-        <translation>无法加载队列：%1</translation>
-    </message>
-    <message>
-        <source>Retry</source>
-        <translation>重试</translation>
-    </message>
-    <message>
-        <source>Record</source>
-        <translation>提交</translation>
-    </message>
-    <message>
-        <source>Skip</source>
-        <translation>跳过</translation>
-    </message>
-    <message>
-        <source>Escalate</source>
-        <translation>提交组长</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
         <source>No category is bound to key %1 in this policy.</source>
         <translation>当前审核规则中没有与按键 %1 对应的类别。</translation>
-    </message>
-    <message>
-        <source>Retry now</source>
-        <translation>立即重试</translation>
     </message>
     <message numerus="yes">
         <source>%n decision(s) saving…</source>
@@ -468,71 +493,43 @@ Final hash: {hash}</source>
         <source>All decisions saved</source>
         <translation>所有结论均已保存</translation>
     </message>
-    <message>
-        <source>Time for a break: %1 min of review, %2 items reviewed. Look away from the screen for a few minutes.</source>
-        <translation>该休息了：已连续审核 %1 分钟，共 %2 条。请将视线离开屏幕几分钟。</translation>
-    </message>
-    <message>
-        <source>I took a break</source>
-        <translation>我已休息</translation>
-    </message>
-    <message>
-        <source>Remind me in 10 min</source>
-        <translation>10 分钟后提醒我</translation>
-    </message>
-    <message>
-        <source>%1 is not available in this build.</source>
-        <translation>此版本不提供“%1”功能。</translation>
-    </message>
-    <message>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <source>Statistics</source>
-        <translation>统计</translation>
-    </message>
-    <message>
-        <source>Keyboard help</source>
-        <translation>键盘帮助</translation>
-    </message>
-    <message>
-        <source>Decisions not saved yet</source>
-        <translation>决定尚未保存</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n decision(s) could not be saved in the database yet:
-%1
-
-They are kept on this computer and will be saved the next time Moderator opens this database. Until then they are not in the team&apos;s logs or statistics. Quit now?</source>
-        <translation>
-            <numerusform>%n 个决定尚未能保存到数据库：
-%1
-
-它们已保留在本机，下次 Moderator 打开此数据库时会自动保存。在此之前，团队的日志和统计中不包含它们。现在退出吗？</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Decisions not saved</source>
-        <translation>结论未保存</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n decision(s) could not be saved yet:
-%1
-
-Quit anyway? They will be lost.</source>
-        <translation>
-            <numerusform>%n 个决定尚未能保存：
-%1
-
-仍要退出吗？这些决定将会丢失。</numerusform>
-        </translation>
-    </message>
     <message numerus="yes">
         <source>Saving %n decision(s) before closing…</source>
         <translation>
             <numerusform>正在保存 %n 个决定，保存完毕后关闭……</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>Choose a category (1–7) or No violation (0) first.</source>
+        <translation>请先选择类别（1–7）或无违规（0）。</translation>
+    </message>
+    <message>
+        <source>Escalating needs a note for the team lead: type it, then press E or Enter again.</source>
+        <translation>提交组长复核需要填写给组长的备注：请输入备注，然后再按 E 或 Enter。</translation>
+    </message>
+    <message>
+        <source>No item is selected.</source>
+        <translation>未选中任何条目。</translation>
+    </message>
+    <message>
+        <source>This item&apos;s last decision is still being saved.</source>
+        <translation>该条目的上一条结论仍在保存中。</translation>
+    </message>
+    <message>
+        <source>A note is required for: {labels}</source>
+        <extracomment>{labels}: the policy&apos;s labels of what needs the note, in the reviewer&apos;s language.</extracomment>
+        <translation>以下选项必须填写备注：{labels}</translation>
+    </message>
+    <message>
+        <source>{text}</source>
+        <translation>{text}</translation>
+    </message>
+    <message>
+        <source>{reason}</source>
+        <translation>{reason}</translation>
     </message>
 </context>
 <context>
@@ -737,27 +734,42 @@ Quit anyway? They will be lost.</source>
     </message>
 </context>
 <context>
+    <name>QuitConfirmation</name>
+    <message>
+        <source>Decisions not saved yet</source>
+        <translation>决定尚未保存</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decision(s) could not be saved in the database yet:
+%1
+
+They are kept on this computer and will be saved the next time Moderator opens this database. Until then they are not in the team&apos;s logs or statistics. Quit now?</source>
+        <translation>
+            <numerusform>%n 个决定尚未能保存到数据库：
+%1
+
+它们已保留在本机，下次 Moderator 打开此数据库时会自动保存。在此之前，团队的日志和统计中不包含它们。现在退出吗？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Decisions not saved</source>
+        <translation>结论未保存</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n decision(s) could not be saved yet:
+%1
+
+Quit anyway? They will be lost.</source>
+        <translation>
+            <numerusform>%n 个决定尚未能保存：
+%1
+
+仍要退出吗？这些决定将会丢失。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ReviewSession</name>
-    <message>
-        <source>Choose a category (1–7) or No violation (0) first.</source>
-        <translation>请先选择类别（1–7）或无违规（0）。</translation>
-    </message>
-    <message>
-        <source>Escalating needs a note for the team lead: type it, then press E or Enter again.</source>
-        <translation>提交组长复核需要填写给组长的备注：请输入备注，然后再按 E 或 Enter。</translation>
-    </message>
-    <message>
-        <source>No item is selected.</source>
-        <translation>未选中任何条目。</translation>
-    </message>
-    <message>
-        <source>This item&apos;s last decision is still being saved.</source>
-        <translation>该条目的上一条结论仍在保存中。</translation>
-    </message>
-    <message>
-        <source>A note is required for: %1</source>
-        <translation>以下选项必须填写备注：%1</translation>
-    </message>
     <message>
         <source>Nothing to undo in this session.</source>
         <translation>本次审核中没有可撤销的结论。</translation>
@@ -779,14 +791,6 @@ Quit anyway? They will be lost.</source>
         <translation>
             <numerusform>尚未保存：%1 —— %n 条结论已保留，将自动重试。</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Could not undo: %1</source>
-        <translation>无法撤销：%1</translation>
-    </message>
-    <message>
-        <source>Not recorded: %1</source>
-        <translation>未记录：%1</translation>
     </message>
     <message>
         <source>made in an earlier session, not saved then</source>
@@ -1180,6 +1184,17 @@ You can still decide this item.</source>
     <message>
         <source>Playback failed: %1</source>
         <translation>播放失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>WriteRunner</name>
+    <message>
+        <source>Could not undo: %1</source>
+        <translation>无法撤销：%1</translation>
+    </message>
+    <message>
+        <source>Not recorded: %1</source>
+        <translation>未记录：%1</translation>
     </message>
 </context>
 <context>

@@ -234,7 +234,7 @@ def test_two_instances_deciding_the_same_item_record_it_once(launch: Callable[[P
 
 
 def journals(data_dir: Path) -> list[Path]:
-    """Journals of unsaved decisions (core/outbox.py) under the app's per-user data folder."""
+    """Journals of unsaved decisions (core/journal.py) under the app's per-user data folder."""
     return sorted((data_dir / "outbox").glob("*/*.json"))
 
 

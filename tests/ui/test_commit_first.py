@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from moderator_gui.core.store import Store
 from moderator_gui.ui.paint_gate import DEFAULT_MAX_MS
 from moderator_gui.ui.queue_model import Column
-from moderator_gui.ui.review_session import EntryState
+from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from moderator_gui.core.store import QueueFilter, Store
 from moderator_gui.core.store.tables import decisions_t
-from moderator_gui.ui.review_session import EntryState
+from moderator_gui.core.write_queue import EntryState
 
 pytestmark = pytest.mark.gui
 

@@ -15,7 +15,8 @@ from moderator_gui.core.domain import utcnow
 from moderator_gui.core.store import QueueFilter, Store
 from moderator_gui.ui.context_panel import HistoryModel
 from moderator_gui.ui.queue_model import SLA_AMBER, SLA_RED, Column, QueueModel
-from moderator_gui.ui.review_session import ReviewSession, SessionHistoryModel
+from moderator_gui.ui.review_session import ReviewSession
+from moderator_gui.ui.session_history import SessionHistoryModel
 from moderator_gui.ui.tasks import TaskRunner
 from moderator_gui.ui.wellbeing import Wellbeing, app_settings
 

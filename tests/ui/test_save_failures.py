@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.tables import decisions_t
-from moderator_gui.ui.review_session import EntryState
+from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui
@@ -149,7 +149,7 @@ def test_undo_while_the_write_is_in_flight_then_the_write_fails_retryably(
     try:
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_6)
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
-        assert w.session._in_flight is not None  # waiting for the lock (150 ms)
+        assert w.session._queue.in_flight is not None  # waiting for the lock (150 ms)
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert w.session.entries[-1].state == EntryState.UNDOING
         qtbot.waitUntil(lambda: w.session.waiting_for_retry, timeout=5000)

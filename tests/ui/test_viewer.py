@@ -10,7 +10,7 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from moderator_gui.core.store import Store
-from moderator_gui.ui.review_session import EntryState
+from moderator_gui.core.write_queue import EntryState
 
 pytestmark = pytest.mark.gui
 

@@ -11,7 +11,8 @@ and decision times.
 
 One journal per running instance and database: ``<data dir>/outbox/<db key>/
 <instance>.json``, next to ``<instance>.lock``, which the instance holds with an
-exclusive ``flock`` while it runs. Two instances on one database never share a
+exclusive ``flock`` while it runs. (The folder is still called ``outbox``, the
+module's old name: see :data:`OUTBOX_FOLDER`.) Two instances on one database never share a
 journal; a journal whose lock can be taken belongs to an instance that is gone.
 
 Writes are atomic (temporary file, fsync, rename, fsync of the folder). This
@@ -42,6 +43,9 @@ except ImportError:  # pragma: no cover - not POSIX: no journal (the desk keeps 
 log = logging.getLogger(__name__)
 
 JOURNAL_FORMAT = 1
+# The folder under the data dir that holds the journals. It keeps the name it had when this
+# module was ``core/outbox.py``: journals left by an older version (a crash during an outage)
+# must still be found and saved by the next start. Do not rename it.
 OUTBOX_FOLDER = "outbox"
 
 
@@ -143,7 +147,7 @@ def _opt_str(v: Any) -> str | None:
 class Orphan:
     """The journal of an instance that is gone: what it had not saved. Its lock is held by
     the instance that found it (another instance starting now leaves it alone) until
-    :meth:`OutboxJournal.forget` or :meth:`OutboxJournal.leave`."""
+    :meth:`DecisionJournal.forget` or :meth:`DecisionJournal.leave`."""
 
     journal: Path
     lock: Path
@@ -158,7 +162,7 @@ def database_key(db_description: str) -> str:
     return hashlib.sha256(db_description.encode()).hexdigest()[:16]
 
 
-class OutboxJournal:
+class DecisionJournal:
     """This instance's journal of unsaved writes for one database."""
 
     def __init__(self, folder: Path) -> None:
@@ -171,7 +175,7 @@ class OutboxJournal:
         self._saved_seq = -1
 
     @classmethod
-    def for_database(cls, db_description: str, root: Path | None = None) -> OutboxJournal:
+    def for_database(cls, db_description: str, root: Path | None = None) -> DecisionJournal:
         return cls((root or data_dir()) / OUTBOX_FOLDER / database_key(db_description))
 
     # -- this instance ------------------------------------------------------------------------

@@ -15,10 +15,10 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from moderator_gui.core.domain import DecisionInput, EventKind
-from moderator_gui.core.outbox import OutboxJournal, PendingWrite
+from moderator_gui.core.journal import DecisionJournal, PendingWrite
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.tables import decisions_t, reviewers_t
-from moderator_gui.ui.review_session import EntryState
+from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui
@@ -26,26 +26,26 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def journals(tmp_path: Path) -> Iterator[list[OutboxJournal]]:
-    made: list[OutboxJournal] = []
+def journals(tmp_path: Path) -> Iterator[list[DecisionJournal]]:
+    made: list[DecisionJournal] = []
     yield made
     for j in made:
         j.close()
 
 
-def journal_for(store: Store, journals: list[OutboxJournal], root: Path) -> OutboxJournal:
-    j = OutboxJournal.for_database(store.describe(), root)
+def journal_for(store: Store, journals: list[DecisionJournal], root: Path) -> DecisionJournal:
+    j = DecisionJournal.for_database(store.describe(), root)
     j.open()
     journals.append(j)
     return j
 
 
-def journalled(j: OutboxJournal) -> list[dict[str, Any]]:
+def journalled(j: DecisionJournal) -> list[dict[str, Any]]:
     return json.loads(j.path.read_text())["writes"] if j.path.exists() else []
 
 
 def disk_full(*_a: Any, **_k: Any) -> bool:
-    """OutboxJournal.save on a full disk."""
+    """DecisionJournal.save on a full disk."""
     raise OSError(28, "No space left on device")
 
 
@@ -56,7 +56,7 @@ def stored(store: Store, uuid: str) -> list[Any]:
 
 
 def test_an_outage_puts_the_decisions_in_the_journal_until_they_are_saved(
-    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal]
+    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[DecisionJournal]
 ) -> None:
     add_items(quick_store, 3)
     journal = journal_for(quick_store, journals, tmp_path / "data")
@@ -98,7 +98,7 @@ def test_an_outage_puts_the_decisions_in_the_journal_until_they_are_saved(
 
 
 def test_the_next_start_saves_what_an_earlier_session_could_not_exactly_once(
-    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal]
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[DecisionJournal]
 ) -> None:
     ids = add_items(ui_store, 4)
     rows = {r.id: r for r in ui_store.queue_page(limit=10)}
@@ -133,7 +133,7 @@ def test_the_next_start_saves_what_an_earlier_session_could_not_exactly_once(
 
 
 def test_a_damaged_journal_is_reported_and_kept_aside(
-    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal]
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[DecisionJournal]
 ) -> None:
     add_items(ui_store, 2)
     gone = journal_for(ui_store, journals, tmp_path / "data")
@@ -151,7 +151,7 @@ def test_a_damaged_journal_is_reported_and_kept_aside(
 
 
 def test_when_the_journal_cannot_be_written_the_reviewer_is_told_not_to_quit(
-    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal], monkeypatch: pytest.MonkeyPatch
+    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[DecisionJournal], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_items(quick_store, 2)
     journal = journal_for(quick_store, journals, tmp_path / "data")
@@ -174,7 +174,7 @@ def test_when_the_journal_cannot_be_written_the_reviewer_is_told_not_to_quit(
     qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=8000)
 
 
-def orphan_journal(store: Store, journals: list[OutboxJournal], root: Path, writes: list[PendingWrite]) -> OutboxJournal:
+def orphan_journal(store: Store, journals: list[DecisionJournal], root: Path, writes: list[PendingWrite]) -> DecisionJournal:
     """The journal an instance left when it crashed with ``writes`` unsaved."""
     gone = journal_for(store, journals, root)
     gone.save(writes)
@@ -184,7 +184,7 @@ def orphan_journal(store: Store, journals: list[OutboxJournal], root: Path, writ
 
 
 def test_an_undo_from_an_earlier_session_keeps_its_reviewer_and_time_and_is_not_undoable_again(
-    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal]
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[DecisionJournal]
 ) -> None:
     (item,) = add_items(ui_store, 1)
     decided = ui_store.record(DecisionInput(item, EventKind.DECIDE, "bob", "cyberbullying", ("warn",)))
@@ -214,7 +214,7 @@ def test_an_undo_from_an_earlier_session_keeps_its_reviewer_and_time_and_is_not_
 
 
 def test_old_journals_stay_when_this_session_cannot_write_its_own(
-    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal],
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[DecisionJournal],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Taking over must never delete the only copy: the database may still be down."""
@@ -233,7 +233,7 @@ def test_old_journals_stay_when_this_session_cannot_write_its_own(
 
 
 def test_a_journal_that_failed_is_tried_again_and_the_banner_says_so(
-    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal],
+    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[DecisionJournal],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     add_items(quick_store, 2)
@@ -272,7 +272,7 @@ def patient_store(tmp_path: Path) -> Iterator[Store]:
 
 
 def test_a_write_that_hangs_is_kept_on_this_computer_before_it_fails(
-    make_window: Any, patient_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal]
+    make_window: Any, patient_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[DecisionJournal]
 ) -> None:
     add_items(patient_store, 2)
     journal = journal_for(patient_store, journals, tmp_path / "data")
@@ -290,7 +290,7 @@ def test_a_write_that_hangs_is_kept_on_this_computer_before_it_fails(
 
 
 def test_a_write_found_in_two_journals_is_taken_over_once(
-    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[OutboxJournal]
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[DecisionJournal]
 ) -> None:
     """A crash while taking over leaves the same write in the old journal and the new one."""
     (item,) = add_items(ui_store, 1)

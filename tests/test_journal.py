@@ -1,4 +1,4 @@
-"""The journal of unsaved decisions (core/outbox.py): real files, real flock, real processes."""
+"""The journal of unsaved decisions (core/journal.py): real files, real flock, real processes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from moderator_gui.core.domain import DecisionInput, EventKind
-from moderator_gui.core.outbox import JournalError, OutboxJournal, PendingWrite, database_key
+from moderator_gui.core.journal import JournalError, DecisionJournal, PendingWrite, database_key
 
 DB = "sqlite+pysqlite:////srv/team/moderator.sqlite3"
 WHEN = datetime(2026, 11, 30, 9, 15, 42, 123000, tzinfo=UTC)
@@ -34,13 +34,13 @@ def decision(item_id: int = 7, **kw: object) -> DecisionInput:
     return DecisionInput(**fields)  # type: ignore[arg-type]
 
 
-def opened(root: Path) -> OutboxJournal:
-    j = OutboxJournal.for_database(DB, root)
+def opened(root: Path) -> DecisionJournal:
+    j = DecisionJournal.for_database(DB, root)
     j.open()
     return j
 
 
-def died(j: OutboxJournal) -> None:
+def died(j: DecisionJournal) -> None:
     """The instance ends without closing its journal (a crash): the kernel drops its lock."""
     import os
 
@@ -90,7 +90,7 @@ def test_forget_removes_the_orphan_and_leave_gives_it_back(tmp_path: Path) -> No
     died(a)
     b = opened(tmp_path)
     [orphan] = b.orphans()
-    OutboxJournal.leave(orphan)
+    DecisionJournal.leave(orphan)
     c = opened(tmp_path)
     [again] = c.orphans()
     c.forget(again)
@@ -105,9 +105,9 @@ def test_a_killed_process_leaves_a_journal_the_next_start_finds(tmp_path: Path) 
         import os, sys
         from pathlib import Path
         sys.path.insert(0, {str(Path(__file__).parent)!r})
-        from test_outbox import decision, DB
-        from moderator_gui.core.outbox import OutboxJournal, PendingWrite
-        j = OutboxJournal.for_database(DB, Path({str(tmp_path)!r}))
+        from test_journal import decision, DB
+        from moderator_gui.core.journal import DecisionJournal, PendingWrite
+        j = DecisionJournal.for_database(DB, Path({str(tmp_path)!r}))
         j.open()
         j.save([PendingWrite(decision(), "dy-killed")])
         os._exit(9)
@@ -119,7 +119,7 @@ def test_a_killed_process_leaves_a_journal_the_next_start_finds(tmp_path: Path) 
     assert [w.external_id for w in orphan.writes] == ["dy-killed"]
 
 
-def test_saves_are_atomic_ordered_and_an_empty_outbox_removes_the_file(tmp_path: Path) -> None:
+def test_saves_are_atomic_ordered_and_an_empty_save_removes_the_file(tmp_path: Path) -> None:
     j = opened(tmp_path)
     assert j.save([PendingWrite(decision(1), "a")], seq=2)
     assert not j.save([PendingWrite(decision(2), "stale")], seq=1), "an older snapshot never overwrites a newer one"
@@ -163,7 +163,7 @@ def test_a_file_that_is_no_journal_is_reported(tmp_path: Path, content: bytes, e
 def test_a_journal_that_cannot_be_made_says_where_and_why(tmp_path: Path) -> None:
     blocker = tmp_path / "data"
     blocker.write_text("a file where the folder should be")
-    j = OutboxJournal.for_database(DB, blocker)
+    j = DecisionJournal.for_database(DB, blocker)
     with pytest.raises(JournalError, match=r"cannot create the journal of unsaved decisions in .*outbox"):
         j.open()
     with pytest.raises(JournalError, match="not open"):
@@ -171,8 +171,8 @@ def test_a_journal_that_cannot_be_made_says_where_and_why(tmp_path: Path) -> Non
 
 
 def test_each_database_has_its_own_folder(tmp_path: Path) -> None:
-    one = OutboxJournal.for_database(DB, tmp_path)
-    other = OutboxJournal.for_database("postgresql+psycopg://lead@db.example/team", tmp_path)
+    one = DecisionJournal.for_database(DB, tmp_path)
+    other = DecisionJournal.for_database("postgresql+psycopg://lead@db.example/team", tmp_path)
     assert one.folder != other.folder
     assert one.folder.name == database_key(DB) and len(one.folder.name) == 16
 
@@ -203,3 +203,11 @@ def test_forgetting_an_orphan_removes_what_its_cut_short_save_left(tmp_path: Pat
     [orphan] = b.orphans()
     b.forget(orphan)
     assert sorted(p.name for p in b.folder.iterdir()) == [f"{b.instance}.lock"]
+
+
+def test_journals_stay_in_the_outbox_folder_journals_of_older_versions_are_found(tmp_path: Path) -> None:
+    """The folder kept its old name when the module was renamed (core/outbox.py -> core/journal.py)."""
+    from moderator_gui.core.journal import OUTBOX_FOLDER
+
+    assert OUTBOX_FOLDER == "outbox"
+    assert DecisionJournal.for_database(DB, tmp_path).folder == tmp_path / "outbox" / database_key(DB)

@@ -1,0 +1,63 @@
+"""The desk's banners: writes waiting to be saved (with "Retry now"), a queue that could not
+be loaded (with "Retry"), and the break reminder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+
+from moderator_gui.ui.banner import BannerArea, Text
+from moderator_gui.ui.queue_model import QueueModel
+from moderator_gui.ui.review_session import ReviewSession
+from moderator_gui.ui.wellbeing import BreakReminder
+
+SNOOZE_MS = 10 * 60_000
+
+
+class DeskBanners(QObject):
+    def __init__(
+        self, banners: BannerArea, session: ReviewSession, model: QueueModel, reminder: BreakReminder, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._banners = banners
+        self._session = session
+        self._model = model
+        self._reminder = reminder
+        session.banner.connect(self._on_session_banner)
+        session.banner_cleared.connect(banners.clear)
+        model.load_failed.connect(self._queue_failed)
+        model.page_loaded.connect(lambda _n: banners.clear("queue"))
+        reminder.due.connect(self._break_due)
+
+    def _on_session_banner(self, key: str, level: str, text: Text) -> None:
+        actions: list[tuple[Text, Callable[[], None]]] = [(lambda: self.tr("Retry now"), self._session.retry_now)] if key == "save" else []
+        self._banners.show_message(key, level, text, actions)
+
+    def _queue_failed(self, msg: str) -> None:
+        self._banners.show_message(
+            "queue",
+            "error",
+            lambda: self.tr("The queue could not be loaded: %1").replace("%1", msg),
+            [(lambda: self.tr("Retry"), self._model.refresh)],
+        )
+
+    def _break_due(self, minutes: int, items: int) -> None:
+        def text() -> str:
+            return (
+                self.tr("Time for a break: %1 min of review, %2 items reviewed. Look away from the screen for a few minutes.")
+                .replace("%1", str(minutes))
+                .replace("%2", str(items))
+            )
+
+        def taken() -> None:
+            self._banners.clear("break")
+            self._reminder.restart()
+
+        def snooze() -> None:
+            self._banners.clear("break")
+            self._reminder.snooze(SNOOZE_MS)
+
+        self._banners.show_message(
+            "break", "info", text, [(lambda: self.tr("I took a break"), taken), (lambda: self.tr("Remind me in 10 min"), snooze)]
+        )

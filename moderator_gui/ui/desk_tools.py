@@ -1,0 +1,89 @@
+"""The windows the desk opens: export, statistics, keyboard help and settings.
+
+Each is imported when first used: start-up does not pay for them (the statistics
+bring QtCharts)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+
+from moderator_gui.ui import keymap
+from moderator_gui.ui.i18n import available_languages, install_translators
+from moderator_gui.ui.wellbeing import Wellbeing
+
+if TYPE_CHECKING:
+    from moderator_gui.ui.help_overlay import HelpOverlay
+    from moderator_gui.ui.main_window import Desk
+    from moderator_gui.ui.stats_view import StatsView
+
+LANGUAGE_KEY = "language"  # the settings key of the interface language
+
+
+class DeskTools(QObject):
+    def __init__(self, window: QMainWindow, desk: Desk, wellbeing: Wellbeing) -> None:
+        super().__init__(window)
+        self._window = window
+        self._desk = desk
+        self._wellbeing = wellbeing
+        self._help: HelpOverlay | None = None
+        self._stats: StatsView | None = None
+
+    def open_export(self) -> None:
+        from moderator_gui.ui.export_dialog import ExportDialog
+
+        desk = self._desk
+        dlg = ExportDialog(desk.store, desk.runner, desk.policy, self._window)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+
+    def open_statistics(self) -> None:
+        if self._stats is None:
+            from moderator_gui.ui.stats_view import StatsView
+
+            desk = self._desk
+            self._stats = StatsView(desk.store, desk.runner, desk.policy, self._window)
+            self._stats.setWindowFlag(Qt.WindowType.Window)
+            self._stats.setWindowTitle(self.tr("Statistics"))
+            self._stats.resize(900, 640)
+        self._stats.show()
+        self._stats.raise_()
+
+    def toggle_help(self) -> None:
+        if self._help is None:
+            from moderator_gui.ui.help_overlay import HelpOverlay
+
+            self._help = HelpOverlay(self._window, keymap.KEYMAP)
+        self._help.toggle()
+
+    def open_settings(self) -> None:
+        from moderator_gui.ui.settings_dialog import SettingsDialog
+
+        desk = self._desk
+        dlg = SettingsDialog(self._wellbeing.state, desk.lang, available_languages(), self._window)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def accepted() -> None:
+            self._wellbeing.update(dlg.wellbeing())
+            lang = dlg.language_code()
+            if lang != desk.lang:
+                desk.settings.setValue(LANGUAGE_KEY, lang)
+                desk.settings.sync()
+                # Qt then sends every window a LanguageChange: the desk relabels itself in changeEvent.
+                install_translators(QApplication.instance(), lang)
+
+        dlg.accepted.connect(accepted)
+        dlg.open()
+
+    def shutdown(self) -> None:
+        """Background work of the tools: an export stops (and removes its temporary file) and
+        the statistics are dropped, so the runner's shutdown does not wait for them."""
+        for dlg in self._window.findChildren(QDialog):
+            if dlg.objectName() == "ExportDialog" and dlg.isVisible():
+                dlg.reject()
+        if self._stats is not None:
+            self._stats.cancel_running()
+        if self._help is not None:
+            self._help.deleteLater()
