@@ -34,7 +34,9 @@ from sqlalchemy.dialects import sqlite
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from moderator_gui.core.export import COLUMNS, DecisionFilter, export_decisions, export_query  # noqa: E402
+from moderator_gui.core.decision_filter import DecisionFilter  # noqa: E402
+from moderator_gui.core.decision_log import COLUMNS  # noqa: E402
+from moderator_gui.core.export import export_decisions  # noqa: E402
 from moderator_gui.core.store import Store, path_to_db  # noqa: E402
 from moderator_gui.core.store.tables import decisions_t, items_t, reviewers_t  # noqa: E402
 
@@ -173,7 +175,7 @@ def main() -> None:
         tmp = Path(tmp_name)
         with Store.open(big) as store:
             ours_sql = str(
-                export_query(store, "csv", DecisionFilter()).compile(
+                store.decision_log_query("cells", DecisionFilter()).compile(
                     dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}
                 )
             )

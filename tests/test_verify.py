@@ -6,6 +6,8 @@ import csv
 import hashlib
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -288,3 +290,50 @@ def test_hash_of_the_wrong_type_is_an_edit_not_a_crash(
     assert main(["verify", str(path)]) != 0
     printed = capsys.readouterr()
     assert "row 3" in printed.err + printed.out and "Traceback" not in printed.err
+
+
+# -- coded verdicts, and a verifier that needs no database ----------------------------------------------
+def quoted(template: str) -> str:
+    """A stand-in translation that keeps the placeholders and shows where it was applied."""
+    return f"«{template}»"
+
+
+def test_verdicts_are_coded_messages(export6: tuple[Path, str]) -> None:
+    """The UI translates a verdict from its code and parameters; ``message`` stays the English text."""
+    path, fmt = export6
+    ok = verify_file(path)
+    assert ok.msg.code == "verify.ok" and ok.msg.args == {"rows": 6, "final_hash": ok.final_hash}
+    assert ok.message == ok.msg.render() == f"OK: 6 rows, final hash {ok.final_hash}"
+    head, rows, seal = split(path, fmt)
+    del rows[2]
+    join(path, fmt, head, rows, seal)
+    broken = verify_file(path)
+    assert broken.msg.code == "verify.deleted" and broken.msg.args == {"row": 3, "seq": 4, "previous": 2}
+    assert broken.msg.render(quoted) == "«row 3 (seq 4) does not follow row 2: one or more rows before it were deleted»"
+
+
+def test_a_row_problem_inside_a_verdict_is_translated_too(export6: tuple[Path, str]) -> None:
+    path, fmt = export6
+    head, rows, seal = split(path, fmt)
+    rows[1] = b"{not json" if fmt == "jsonl" else rows[1] + b",extra"
+    join(path, fmt, head, rows, seal)
+    result = verify_file(path)
+    assert result.msg.code == "verify.bad_row" and result.first_bad_row == 2
+    problem = result.msg.args["problem"]
+    assert problem.code == ("verify.not_json" if fmt == "jsonl" else "verify.cell_count")
+    assert result.message == f"row 2 {problem.render()}: the file was edited"
+    assert result.msg.render(quoted) == f"«row 2 «{problem.render()}»: the file was edited»"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["import moderator_gui.core.export.verify", "from moderator_gui.core.export import verify_file, VerifyResult"],
+)
+def test_the_verifier_imports_no_database_nor_media_library(statement: str) -> None:
+    """An auditor's machine runs the verifier: it needs neither the store nor its drivers."""
+    heavy = ("sqlalchemy", "alembic", "PIL", "av", "PySide6", "psycopg", "moderator_gui.core.store",
+             "moderator_gui.core.export.writer")  # fmt: skip
+    code = f"import sys; {statement}; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "[]", f"{statement} imported {res.stdout.strip()}"

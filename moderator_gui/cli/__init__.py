@@ -2,6 +2,11 @@
 
 Each command lives in its own module exposing ``register(subparsers)``;
 ``register`` sets ``func`` (``args -> exit code``) on its parser.
+
+The command line starts at once: a command module imports only argparse and light
+helpers at its top level, and its heavy modules (the store, SQLAlchemy, Alembic, the
+media stack) inside ``run()``. So ``--help`` loads none of them and ``verify``, which
+needs no database, neither (tests/test_cli_start.py checks it).
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ from collections.abc import Sequence
 
 from moderator_gui import __version__
 from moderator_gui.cli import cmd_demo, cmd_export, cmd_import, cmd_prefetch, cmd_queue, cmd_stats, cmd_verify
-from moderator_gui.core.store import StoreError
 
 COMMANDS = (cmd_import, cmd_demo, cmd_export, cmd_verify, cmd_queue, cmd_stats, cmd_prefetch)
 
@@ -34,14 +38,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except StoreError as exc:
-        print(f"moderator-cli {args.command}: {exc.message}", file=sys.stderr)
-        return 3
     except KeyboardInterrupt:
         print(f"moderator-cli {args.command}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        if not _is_store_error(exc):
+            raise
+        print(f"moderator-cli {args.command}: {exc.message}", file=sys.stderr)  # type: ignore[attr-defined]
+        return 3
+
+
+def _is_store_error(exc: BaseException) -> bool:
+    """A StoreError, without importing the store for it: if the store's errors module was
+    never loaded, nothing can have raised one (importing it would load SQLAlchemy too)."""
+    errors = sys.modules.get("moderator_gui.core.store.errors")
+    return errors is not None and isinstance(exc, errors.StoreError)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moderator_gui.cli.common import add_db_option, fail, open_store, print_json
-from moderator_gui.core.demo import DemoSummary, generate_demo
-from moderator_gui.core.paths import data_dir
-from moderator_gui.core.store import Store
+
+if TYPE_CHECKING:
+    from moderator_gui.core.demo import DemoSummary
+    from moderator_gui.core.store import Store
 
 MEDIA_DIR_NAME = "demo-media"
 
@@ -56,6 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def default_media_dir(store: Store) -> Path:
     """Next to the SQLite file; for a server database (no file), in the per-user data folder."""
+    from moderator_gui.core.paths import data_dir
+
     db = store.url.database
     if store.dialect == "sqlite" and db and db != ":memory:" and not db.startswith("file:"):
         return Path(db).parent / MEDIA_DIR_NAME
@@ -63,6 +67,8 @@ def default_media_dir(store: Store) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    from moderator_gui.core.demo import generate_demo
+
     started = time.monotonic()
     show_progress = not args.json and sys.stderr.isatty()
     with open_store(args) as store:

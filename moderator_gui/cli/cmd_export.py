@@ -7,26 +7,8 @@ import sys
 from pathlib import Path
 
 from moderator_gui.cli.common import add_db_option, fail, open_store
-from moderator_gui.core.decision_filter import DecisionFilter, FilterError
-from moderator_gui.core.export import FORMATS, ExportError, export_decisions, write_export
-
-
-def add_filter_options(p: argparse.ArgumentParser) -> None:
-    """The event filters shared by `export` and `stats`."""
-    p.add_argument("--since", metavar="DATE", help="from this date (YYYY-MM-DD, UTC) or ISO 8601 time, inclusive")
-    p.add_argument("--until", metavar="DATE", help="up to this date (whole day, UTC) or ISO 8601 time, inclusive")
-    p.add_argument("--reviewer", metavar="R", help="only this reviewer's events (exact name)")
-    p.add_argument("--category", metavar="C", help="only decisions with this category code")
-    p.add_argument("--action", metavar="A", help="only events whose actions include this action code")
-
-
-def filter_from_args(args: argparse.Namespace) -> DecisionFilter:
-    return DecisionFilter.parse(args.since, args.until, args.reviewer, args.category, args.action)
-
-
-def filter_problem(exc: FilterError) -> str:
-    """The filter's error in English, naming the option that holds the bad value."""
-    return f"--{exc.field}: {exc.message}" if exc.field in ("since", "until", "category", "action") else exc.message
+from moderator_gui.cli.filter_options import add_filter_options, filter_from_args, filter_problem
+from moderator_gui.core.export.format import FORMATS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,6 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from moderator_gui.core.decision_filter import FilterError
+    from moderator_gui.core.export.errors import ExportError
+    from moderator_gui.core.export.writer import export_decisions, write_export
+
     try:
         flt = filter_from_args(args)
     except FilterError as exc:

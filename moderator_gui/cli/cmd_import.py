@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moderator_gui.cli.common import add_db_option, fail, open_store, print_json
-from moderator_gui.core.ingest import ImportReport, ImportSourceError, import_path
+
+if TYPE_CHECKING:
+    from moderator_gui.core.ingest import ImportReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from moderator_gui.core.ingest import ImportSourceError, import_path
+
     with open_store(args) as store:
         try:
             report = import_path(store, args.source, platform=args.platform)

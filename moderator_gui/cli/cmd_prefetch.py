@@ -15,12 +15,15 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from moderator_gui.cli.common import add_db_option, fail, open_store
 from moderator_gui.core.domain import ItemStatus
-from moderator_gui.core.media import MediaJob, MediaKind, MediaResult, MediaService, media_row
-from moderator_gui.core.store import MediaToPrefetch, Store, display_path
+
+if TYPE_CHECKING:
+    from moderator_gui.core.media import MediaKind, MediaResult
+    from moderator_gui.core.store import MediaToPrefetch as Media
+    from moderator_gui.core.store import Store
 
 # Everything a reviewer or a lead may still open: escalated items are looked at too.
 PREFETCH_STATUSES = (ItemStatus.PENDING.value, ItemStatus.SKIPPED.value, ItemStatus.ESCALATED.value)
@@ -42,9 +45,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="time limit per file in seconds (default 10)")
     p.add_argument("--retry-failed", action="store_true", help="try again files that failed before (cached failures)")
     p.set_defaults(func=run)
-
-
-Media = MediaToPrefetch
 
 
 def pending_media(store: Store) -> list[Media]:
@@ -117,6 +117,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _prefetch(store: Store, args: argparse.Namespace) -> int:
+    from moderator_gui.core.media import MediaJob, MediaKind, MediaService
+
     t0 = time.monotonic()
     todo = pending_media(store)
     if not todo:
@@ -166,6 +168,8 @@ def _prefetch(store: Store, args: argparse.Namespace) -> int:
 
 def _sync_row(store: Store, m: Media, r: MediaResult) -> None:
     """A cache hit still needs its ``media`` row when this database has none (or an outdated one)."""
+    from moderator_gui.core.media import media_row
+
     want = media_row(r)
     if want is None or (m.row is not None and all(m.row.get(k) == v for k, v in want.items())):
         return
@@ -174,6 +178,8 @@ def _sync_row(store: Store, m: Media, r: MediaResult) -> None:
 
 
 def _summary(tally: Tally, media: int, elapsed: float) -> None:
+    from moderator_gui.core.store import display_path
+
     failed_items = len({path for path, _ in tally.failures})
     print(
         f"prefetch: {media} media files, {tally.ready} with a thumbnail, {failed_items} with failures "

@@ -7,10 +7,12 @@ import json
 import sys
 import unicodedata
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moderator_gui.cli.common import add_db_option, fail, open_store
-from moderator_gui.core.store import QueueFilter, QueueRow, Store, display_path
+
+if TYPE_CHECKING:
+    from moderator_gui.core.store import QueueFilter, QueueRow, Store
 
 STATUSES = ("pending", "skipped", "escalated", "decided", "all")
 PAGE = 500
@@ -30,6 +32,8 @@ def media_state(row: QueueRow) -> str:
 
 
 def row_json(row: QueueRow) -> dict[str, Any]:
+    from moderator_gui.core.store import display_path  # loaded already: the rows came from the store
+
     return {
         "id": row.id,
         "external_id": row.external_id,
@@ -98,6 +102,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from moderator_gui.core.store import QueueFilter, display_path
+
     if args.limit is not None and args.limit < 1:
         return fail("queue", f"--limit must be a positive number, got {args.limit}")
     out = sys.stdout

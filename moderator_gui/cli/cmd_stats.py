@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from moderator_gui.cli.cmd_export import add_filter_options, filter_from_args, filter_problem
 from moderator_gui.cli.common import add_db_option, fail, open_store, print_json
-from moderator_gui.core.decision_filter import FilterError
-from moderator_gui.core.policy import Policy
-from moderator_gui.core.stats import IN_FORCE_NOTE, Stats, compute_stats
+from moderator_gui.cli.filter_options import add_filter_options, filter_from_args, filter_problem
+from moderator_gui.core.stats import IN_FORCE_NOTE
+
+if TYPE_CHECKING:
+    from moderator_gui.core.policy import Policy
+    from moderator_gui.core.stats import Stats
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,6 +62,9 @@ def render_text(stats: Stats, policy: Policy) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from moderator_gui.core.decision_filter import FilterError
+    from moderator_gui.core.stats import compute_stats
+
     try:
         flt = filter_from_args(args)
     except FilterError as exc:

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from moderator_gui.cli.common import fail
-from moderator_gui.core.export import verify_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from moderator_gui.core.export.verify import verify_file  # no database: an auditor's machine may have none
+
     result = verify_file(args.file)
     if result.ok:
         print(result.message)

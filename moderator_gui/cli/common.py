@@ -1,13 +1,18 @@
-"""Options and helpers shared by the commands."""
+"""Options and helpers shared by the commands.
+
+Light on purpose: every command module imports this at start-up (``--help`` too),
+so the store is imported only when a command opens it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from moderator_gui.core.store import Store
+if TYPE_CHECKING:
+    from moderator_gui.core.store import Store
 
 
 def add_db_option(p: argparse.ArgumentParser) -> None:
@@ -22,6 +27,8 @@ def add_db_option(p: argparse.ArgumentParser) -> None:
 def open_store(args: argparse.Namespace, *, create: bool = True) -> Store:
     """Open ``--db``. Commands that only read pass ``create=False`` so that a
     mistyped path is an error instead of a silently empty new database."""
+    from moderator_gui.core.store import Store
+
     return Store.open(args.db, create=create)
 
 

@@ -30,7 +30,7 @@ CATALOGUE_MODULES: tuple[str, ...] = (
     "moderator_gui.core.policy",
     "moderator_gui.core.decision_filter",
     "moderator_gui.core.store.errors",
-    "moderator_gui.core.export",
+    "moderator_gui.core.export.errors",
     "moderator_gui.core.decision_builder",
     "moderator_gui.core.write_queue",
 )

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moderator_gui.core.decision_filter import DecisionFilter
 from moderator_gui.core.domain import EventKind, ItemStatus, utcnow
-from moderator_gui.core.store import Store
+
+if TYPE_CHECKING:  # the statistics call Store methods; importing the store is the caller's business
+    from moderator_gui.core.store import Store
 
 AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
     ("<1h", timedelta(hours=1)),

@@ -3,8 +3,8 @@
 Same filters and formats as ``moderator-cli export``; the file is written by
 ``core.export.export_decisions`` on a worker thread (atomically: complete file or
 none), with a progress count and a Cancel that really stops it. The filter form
-is shared with the statistics view, so "what is exported" and "what is counted"
-are chosen the same way.
+(``decision_filter_form.py``) is shared with the statistics view, so "what is
+exported" and "what is counted" are chosen the same way.
 """
 
 from __future__ import annotations
@@ -14,20 +14,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QLocale, QStandardPaths, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QIcon, QPixmap
+from PySide6.QtCore import QEvent, QLocale, QStandardPaths, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -48,7 +45,8 @@ from moderator_gui.core.export import (
 )
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import Store, StoreError
-from moderator_gui.ui.i18n import current_language
+from moderator_gui.ui.decision_filter_form import DecisionFilterForm
+from moderator_gui.ui.message_text import error_text
 from moderator_gui.ui.tasks import TaskHandle, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -57,13 +55,6 @@ log = logging.getLogger(__name__)
 # thousand rows, but a slow disk must not flood the event loop either.
 PROGRESS_INTERVAL_S = 0.05
 FORMAT_SUFFIX = {"csv": ".csv", "jsonl": ".jsonl"}
-
-
-def colour_icon(colour: str, size: int = 12) -> QIcon:
-    """A small square swatch in a policy colour (GUI thread only: it makes a QPixmap)."""
-    pix = QPixmap(size, size)
-    pix.fill(QColor(colour))
-    return QIcon(pix)
 
 
 def default_export_name(fmt: str, now: datetime | None = None) -> str:
@@ -84,157 +75,6 @@ def existing_file(path: Path) -> bool:
     """Whether exporting to ``path`` would replace a file (a folder there is not replaced: the
     export reports it). A file-system call: worker thread only."""
     return path.exists() and not path.is_dir()
-
-
-def _qdate_to_date(d: QDate) -> date:
-    return date(d.year(), d.month(), d.day())
-
-
-class DateLimitEdit(QWidget):
-    """A date bound that may be switched off ("no limit"): a check box enabling a QDateEdit."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.enabled_box = QCheckBox(self)
-        self.date_edit = QDateEdit(self)
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")  # ISO, as in the CLI and the exported files
-        self.date_edit.setDate(QDateTime.currentDateTimeUtc().date())  # the filters count UTC days
-        self.date_edit.setEnabled(False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.enabled_box)
-        layout.addWidget(self.date_edit, 1)
-        self.enabled_box.toggled.connect(self.date_edit.setEnabled)
-        self.enabled_box.toggled.connect(self.changed)
-        self.date_edit.dateChanged.connect(self.changed)
-
-    def value(self) -> date | None:
-        return _qdate_to_date(self.date_edit.date()) if self.enabled_box.isChecked() else None
-
-
-class DecisionFilterForm(QWidget):
-    """The filters of ``moderator-cli export`` / ``stats``: dates (UTC days), reviewer, category, action.
-
-    Reviewer names are read from the store on a worker thread; category and
-    action labels come from the policy in the current UI language.
-    """
-
-    changed = Signal()
-    reviewers_failed = Signal(str)
-
-    def __init__(self, store: Store, runner: TaskRunner, policy: Policy, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._runner = runner
-        self._policy = policy
-        self.since = DateLimitEdit(self)
-        self.until = DateLimitEdit(self)
-        self.reviewer = QComboBox(self)
-        self.category = QComboBox(self)
-        self.action = QComboBox(self)
-        self.reviewer.setObjectName("reviewer")
-        self.category.setObjectName("category")
-        self.action.setObjectName("action")
-        self.form = QFormLayout(self)
-        self.form.setContentsMargins(0, 0, 0, 0)
-        self._labels = [QLabel(self) for _ in range(5)]
-        for label, field in zip(self._labels, (self.since, self.until, self.reviewer, self.category, self.action)):
-            label.setBuddy(field.date_edit if isinstance(field, DateLimitEdit) else field)
-            self.form.addRow(label, field)
-        self.reviewer.addItem("", None)
-        self.category.addItem("", None)
-        self.action.addItem("", None)
-        for cat in policy.categories:
-            self.category.addItem(colour_icon(cat.colour), "", cat.code)
-        for act in policy.actions:
-            self.action.addItem("", act.code)
-        self._retranslate()
-        for sig in (
-            self.since.changed,
-            self.until.changed,
-            self.reviewer.currentIndexChanged,
-            self.category.currentIndexChanged,
-            self.action.currentIndexChanged,
-        ):
-            sig.connect(self.changed)
-        self._reviewers_task: TaskHandle | None = None
-        self.load_reviewers()
-
-    def _retranslate(self) -> None:
-        lang = current_language()
-        for label, text in zip(
-            self._labels,
-            (self.tr("&From (UTC):"), self.tr("&To (UTC):"), self.tr("&Reviewer:"), self.tr("&Category:"), self.tr("&Action:")),
-        ):
-            label.setText(text)
-        for box in (self.since, self.until):
-            box.enabled_box.setToolTip(self.tr("Untick for no limit"))
-        self.reviewer.setItemText(0, self.tr("All reviewers"))
-        self.category.setItemText(0, self.tr("All categories"))
-        self.action.setItemText(0, self.tr("All actions"))
-        for i, cat in enumerate(self._policy.categories, start=1):
-            self.category.setItemText(i, f"{cat.key}  {cat.label.get(lang)}")
-            self.category.setItemData(i, cat.description.get(lang), Qt.ItemDataRole.ToolTipRole)
-        for i, act in enumerate(self._policy.actions, start=1):
-            self.action.setItemText(i, act.label.get(lang))
-            self.action.setItemData(i, act.description.get(lang), Qt.ItemDataRole.ToolTipRole)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
-
-    def load_reviewers(self) -> None:
-        """(Re)fill the reviewer list from the database, keeping the current choice."""
-        self.cancel_loading()
-        self._reviewers_task = self._runner.run(
-            self._store.reviewers,
-            on_done=self._set_reviewers,
-            on_error=self._reviewers_error,
-            label="reviewers",
-        )
-
-    def _set_reviewers(self, names: list[str]) -> None:
-        current = self.reviewer.currentData()
-        self.reviewer.blockSignals(True)
-        while self.reviewer.count() > 1:
-            self.reviewer.removeItem(1)
-        for name in names:
-            self.reviewer.addItem(name, name)
-        index = self.reviewer.findData(current) if current is not None else 0
-        self.reviewer.setCurrentIndex(max(index, 0))
-        self.reviewer.blockSignals(False)
-        if self.reviewer.currentData() != current:
-            self.changed.emit()
-
-    def _reviewers_error(self, exc: BaseException) -> None:
-        self.reviewers_failed.emit(getattr(exc, "message", None) or str(exc))
-
-    def cancel_loading(self) -> None:
-        """Ignore the reviewer list still being read (the form is closing or reloading):
-        a cancelled task delivers neither its result nor its error."""
-        if self._reviewers_task is not None:
-            self._reviewers_task.cancel()
-            self._reviewers_task = None
-
-    def range_error(self) -> str | None:
-        """A translated reason why the date range is empty, or None when it is usable."""
-        since, until = self.since.value(), self.until.value()
-        if since is not None and until is not None and since > until:
-            return self.tr("The start date is after the end date.")
-        return None
-
-    def value(self) -> DecisionFilter:
-        return DecisionFilter(
-            since=self.since.value(),
-            until=self.until.value(),
-            reviewer=self.reviewer.currentData(),
-            category=self.category.currentData(),
-            action=self.action.currentData(),
-        )
 
 
 class ExportDialog(QDialog):
@@ -549,6 +389,8 @@ class ExportDialog(QDialog):
         self._set_running(False)
         if isinstance(exc, ExportCancelled):
             self._show_status(self.tr("Export cancelled. No file was written."))
+        elif isinstance(exc.__cause__, FilterError) and self.filters.show_error(exc.__cause__):
+            self.status.clear()  # the filter's problem is shown next to its field
         else:
             self._show_status(self._describe_error(exc), error=True)
 
@@ -568,8 +410,7 @@ class ExportDialog(QDialog):
             # Not a storage or file problem: a bug. The dialog says so; the log keeps the traceback.
             log.error("export failed:\n%s", getattr(exc, "__traceback_text__", repr(exc)))
             headline = self.tr("The export failed.")
-        detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        return f"{headline}\n{detail}"
+        return f"{headline}\n{error_text(exc)}"
 
     def _reviewers_failed(self, message: str) -> None:
         self._show_status(self.tr("Could not read the reviewer list: {reason}").format(reason=message), error=True)

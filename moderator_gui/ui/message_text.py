@@ -1,12 +1,25 @@
-"""Coded messages of the core (:mod:`moderator_gui.core.messages`) in the reviewer's language."""
+"""Coded messages from the core (``core/messages.py``), as text in the user's language.
+
+The core's errors (StoreError, ExportError, FilterError, ...) carry a ``Message``:
+a code and parameters. Its English template is translated here with Qt's
+translator (context "Messages", the texts lupdate finds in the catalogues), then
+filled in; without a translation the English text is shown.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from moderator_gui.core.messages import CONTEXT, Message
+from moderator_gui.core.messages import CONTEXT, CodedError, Message
 
 
 def message_text(msg: Message) -> str:
-    """``msg`` translated with the installed catalogues (context ``Messages``), parameters filled in."""
-    return msg.render(lambda t: QCoreApplication.translate(CONTEXT, t))
+    """``msg`` in the current UI language."""
+    return msg.render(lambda template: QCoreApplication.translate(CONTEXT, template))
+
+
+def error_text(exc: BaseException) -> str:
+    """What went wrong, for a person: a coded error translated, anything else as Python says it."""
+    if isinstance(exc, CodedError):
+        return message_text(exc.msg)
+    return str(exc) or type(exc).__name__

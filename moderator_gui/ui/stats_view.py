@@ -4,35 +4,23 @@ median handling time and the age of the open queue, as charts and as a table.
 The numbers are ``core.stats.compute_stats`` (the same as ``moderator-cli stats``),
 computed on a worker thread whenever the filters change; only the newest
 request's result is shown. Category and action names come from the policy in the
-current UI language, bars in the policy's category colours.
+current UI language, bars in the policy's category colours (the charts are built
+in ``stats_charts.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSet,
-    QChart,
-    QChartView,
-    QDateTimeAxis,
-    QHorizontalBarSeries,
-    QHorizontalStackedBarSeries,
-    QLineSeries,
-    QValueAxis,
-)
+from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDateTime,
     QEvent,
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
-    QTime,
     QTimer,
     Signal,
     Slot,
@@ -52,23 +40,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from moderator_gui.core.decision_filter import FilterError
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.stats import AGE_BUCKETS, Stats, compute_stats
 from moderator_gui.core.store import Store
-from moderator_gui.ui.export_dialog import DecisionFilterForm
+from moderator_gui.ui.decision_filter_form import DecisionFilterForm
 from moderator_gui.ui.i18n import current_language
+from moderator_gui.ui.message_text import error_text
+from moderator_gui.ui.stats_charts import AGE_COLOUR, KIND_COLOURS, category_chart, day_chart, reviewer_chart, single_bars
 from moderator_gui.ui.tasks import TaskHandle, TaskRunner
 
 # Filters are usually changed in bursts (ticking a box, then typing a date): wait
 # this long after the last change before asking the database again.
 REFRESH_DELAY_MS = 300
-# A chart with hundreds of reviewer bars is unreadable; the table lists them all.
-MAX_REVIEWER_BARS = 20
-EVENT_KINDS = ("decide", "skip", "escalate")
-KIND_COLOURS = {"decide": "#2563eb", "skip": "#9ca3af", "escalate": "#d97706"}
-AGE_COLOUR = "#0d9488"
-DAY_COLOUR = "#2563eb"
-DAY_LABEL_WIDTH_PX = 48  # an "MM-dd" label plus spacing
 
 
 @dataclass(frozen=True)
@@ -127,52 +111,6 @@ class StatsTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-
-def day_range(by_day: dict[str, int]) -> list[tuple[date, int]]:
-    """Every day from the first to the last with a count (0 on days without decisions),
-    so that a quiet day shows as a dip instead of being skipped by the line."""
-    if not by_day:
-        return []
-    days = sorted(date.fromisoformat(d) for d in by_day)
-    out = []
-    d = days[0]
-    while d <= days[-1]:
-        out.append((d, by_day.get(d.isoformat(), 0)))
-        d += timedelta(days=1)
-    return out
-
-
-def _day_msecs(d: date) -> int:
-    """A UTC day as a point on QDateTimeAxis, which labels in local time: local midnight of
-    that calendar date, so the axis shows the UTC day's own date in every time zone."""
-    return QDateTime(d, QTime(0, 0)).toMSecsSinceEpoch()
-
-
-def _chart(title: str) -> QChart:
-    chart = QChart()
-    chart.setTitle(title)
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)  # instant: a refresh must not lag
-    chart.legend().setVisible(False)
-    chart.setMargins(chart.margins() * 0)
-    return chart
-
-
-def _label_axis(labels: list[str]) -> QBarCategoryAxis:
-    """Category names in full: a long Chinese or English label is worth a narrower plot."""
-    axis = QBarCategoryAxis()
-    axis.append(labels)
-    axis.setTruncateLabels(False)
-    return axis
-
-
-def _value_axis(maximum: int) -> QValueAxis:
-    """A count axis from 0 with whole-number labels (an empty chart still gets a 0–1 scale)."""
-    axis = QValueAxis()
-    axis.setLabelFormat("%d")
-    axis.setRange(0, max(maximum, 1))
-    axis.applyNiceNumbers()
-    return axis
 
 
 class StatsView(QWidget):
@@ -351,8 +289,10 @@ class StatsView(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._task = None
-        detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        self.status.setText(self.tr("The statistics could not be computed: {reason}").format(reason=detail))
+        if isinstance(exc, FilterError) and self.filters.show_error(exc):
+            self.status.clear()  # the filter's problem is shown next to its field
+            return
+        self.status.setText(self.tr("The statistics could not be computed: {reason}").format(reason=error_text(exc)))
 
     def _reviewers_failed(self, message: str) -> None:
         self.status.setText(self.tr("Could not read the reviewer list: {reason}").format(reason=message))
@@ -370,11 +310,36 @@ class StatsView(QWidget):
             )
         )
         self.model.set_rows(self._rows(stats, lang))
-        self._set_chart(self.category_view, self._category_chart(stats, lang))
-        self._set_chart(self.day_view, self._day_chart(stats))
-        self._set_chart(self.reviewer_view, self._reviewer_chart(stats))
-        self._set_chart(self.action_view, self._action_chart(stats, lang))
-        self._set_chart(self.age_view, self._age_chart(stats))
+        acts = self._policy.actions
+        self._set_chart(
+            self.category_view,
+            category_chart(self.tr("Decisions per category"), self._policy.categories, stats.by_category, lang),
+        )
+        self._set_chart(
+            self.day_view,
+            day_chart(self.tr("Decisions per day (UTC)"), self.tr("Decisions"), stats.by_day, self.day_view.width()),
+        )
+        self._set_chart(
+            self.reviewer_view, reviewer_chart(self.tr("Events per reviewer"), stats.by_reviewer, self.kind_name)
+        )
+        self._set_chart(
+            self.action_view,
+            single_bars(
+                self.tr("Decisions per action"),
+                [a.label.get(lang) for a in acts],
+                [stats.by_action.get(a.code, 0) for a in acts],
+                KIND_COLOURS["decide"],
+            ),
+        )
+        self._set_chart(
+            self.age_view,
+            single_bars(
+                self.tr("Open items by time since flagged"),
+                [self.age_name(b) for b, _ in AGE_BUCKETS],
+                [stats.open_age.get(b, 0) for b, _ in AGE_BUCKETS],
+                AGE_COLOUR,
+            ),
+        )
 
     @staticmethod
     def _set_chart(view: QChartView, chart: QChart) -> None:
@@ -408,113 +373,6 @@ class StatsView(QWidget):
         rows += [StatsRow(self.tr("Queue"), self.status_name(s), n(v)) for s, v in stats.queue_by_status.items()]
         rows += [StatsRow(self.tr("Open items by age"), self.age_name(b), n(stats.open_age.get(b, 0))) for b, _ in AGE_BUCKETS]
         return rows
-
-    def _category_chart(self, stats: Stats, lang: str) -> QChart:
-        """One horizontal bar per category in its policy colour (a stacked series with one
-        set per category, each set non-zero only at its own row, is how QtCharts colours bars singly)."""
-        chart = _chart(self.tr("Decisions per category"))
-        cats = list(reversed(self._policy.categories))  # first category at the top
-        series = QHorizontalStackedBarSeries()
-        for i, cat in enumerate(cats):
-            bar = QBarSet(cat.label.get(lang))
-            bar.append([float(stats.by_category.get(cat.code, 0)) if j == i else 0.0 for j in range(len(cats))])
-            bar.setColor(QColor(cat.colour))
-            bar.setBorderColor(QColor(cat.colour))
-            series.append(bar)
-        series.setBarWidth(0.7)
-        series.setLabelsVisible(True)
-        chart.addSeries(series)
-        axis_y = _label_axis([c.label.get(lang) for c in cats])
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
-        axis_x = _value_axis(max(stats.by_category.values(), default=0))
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        return chart
-
-    def _day_chart(self, stats: Stats) -> QChart:
-        chart = _chart(self.tr("Decisions per day (UTC)"))
-        days = day_range(stats.by_day)
-        series = QLineSeries()
-        series.setName(self.tr("Decisions"))
-        series.setPointsVisible(True)
-        series.setColor(QColor(DAY_COLOUR))
-        for d, count in days:
-            series.append(_day_msecs(d), count)
-        chart.addSeries(series)
-        axis_x = QDateTimeAxis()
-        axis_x.setFormat("MM-dd")
-        axis_x.setTruncateLabels(False)
-        if days:
-            first, last = days[0][0], days[-1][0]
-            axis_x.setRange(
-                QDateTime(first - timedelta(days=1), QTime(0, 0)),
-                QDateTime(last + timedelta(days=1), QTime(0, 0)),
-            )
-            # One tick per day while the labels fit side by side (the axis cannot skip labels).
-            fitting = max(3, self.day_view.width() // DAY_LABEL_WIDTH_PX)
-            axis_x.setTickCount(min(len(days) + 2, fitting))
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        axis_y = _value_axis(max((c for _, c in days), default=0))
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
-        return chart
-
-    def _reviewer_chart(self, stats: Stats) -> QChart:
-        chart = _chart(self.tr("Events per reviewer"))
-        chart.legend().setVisible(True)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        top = sorted(stats.by_reviewer.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:MAX_REVIEWER_BARS]
-        top.reverse()  # busiest at the top
-        series = QHorizontalStackedBarSeries()
-        for kind in EVENT_KINDS:
-            bar = QBarSet(self.kind_name(kind))
-            bar.append([float(kinds.get(kind, 0)) for _, kinds in top])
-            bar.setColor(QColor(KIND_COLOURS[kind]))
-            series.append(bar)
-        chart.addSeries(series)
-        axis_y = _label_axis([name for name, _ in top])
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
-        axis_x = _value_axis(max((sum(k.values()) for _, k in top), default=0))
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        return chart
-
-    def _single_bars(self, title: str, labels: list[str], values: list[int], colour: str) -> QChart:
-        chart = _chart(title)
-        series = QHorizontalBarSeries()
-        bar = QBarSet(title)
-        bar.append([float(v) for v in reversed(values)])
-        bar.setColor(QColor(colour))
-        series.append(bar)
-        series.setLabelsVisible(True)
-        chart.addSeries(series)
-        axis_y = _label_axis(list(reversed(labels)))
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_y)
-        axis_x = _value_axis(max(values, default=0))
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_x)
-        return chart
-
-    def _action_chart(self, stats: Stats, lang: str) -> QChart:
-        acts = self._policy.actions
-        return self._single_bars(
-            self.tr("Decisions per action"),
-            [a.label.get(lang) for a in acts],
-            [stats.by_action.get(a.code, 0) for a in acts],
-            KIND_COLOURS["decide"],
-        )
-
-    def _age_chart(self, stats: Stats) -> QChart:
-        return self._single_bars(
-            self.tr("Open items by time since flagged"),
-            [self.age_name(b) for b, _ in AGE_BUCKETS],
-            [stats.open_age.get(b, 0) for b, _ in AGE_BUCKETS],
-            AGE_COLOUR,
-        )
 
     def showEvent(self, event: QShowEvent) -> None:
         """Count afresh each time the window is opened: decisions keep arriving while it is closed."""
