@@ -161,7 +161,7 @@ def _tiny_tmpfs(where: Path, size: str) -> Iterator[Path]:
 
 def test_disk_full_on_a_real_tiny_filesystem(tmp_path: Path) -> None:
     """A real file system filling up (ENOSPC), not an emulation."""
-    with _tiny_tmpfs(tmp_path / "mnt", "320k") as mnt:
+    with _tiny_tmpfs(tmp_path / "mnt", "448k") as mnt:  # the empty schema takes ~300k
         db = mnt / "store.sqlite3"
         store = Store.open(db)
         items = add_items(store, 60)

@@ -118,6 +118,12 @@ class StoreBase:
     def describe(self) -> str:
         return describe(self.url)
 
+    @property
+    def projects_in_python(self) -> bool:
+        """Whether the store writes the item projection itself (SQLite). On PostgreSQL a trigger
+        on ``decisions`` does (migration 0005): a reviewer's login has no right to update items."""
+        return self.dialect != "postgresql"
+
     # -- transactions ------------------------------------------------------------
     @contextmanager
     def write(self) -> Iterator[Connection]:

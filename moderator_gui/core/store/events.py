@@ -206,7 +206,8 @@ class EventsMixin(ReviewersMixin):
                 seq = conn.execute(
                     insert(decisions_t).values(**_row(c, rid, self.policy.version, supersedes)).returning(decisions_t.c.seq)
                 ).scalar_one()
-                conn.execute(_SET_STATE, {"b_id": inp.item_id, "b_status": status.value, "b_head": events.head})
+                if self.projects_in_python:
+                    conn.execute(_SET_STATE, {"b_id": inp.item_id, "b_status": status.value, "b_head": events.head})
         except IntegrityError as exc:
             raise ConflictError("conflict.integrity", detail=str(exc.orig)) from exc
         self.publish(Changes.of_events([inp.uuid], {inp.item_id: ItemState(status.value, events.head)}))
@@ -329,11 +330,12 @@ class EventsMixin(ReviewersMixin):
                     rows.append(_row(c, rids[c.reviewer], version, supersedes))
                     touched[item.item_id] = status
                 conn.execute(insert(decisions_t), rows)
-                both = {**known, **states}
-                conn.execute(
-                    _SET_STATE,
-                    [{"b_id": i, "b_status": s.value, "b_head": both[i].head} for i, s in touched.items()],
-                )
+                if self.projects_in_python:
+                    both = {**known, **states}
+                    conn.execute(
+                        _SET_STATE,
+                        [{"b_id": i, "b_status": s.value, "b_head": both[i].head} for i, s in touched.items()],
+                    )
         except IntegrityError as exc:
             raise ConflictError("conflict.integrity", detail=str(exc.orig)) from exc
         # (A failed batch raises out of append_history: what it admitted is never used again.)

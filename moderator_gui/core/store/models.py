@@ -180,3 +180,94 @@ Index("ix_items_open_age", Item.flagged_at, Item.id, sqlite_where=_open, postgre
 # The "all" filter (team leads) in both orders.
 Index("ix_items_all_priority", Item.priority.desc(), Item.flagged_at, Item.id)
 Index("ix_items_all_age", Item.flagged_at, Item.id)
+
+
+# -- team work (migration 0005) -----------------------------------------------------------------
+
+
+class Claim(Base):
+    """Who is working on an item, until when. One row per item: never two holders.
+
+    A lease: renewed by the holder's heartbeat, released by deciding, skipping or
+    quitting; once ``expires_at`` has passed, anyone may claim the item again.
+    """
+
+    __tablename__ = "claims"
+
+    item_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("items.id"), primary_key=True)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_claims_reviewer", "reviewer"),)
+
+
+class SkipMark(Base):
+    """A reviewer skipped this item: it is not handed to them again until a lead resets it."""
+
+    __tablename__ = "skip_marks"
+
+    item_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("items.id"), primary_key=True)
+    reviewer: Mapped[str] = mapped_column(String(200), primary_key=True)
+    skipped_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Setting(Base):
+    """The team's settings, kept in the database (``team init``): e.g. the lease length."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Desk(Base):
+    """An open desk and its heartbeat: who is online."""
+
+    __tablename__ = "desks"
+
+    desk_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    host: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Conflict(Base):
+    """A decision that arrived too late: someone else had decided the item meanwhile (its
+    desk was cut off past its lease). Kept, never dropped and never applied, until a lead
+    adjudicates it."""
+
+    __tablename__ = "conflicts"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)  # the late decision's own id
+    item_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("items.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(40))
+    actions: Mapped[str] = mapped_column(Text, default="[]")
+    note: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    time_spent_ms: Mapped[int | None] = mapped_column(Integer)
+    expected_head: Mapped[str | None] = mapped_column(String(36))  # what the reviewer saw
+    found_head: Mapped[str | None] = mapped_column(String(36))  # what was there instead
+    kept_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(16))  # accepted | dismissed
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_conflicts_open", "resolution", "kept_at"),)
+
+
+class ChangeLog(Base):
+    """What other processes on the same SQLite file changed, in commit order (filled by
+    triggers; SQLite serialises writers, so ``seq`` follows commit order). PostgreSQL
+    desks are told by NOTIFY instead and leave this table empty."""
+
+    __tablename__ = "change_log"
+
+    seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1))  # e: event, c: claim/skip mark, m: media
+    item_id: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
