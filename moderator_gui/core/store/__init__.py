@@ -4,7 +4,9 @@ The only package of the program that imports SQLAlchemy (an import-linter contra
 enforces it): everything else reads and writes through :class:`Store`.
 """
 
+from moderator_gui.core.store.claims import CLAIM_AHEAD, DEFAULT_LEASE_S, Claim
 from moderator_gui.core.store.errors import (
+    ClaimedError,
     ConflictError,
     DatabaseLockedError,
     DiskFullError,
@@ -23,7 +25,11 @@ from moderator_gui.core.store.store import Store, open_store
 from moderator_gui.core.store.tables import ITEM_TEXT_LIMITS, display_path, path_from_db, path_to_db
 
 __all__ = [
+    "CLAIM_AHEAD",
+    "DEFAULT_LEASE_S",
     "ITEM_TEXT_LIMITS",
+    "Claim",
+    "ClaimedError",
     "ConflictError",
     "DatabaseLockedError",
     "DiskFullError",

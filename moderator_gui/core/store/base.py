@@ -12,18 +12,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Self
+from datetime import timedelta
+from typing import Any, Self
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, literal
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from moderator_gui.core.changes import ChangeHub, Changes
+from moderator_gui.core.domain import utcnow
 from moderator_gui.core.messages import Message
 from moderator_gui.core.policy import Policy, PolicyError, load_policy
 from moderator_gui.core.store import migrate
 from moderator_gui.core.store.engine import DEFAULT_BUSY_TIMEOUT_MS, WRITE, describe, make_engine, resolve_target
 from moderator_gui.core.store.errors import StorageUnavailableError, StoreError, translate
+from moderator_gui.core.store.models import UtcDateTime
 
 
 @contextmanager
@@ -139,6 +142,19 @@ class StoreBase:
     def read(self) -> Iterator[Connection]:
         with storage_errors(), self.engine.connect() as conn:
             yield conn
+
+    def now_sql(self) -> Any:
+        """The database's time, for statements: PostgreSQL's ``now()`` (desks' clocks may
+        disagree), the local clock on SQLite (one machine)."""
+        if self.dialect == "postgresql":
+            return func.now()
+        return literal(utcnow(), UtcDateTime())
+
+    def later_sql(self, seconds: int) -> Any:
+        """The database's time plus ``seconds``."""
+        if self.dialect == "postgresql":
+            return func.now() + func.make_interval(0, 0, 0, 0, 0, 0, seconds)
+        return literal(utcnow() + timedelta(seconds=seconds), UtcDateTime())
 
     def publish(self, changes: Changes) -> None:
         """Tell the subscribers what a committed write changed (call after the COMMIT)."""

@@ -63,6 +63,25 @@ catalogue(
         ),
         "conflict.already_undone": QT_TRANSLATE_NOOP("Messages", "that decision has already been undone"),
         "conflict.integrity": QT_TRANSLATE_NOOP("Messages", "the event could not be recorded: {detail}"),
+        "conflict.kept": QT_TRANSLATE_NOOP(
+            "Messages", "{reason} — your decision is kept for a team lead to adjudicate"
+        ),
+        # Team work.
+        "claim.held_by": QT_TRANSLATE_NOOP(
+            "Messages", "{reviewer} is working on this item (until {until} UTC); nothing was recorded"
+        ),
+        "team.escalated_for_leads": QT_TRANSLATE_NOOP(
+            "Messages", "this item was escalated to the team leads: only a lead may decide it"
+        ),
+        "team.own_name_only": QT_TRANSLATE_NOOP(
+            "Messages", "events are recorded under your own login ({login}); nothing was recorded"
+        ),
+        "team.leads_only": QT_TRANSLATE_NOOP("Messages", "only a team lead may do this ({what})"),
+        "team.schema_behind": QT_TRANSLATE_NOOP(
+            "Messages",
+            "the team database needs an upgrade that only its owner can make: ask your lead to run "
+            "`moderator-cli team init` with this version of moderator_gui",
+        ),
         # Not found.
         "notfound.item": QT_TRANSLATE_NOOP("Messages", "no item {item_id}"),
         "notfound.event": QT_TRANSLATE_NOOP("Messages", "no event {uuid}"),
@@ -140,6 +159,10 @@ class PermissionDeniedError(StoreError):
     """The database server refused the statement for this login (grants, row-level security)."""
 
 
+class ClaimedError(ConflictError):
+    """Someone else holds a live claim on the item; nothing was recorded."""
+
+
 class SchemaError(StoreError):
     """The database schema is newer than this program or cannot be migrated."""
 
@@ -170,7 +193,19 @@ def _from_sqlite(code: int, orig: BaseException) -> StoreError | None:
     return None
 
 
+def _diag(orig: BaseException, name: str) -> str:
+    value = getattr(getattr(orig, "diag", None), name, None)
+    return value if isinstance(value, str) else ""
+
+
 def _from_sqlstate(state: str, orig: BaseException) -> StoreError | None:
+    # Our own team triggers (core/store/team_sql.py) raise in class "MD".
+    if state == "MD001":
+        return ClaimedError("claim.held_by", reviewer=_diag(orig, "message_detail"), until=_diag(orig, "message_hint"))
+    if state == "MD002":
+        return PermissionDeniedError("team.escalated_for_leads")
+    if state == "MD003":
+        return PermissionDeniedError("team.own_name_only", login=_diag(orig, "message_detail"))
     if state in ("55P03", "40P01", "40001"):  # lock_not_available, deadlock_detected, serialization_failure
         return DatabaseLockedError("store.locked")
     if state == "53100":  # disk_full

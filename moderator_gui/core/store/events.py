@@ -18,115 +18,29 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from moderator_gui.core.changes import Changes, ItemState
 from moderator_gui.core.domain import DecisionInput, EventKind, EventRef, ItemStatus, derive_state, utcnow
-from moderator_gui.core.policy import PolicyError
 from moderator_gui.core.store.errors import ConflictError, InvalidDecisionError, NotFoundError
+from moderator_gui.core.store.event_rules import Checked, ItemEvents, after_event, check_input, event_row, live_holders
 from moderator_gui.core.store.reviewers import ReviewersMixin
 from moderator_gui.core.store.rows import RecordedEvent
-from moderator_gui.core.store.tables import decisions_t, items_t, reviewers_t
+from moderator_gui.core.store.tables import conflicts_t, decisions_t, items_t, reviewers_t
+
+# Refusals of a decision whose writer could not know better (cut off, lease run out): kept for a lead.
+_KEPT = frozenset({"conflict.changed_by", "conflict.changed", "conflict.undone_meanwhile", "claim.held_by"})
 
 #: Events per write transaction of a bulk history: big enough to be fast, small enough to show progress.
 HISTORY_BATCH = 50_000
 _IN_CHUNK = 5_000  # ids per IN (...) list: far below SQLite's limit on bound parameters
-
-
-@dataclass(frozen=True)
-class Checked:
-    """An input that passed the checks that need no database, normalised."""
-
-    inp: DecisionInput
-    kind: EventKind
-    category: str | None
-    actions: tuple[str, ...]
-    decided_at: datetime  # aware, UTC
-    reviewer: str
-
-
-def check_input(inp: DecisionInput, policy: Any, *, allow_revert: bool = False) -> Checked:
-    """The checks every event passes before it reaches the database."""
-    try:
-        kind = EventKind(inp.kind)
-    except ValueError:
-        raise InvalidDecisionError("invalid.kind", kind=inp.kind) from None
-    if inp.time_spent_ms is not None and inp.time_spent_ms < 0:
-        raise InvalidDecisionError("invalid.negative_time", ms=inp.time_spent_ms)
-    if inp.decided_at is not None and inp.decided_at.tzinfo is None:
-        raise InvalidDecisionError("invalid.naive_time")
-    reviewer = inp.reviewer.strip()
-    if not reviewer:
-        raise InvalidDecisionError("invalid.reviewer_required")
-    when = (inp.decided_at or utcnow()).astimezone(UTC)
-    if kind == EventKind.REVERT:
-        if not allow_revert:
-            raise InvalidDecisionError("invalid.revert_via_record")
-        if inp.reverts is None:
-            raise InvalidDecisionError("invalid.revert_target", uuid=inp.uuid, target=None, item_id=inp.item_id)
-        return Checked(inp, kind, None, (), when, reviewer)
-    category = inp.category
-    actions = tuple(inp.actions)
-    if kind == EventKind.DECIDE and category is None:
-        raise InvalidDecisionError("invalid.category_required")
-    if kind != EventKind.DECIDE and category is not None:
-        raise InvalidDecisionError("invalid.category_not_allowed", kind=kind.value)
-    if kind == EventKind.ESCALATE and "escalate" not in actions and policy.has_action("escalate"):
-        actions = actions + ("escalate",)
-    try:
-        policy.validate_decision(category, actions, inp.note)
-    except PolicyError as exc:
-        raise InvalidDecisionError(exc.msg) from None
-    return Checked(inp, kind, category, actions, when, reviewer)
-
-
-class _ItemEvents:
-    """One item's events as the transaction sees them, and the rules for adding one."""
-
-    def __init__(self, item_id: int, head: str | None, refs: list[EventRef]) -> None:
-        self.item_id = item_id
-        self.head = head
-        self.refs = refs
-
-    def admit(self, c: Checked) -> tuple[str | None, ItemStatus]:
-        """Check ``c`` against the item's events and take it in; returns (supersedes, new status)."""
-        inp = c.inp
-        if inp.check_head and c.kind != EventKind.REVERT and self.head != inp.expected_head:
-            raise ConflictError("conflict.undone_meanwhile" if self.head is None else "conflict.changed")
-        if c.kind == EventKind.REVERT:
-            target = next((r for r in self.refs if r.uuid == inp.reverts), None)
-            if target is None or target.kind == EventKind.REVERT:
-                raise InvalidDecisionError("invalid.revert_target", uuid=inp.uuid, target=inp.reverts, item_id=self.item_id)
-            if any(r.reverts == inp.reverts for r in self.refs):
-                raise ConflictError("conflict.already_undone")
-        supersedes = None if c.kind == EventKind.REVERT else self.head
-        self.refs.append(EventRef(uuid=inp.uuid, kind=c.kind, reverts=inp.reverts))
-        status, self.head = derive_state(self.refs)
-        return supersedes, status
-
-
-def _row(c: Checked, reviewer_id: int, policy_version: str, supersedes: str | None) -> dict[str, Any]:
-    inp = c.inp
-    return {
-        "uuid": inp.uuid,
-        "item_id": inp.item_id,
-        "kind": c.kind.value,
-        "category": c.category,
-        "actions": json.dumps(list(c.actions)),
-        "note": inp.note,
-        "reviewer_id": reviewer_id,
-        "decided_at": c.decided_at,
-        "time_spent_ms": inp.time_spent_ms,
-        "policy_version": policy_version,
-        "reverts": inp.reverts,
-        "supersedes": supersedes,
-    }
 
 
 def _chunks(values: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -148,8 +62,19 @@ class EventsMixin(ReviewersMixin):
 
         Idempotent on ``inp.uuid``: retrying a write whose acknowledgement was
         lost returns the event already stored instead of recording it twice.
+
+        A decision or escalation refused because someone else changed or holds the
+        item (a desk cut off past its lease) is never dropped: it is kept in
+        ``conflicts`` for a lead to adjudicate, and ``ConflictError("conflict.kept")`` says so.
         """
-        return self._append(check_input(inp, self.policy))
+        c = check_input(inp, self.policy)
+        try:
+            return self._append(c)
+        except ConflictError as exc:
+            if c.kind in (EventKind.DECIDE, EventKind.ESCALATE) and exc.code in _KEPT:
+                self.keep_conflict(c, exc)
+                raise type(exc)("conflict.kept", reason=exc.msg) from exc
+            raise
 
     def revert(
         self, event_uuid: str, reviewer: str, note: str = "", *, uuid: str | None = None, decided_at: datetime | None = None
@@ -196,7 +121,10 @@ class EventsMixin(ReviewersMixin):
                 if item is None:
                     raise NotFoundError("notfound.item", item_id=inp.item_id)
                 rid = self.reviewer_id(c.reviewer, conn)
-                events = _ItemEvents(inp.item_id, item.head_event, self._item_refs(conn, [inp.item_id])[inp.item_id])
+                holder = live_holders(conn, [inp.item_id], self.now_sql()).get(inp.item_id)
+                refs = self._item_refs(conn, [inp.item_id])[inp.item_id]
+                events = ItemEvents(inp.item_id, item.head_event, refs, holder)
+                target = next((r.kind for r in refs if r.uuid == inp.reverts), None)
                 try:
                     supersedes, status = events.admit(c)
                 except ConflictError as exc:
@@ -204,10 +132,11 @@ class EventsMixin(ReviewersMixin):
                         raise self._conflict(conn, events.head) from None
                     raise
                 seq = conn.execute(
-                    insert(decisions_t).values(**_row(c, rid, self.policy.version, supersedes)).returning(decisions_t.c.seq)
+                    insert(decisions_t).values(**event_row(c, rid, self.policy.version, supersedes)).returning(decisions_t.c.seq)
                 ).scalar_one()
                 if self.projects_in_python:
                     conn.execute(_SET_STATE, {"b_id": inp.item_id, "b_status": status.value, "b_head": events.head})
+                after_event(conn, [(c, target)])
         except IntegrityError as exc:
             raise ConflictError("conflict.integrity", detail=str(exc.orig)) from exc
         self.publish(Changes.of_events([inp.uuid], {inp.item_id: ItemState(status.value, events.head)}))
@@ -227,6 +156,21 @@ class EventsMixin(ReviewersMixin):
             supersedes=supersedes,
             item_status=status,
         )
+
+    def keep_conflict(self, c: Checked, exc: ConflictError) -> None:
+        """Keep a refused late decision for a lead (idempotent on its uuid: a retry keeps it once)."""
+        inp = c.inp
+        with self.write() as conn:
+            head = conn.execute(select(items_t.c.head_event).where(items_t.c.id == inp.item_id)).scalar()
+            ins = pg_insert(conflicts_t) if self.dialect == "postgresql" else sqlite_insert(conflicts_t)
+            conn.execute(
+                ins.values(
+                    uuid=inp.uuid, item_id=inp.item_id, kind=c.kind.value, category=c.category,
+                    actions=json.dumps(list(c.actions)), note=inp.note, reviewer=c.reviewer, decided_at=c.decided_at,
+                    time_spent_ms=inp.time_spent_ms, expected_head=inp.expected_head, found_head=head, kept_at=utcnow(),
+                ).on_conflict_do_nothing(index_elements=["uuid"])
+            )  # fmt: skip
+        self.publish(Changes(items=frozenset({inp.item_id})))
 
     def _conflict(self, conn: Connection, head: str | None) -> ConflictError:
         row = conn.execute(
@@ -291,7 +235,7 @@ class EventsMixin(ReviewersMixin):
         the ones after it) and raises. ``progress(done)`` after each batch.
         Returns the number of events written.
         """
-        known: dict[int, _ItemEvents] = {}
+        known: dict[int, ItemEvents] = {}
         done = 0
         pending: list[Checked] = []
         for inp in events:
@@ -307,7 +251,7 @@ class EventsMixin(ReviewersMixin):
                 progress(done)
         return done
 
-    def _append_batch(self, batch: list[Checked], known: dict[int, _ItemEvents]) -> int:
+    def _append_batch(self, batch: list[Checked], known: dict[int, ItemEvents]) -> int:
         try:
             with self.write() as conn, _big_cache(conn):
                 new_ids = sorted({c.inp.item_id for c in batch} - known.keys())
@@ -319,17 +263,23 @@ class EventsMixin(ReviewersMixin):
                 if missing:
                     raise NotFoundError("notfound.item", item_id=missing[0])
                 refs = self._item_refs(conn, new_ids)
-                states = {i: _ItemEvents(i, heads[i], refs[i]) for i in new_ids}
+                states = {i: ItemEvents(i, heads[i], refs[i]) for i in new_ids}
+                holders = live_holders(conn, sorted({c.inp.item_id for c in batch}), self.now_sql())
                 rids = {name: self.reviewer_id(name, conn) for name in sorted({c.reviewer for c in batch})}
                 version = self.policy.version
                 rows = []
+                done: list[tuple[Checked, EventKind | None]] = []
                 touched: dict[int, ItemStatus] = {}
                 for c in batch:
                     item = states[c.inp.item_id] if c.inp.item_id in states else known[c.inp.item_id]
+                    item.holder = holders.get(item.item_id)
+                    target = next((r.kind for r in item.refs if r.uuid == c.inp.reverts), None) if c.inp.reverts else None
                     supersedes, status = item.admit(c)
-                    rows.append(_row(c, rids[c.reviewer], version, supersedes))
+                    rows.append(event_row(c, rids[c.reviewer], version, supersedes))
+                    done.append((c, target))
                     touched[item.item_id] = status
                 conn.execute(insert(decisions_t), rows)
+                after_event(conn, done)
                 if self.projects_in_python:
                     both = {**known, **states}
                     conn.execute(

@@ -6,7 +6,8 @@ change events):
 
 ========================  ==========================================================
 ``reviewers.py``          reviewer names and ids
-``events.py``             recording decisions, undos and bulk histories; the projection
+``events.py``             recording decisions, undos and bulk histories (rules: ``event_rules.py``)
+``claims.py``             claims (leases), skip marks
 ``items.py``              adding items (imports)
 ``queue.py``              queue pages, counts, rows of single items
 ``history.py``            history of an item, account, media file, reviewer
@@ -24,6 +25,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from moderator_gui.core.store.claims import ClaimsMixin
 from moderator_gui.core.store.decision_log import DecisionLogMixin
 from moderator_gui.core.store.events import EventsMixin
 from moderator_gui.core.store.history import HistoryMixin
@@ -33,7 +35,9 @@ from moderator_gui.core.store.queue import QueueMixin
 from moderator_gui.core.store.statistics import StatisticsMixin
 
 
-class Store(EventsMixin, ItemsMixin, QueueMixin, HistoryMixin, MediaMixin, DecisionLogMixin, StatisticsMixin):
+class Store(
+    EventsMixin, ClaimsMixin, ItemsMixin, QueueMixin, HistoryMixin, MediaMixin, DecisionLogMixin, StatisticsMixin
+):
     """See the module docstring. Thread-safe; one per database per process."""
 
 

@@ -8,12 +8,29 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from moderator_gui.core.store.models import Decision, Item, Media, Reviewer
+from moderator_gui.core.store.models import (
+    ChangeLog,
+    Claim,
+    Conflict,
+    Decision,
+    Desk,
+    Item,
+    Media,
+    Reviewer,
+    Setting,
+    SkipMark,
+)
 
 items_t = Item.__table__
 decisions_t = Decision.__table__
 reviewers_t = Reviewer.__table__
 media_t = Media.__table__
+claims_t = Claim.__table__
+skip_marks_t = SkipMark.__table__
+settings_t = Setting.__table__
+desks_t = Desk.__table__
+conflicts_t = Conflict.__table__
+change_log_t = ChangeLog.__table__
 
 
 def _length(column: str) -> int:

@@ -1,0 +1,188 @@
+"""Claims: which reviewer is working on which item, until when (a lease), and skip marks.
+
+One code path for SQLite and PostgreSQL. Claiming is ONE statement: the next open
+items in queue order (priority, then age) that nobody else holds with a live lease
+and that this reviewer has not skipped, locked with ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL (two desks asking at once get different items, never wait for each
+other), upserted into ``claims`` — whose primary key is the item, so an item never
+has two holders; the upsert takes over a row only if its lease ran out (or is ours).
+SQLite's writers are serialised (``BEGIN IMMEDIATE``), which gives the same result.
+
+Time is the database's: PostgreSQL's ``now()`` (desks' clocks may disagree), the
+local clock on SQLite (one machine). On a team server the lease length is the
+team's setting and a trigger sets the times whatever the desk sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, exists, literal, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from moderator_gui.core.changes import Changes
+from moderator_gui.core.domain import OPEN_STATUSES
+from moderator_gui.core.store.base import StoreBase
+from moderator_gui.core.store.tables import claims_t, items_t, settings_t, skip_marks_t
+
+DEFAULT_LEASE_S = 120
+#: Items a desk holds: the one shown and the next ones it preloads.
+CLAIM_AHEAD = 3
+LEASE_KEY = "lease_seconds"
+
+
+@dataclass(frozen=True)
+class Claim:
+    item_id: int
+    external_id: str
+    reviewer: str
+    claimed_at: datetime
+    expires_at: datetime
+
+
+class ClaimsMixin(StoreBase):
+    # -- the lease ---------------------------------------------------------------------
+    def lease_seconds(self) -> int:
+        """The team's lease length (``team init --lease-seconds``), else the default."""
+        with self.read() as conn:
+            raw = conn.execute(select(settings_t.c.value).where(settings_t.c.key == LEASE_KEY)).scalar()
+        try:
+            return max(1, int(raw)) if raw is not None else DEFAULT_LEASE_S
+        except ValueError:
+            return DEFAULT_LEASE_S
+
+    # -- claiming ------------------------------------------------------------------------
+    def claim_next(self, reviewer: str, count: int = CLAIM_AHEAD, *, lease_s: int | None = None) -> list[int]:
+        """Hold the next ``count`` open items in queue order for ``reviewer`` (renewing those
+        already held among them); returns their ids in queue order. One statement."""
+        lease = lease_s or self.lease_seconds()
+        with self.write() as conn:
+            now = self.now_sql()
+            free = or_(
+                claims_t.c.item_id.is_(None), claims_t.c.expires_at <= now, claims_t.c.reviewer == reviewer
+            )
+            not_skipped = ~exists().where(skip_marks_t.c.item_id == items_t.c.id, skip_marks_t.c.reviewer == reviewer)
+            candidates = (
+                select(items_t.c.id, literal(reviewer), now, self.later_sql(lease))
+                .select_from(items_t.outerjoin(claims_t, claims_t.c.item_id == items_t.c.id))
+                .where(text(f"items.status IN ({', '.join(repr(s) for s in OPEN_STATUSES)})"), free, not_skipped)
+                .order_by(items_t.c.priority.desc(), items_t.c.flagged_at, items_t.c.id)
+                .limit(count)
+                .with_for_update(of=items_t, skip_locked=True)
+            )
+            ids = self._upsert(conn, candidates)
+            order = {i: n for n, i in enumerate(self._in_queue_order(conn, ids))}
+        if ids:
+            self.publish(Changes(items=frozenset(ids)))
+        return sorted(ids, key=order.__getitem__)
+
+    def claim(self, reviewer: str, item_id: int, *, lease_s: int | None = None) -> bool:
+        """Hold this item (J/K onto a free item, undo bringing one back) if nobody else does."""
+        lease = lease_s or self.lease_seconds()
+        with self.write() as conn:
+            now = self.now_sql()
+            row = (
+                select(items_t.c.id, literal(reviewer), now, self.later_sql(lease))
+                .where(items_t.c.id == item_id)
+                .with_for_update(of=items_t)
+            )
+            got = self._upsert(conn, row)
+        if got:
+            self.publish(Changes(items=frozenset(got)))
+        return bool(got)
+
+    def _upsert(self, conn: Connection, rows: Any) -> list[int]:
+        names = ["item_id", "reviewer", "claimed_at", "expires_at"]
+        ins = pg_insert(claims_t) if self.dialect == "postgresql" else sqlite_insert(claims_t)
+        stmt = ins.from_select(names, rows)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["item_id"],
+            set_={"reviewer": stmt.excluded.reviewer, "claimed_at": stmt.excluded.claimed_at,
+                  "expires_at": stmt.excluded.expires_at},
+            where=or_(claims_t.c.expires_at <= stmt.excluded.claimed_at, claims_t.c.reviewer == stmt.excluded.reviewer),
+        )  # fmt: skip
+        return list(conn.execute(stmt.returning(claims_t.c.item_id)).scalars())
+
+    @staticmethod
+    def _in_queue_order(conn: Connection, ids: Sequence[int]) -> list[int]:
+        if not ids:
+            return []
+        q = (
+            select(items_t.c.id)
+            .where(items_t.c.id.in_(list(ids)))
+            .order_by(items_t.c.priority.desc(), items_t.c.flagged_at, items_t.c.id)
+        )
+        return list(conn.execute(q).scalars())
+
+    def renew_claims(self, reviewer: str, *, lease_s: int | None = None) -> int:
+        """The heartbeat: extend every live claim of ``reviewer``. Returns how many it holds."""
+        lease = lease_s or self.lease_seconds()
+        with self.write() as conn:
+            now = self.now_sql()
+            renewed = conn.execute(
+                update(claims_t)
+                .where(claims_t.c.reviewer == reviewer, claims_t.c.expires_at > now)
+                .values(expires_at=self.later_sql(lease))
+                .returning(claims_t.c.item_id)
+            ).scalars()
+            return len(list(renewed))
+
+    def release_claims(self, reviewer: str, item_ids: Sequence[int] | None = None) -> int:
+        """Give back this reviewer's claims (all, or on these items): quitting, or a lead's release."""
+        cond = [claims_t.c.reviewer == reviewer]
+        if item_ids is not None:
+            cond.append(claims_t.c.item_id.in_(list(item_ids)))
+        return self._release(and_(*cond))
+
+    def release_item(self, item_id: int) -> int:
+        """A lead gives an item back to everyone, whoever holds it."""
+        return self._release(claims_t.c.item_id == item_id)
+
+    def _release(self, cond: Any) -> int:
+        with self.write() as conn:
+            gone = list(conn.execute(delete(claims_t).where(cond).returning(claims_t.c.item_id)).scalars())
+        if gone:
+            self.publish(Changes(items=frozenset(gone)))
+        return len(gone)
+
+    def reassign(self, item_id: int, reviewer: str, *, lease_s: int | None = None) -> None:
+        """A lead hands an item to ``reviewer`` (a fresh lease), whoever held it."""
+        lease = lease_s or self.lease_seconds()
+        with self.write() as conn:
+            conn.execute(delete(claims_t).where(claims_t.c.item_id == item_id))
+            row = select(items_t.c.id, literal(reviewer), self.now_sql(), self.later_sql(lease)).where(
+                items_t.c.id == item_id
+            )
+            self._upsert(conn, row)
+        self.publish(Changes(items=frozenset({item_id})))
+
+    def claims(self, *, reviewer: str | None = None) -> list[Claim]:
+        """Live claims (lease not run out), oldest first."""
+        q = (
+            select(claims_t.c.item_id, items_t.c.external_id, claims_t.c.reviewer, claims_t.c.claimed_at,
+                   claims_t.c.expires_at)  # fmt: skip
+            .join(items_t, items_t.c.id == claims_t.c.item_id)
+            .order_by(claims_t.c.claimed_at, claims_t.c.item_id)
+        )
+        if reviewer is not None:
+            q = q.where(claims_t.c.reviewer == reviewer)
+        with self.read() as conn:
+            q = q.where(claims_t.c.expires_at > self.now_sql())
+            return [Claim(*r) for r in conn.execute(q)]
+
+    # -- skips ----------------------------------------------------------------------------
+    def reset_skips(self, item_id: int) -> int:
+        """A lead lets everyone who skipped this item be handed it again."""
+        with self.write() as conn:
+            n = conn.execute(delete(skip_marks_t).where(skip_marks_t.c.item_id == item_id)).rowcount
+        if n:
+            self.publish(Changes(items=frozenset({item_id})))
+        return int(n)
+
+    def skipped_by(self, reviewer: str) -> set[int]:
+        with self.read() as conn:
+            return set(conn.execute(select(skip_marks_t.c.item_id).where(skip_marks_t.c.reviewer == reviewer)).scalars())
