@@ -130,6 +130,9 @@ def _pg_trigger(name: str, table: str, event: str, transition: str, function: st
 
 
 def upgrade() -> None:
+    # Only so that a reviewer's login may lock item rows (FOR UPDATE needs UPDATE on a column).
+    with op.batch_alter_table("items") as batch:
+        batch.add_column(sa.Column("claim_lock", sa.SmallInteger(), nullable=True))
     op.create_table(
         "claims",
         sa.Column("item_id", sa.BigInteger(), nullable=False),
@@ -217,3 +220,5 @@ def downgrade() -> None:
             op.execute(f"DROP FUNCTION IF EXISTS {fn}() CASCADE")
     for table in ("change_log", "conflicts", "desks", "settings", "skip_marks", "claims"):
         op.drop_table(table)
+    with op.batch_alter_table("items") as batch:
+        batch.drop_column("claim_lock")

@@ -25,7 +25,13 @@ from moderator_gui.core.messages import Message
 from moderator_gui.core.policy import Policy, PolicyError, load_policy
 from moderator_gui.core.store import migrate
 from moderator_gui.core.store.engine import DEFAULT_BUSY_TIMEOUT_MS, WRITE, describe, make_engine, resolve_target
-from moderator_gui.core.store.errors import StorageUnavailableError, StoreError, translate
+from moderator_gui.core.store.errors import (
+    PermissionDeniedError,
+    SchemaError,
+    StorageUnavailableError,
+    StoreError,
+    translate,
+)
 from moderator_gui.core.store.models import UtcDateTime
 
 
@@ -91,7 +97,11 @@ class StoreBase:
         try:
             engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
             if migrate_schema:
-                migrate.upgrade(engine)
+                try:
+                    with storage_errors():
+                        migrate.upgrade(engine)
+                except PermissionDeniedError as exc:  # a reviewer's login on a team database
+                    raise SchemaError("team.schema_behind") from exc
         except StoreError:
             if engine is not None:
                 engine.dispose()

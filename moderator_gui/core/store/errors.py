@@ -82,6 +82,13 @@ catalogue(
             "the team database needs an upgrade that only its owner can make: ask your lead to run "
             "`moderator-cli team init` with this version of moderator_gui",
         ),
+        "team.bad_login": QT_TRANSLATE_NOOP(
+            "Messages", "{name!r} is not a usable login name (letters, digits, _ . -; at most 63; not starting with a digit)"
+        ),
+        "team.needs_postgresql": QT_TRANSLATE_NOOP(
+            "Messages", "team mode needs a PostgreSQL server; {db} is not one (a SQLite file is for one workstation)"
+        ),
+        "notfound.conflict": QT_TRANSLATE_NOOP("Messages", "no open conflict {conflict_id}"),
         # Not found.
         "notfound.item": QT_TRANSLATE_NOOP("Messages", "no item {item_id}"),
         "notfound.event": QT_TRANSLATE_NOOP("Messages", "no event {uuid}"),

@@ -254,6 +254,10 @@ class EventsMixin(ReviewersMixin):
     def _append_batch(self, batch: list[Checked], known: dict[int, ItemEvents]) -> int:
         try:
             with self.write() as conn, _big_cache(conn):
+                if self.dialect == "postgresql":
+                    # A lead importing a history may record it under its reviewers' names
+                    # (team_sql.py); for anyone else the server ignores this.
+                    conn.exec_driver_sql("SET LOCAL moderator.history_import = 'on'")
                 new_ids = sorted({c.inp.item_id for c in batch} - known.keys())
                 heads: dict[int, str | None] = {}
                 for chunk in _chunks(new_ids):

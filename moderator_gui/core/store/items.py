@@ -16,7 +16,7 @@ from moderator_gui.core.store.tables import decisions_t, items_t
 
 #: The columns an imported item may set (the rest is the store's: id, status, head_event, imported_at).
 ITEM_COLUMNS: tuple[str, ...] = tuple(
-    c.name for c in items_t.columns if c.name not in ("id", "status", "head_event", "imported_at")
+    c.name for c in items_t.columns if c.name not in ("id", "status", "head_event", "imported_at", "claim_lock")
 )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     MetaData,
     String,
     Text,
@@ -97,6 +98,10 @@ class Item(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     head_event: Mapped[str | None] = mapped_column(String(36))
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Never read or written. PostgreSQL lets a login lock rows (claiming takes the next items
+    # FOR UPDATE SKIP LOCKED) only with the right to update some column of them: reviewers get
+    # that right on this column alone, never on anything that means something (migration 0005).
+    claim_lock: Mapped[int | None] = mapped_column(SmallInteger)
 
     __table_args__ = (
         UniqueConstraint("platform", "external_id"),

@@ -8,6 +8,7 @@ change events):
 ``reviewers.py``          reviewer names and ids
 ``events.py``             recording decisions, undos and bulk histories (rules: ``event_rules.py``)
 ``claims.py``             claims (leases), skip marks
+``team.py``               identity, team set-up (``team_sql.py``), users, presence, conflicts
 ``items.py``              adding items (imports)
 ``queue.py``              queue pages, counts, rows of single items
 ``history.py``            history of an item, account, media file, reviewer
@@ -33,10 +34,19 @@ from moderator_gui.core.store.items import ItemsMixin
 from moderator_gui.core.store.media import MediaMixin
 from moderator_gui.core.store.queue import QueueMixin
 from moderator_gui.core.store.statistics import StatisticsMixin
+from moderator_gui.core.store.team import TeamMixin
 
 
 class Store(
-    EventsMixin, ClaimsMixin, ItemsMixin, QueueMixin, HistoryMixin, MediaMixin, DecisionLogMixin, StatisticsMixin
+    EventsMixin,
+    ClaimsMixin,
+    TeamMixin,
+    ItemsMixin,
+    QueueMixin,
+    HistoryMixin,
+    MediaMixin,
+    DecisionLogMixin,
+    StatisticsMixin,
 ):
     """See the module docstring. Thread-safe; one per database per process."""
 
