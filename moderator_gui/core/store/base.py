@@ -97,15 +97,20 @@ class StoreBase:
         try:
             engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
             if migrate_schema:
-                try:
-                    with storage_errors():
-                        migrate.upgrade(engine)
-                except PermissionDeniedError as exc:  # a reviewer's login on a team database
-                    raise SchemaError("team.schema_behind") from exc
-        except StoreError:
+                with storage_errors():
+                    migrate.upgrade(engine)
+        except SchemaError:
             if engine is not None:
                 engine.dispose()
             raise
+        except PermissionDeniedError as exc:  # a reviewer's login on a team database that is behind
+            if engine is not None:
+                engine.dispose()
+            raise SchemaError("team.schema_behind") from exc
+        except StoreError as exc:
+            if engine is not None:
+                engine.dispose()
+            raise type(exc)(Message.of("store.open_failed", db=describe(url), reason=exc.msg)) from exc
         except (SQLAlchemyError, OSError) as exc:
             if engine is not None:
                 engine.dispose()
