@@ -33,6 +33,7 @@ from moderator_gui.core.store.errors import (
     translate,
 )
 from moderator_gui.core.store.models import UtcDateTime
+from moderator_gui.core.store.watch_log import log_for_watchers
 
 
 @contextmanager
@@ -51,6 +52,9 @@ def storage_errors() -> Iterator[None]:
         if err is None:
             raise
         raise err from exc
+
+
+_NOTED = "moderator_changes"
 
 
 @dataclass
@@ -148,10 +152,24 @@ class StoreBase:
         """A write transaction (BEGIN IMMEDIATE on SQLite). Storage failures become StoreErrors.
 
         Store-internal: the rest of the program writes through the store's methods,
-        which apply the same checks and publish what they changed.
+        which apply the same checks and say what they changed with :meth:`note`. What
+        was noted is published once the COMMIT succeeded — never for a write that failed
+        — and, on SQLite, logged in the same transaction for other processes' watchers.
         """
+        noted: Changes | None = None
         with storage_errors(), self.engine.execution_options(**WRITE).begin() as conn:
             yield conn
+            noted = conn.info.pop(_NOTED, None)
+            if noted is not None and self.dialect == "sqlite":
+                log_for_watchers(conn, noted)
+        if noted is not None:
+            self.changes.publish(noted)
+
+    @staticmethod
+    def note(conn: Connection, changes: Changes) -> None:
+        """What this write transaction changed (merged with what it noted before)."""
+        before = conn.info.get(_NOTED)
+        conn.info[_NOTED] = changes if before is None else before.merged(changes)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -172,7 +190,8 @@ class StoreBase:
         return literal(utcnow() + timedelta(seconds=seconds), UtcDateTime())
 
     def publish(self, changes: Changes) -> None:
-        """Tell the subscribers what a committed write changed (call after the COMMIT)."""
+        """Tell the subscribers about changes made elsewhere (watchers; a refused write that
+        revealed one). The store's own writes use :meth:`note`."""
         self.changes.publish(changes)
 
     def refresh_statistics(self) -> None:

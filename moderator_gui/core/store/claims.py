@@ -76,8 +76,8 @@ class ClaimsMixin(StoreBase):
             )
             ids = self._upsert(conn, candidates)
             order = {i: n for n, i in enumerate(self._in_queue_order(conn, ids))}
-        if ids:
-            self.publish(Changes(items=frozenset(ids)))
+            if ids:
+                self.note(conn, Changes(items=frozenset(ids)))
         return sorted(ids, key=order.__getitem__)
 
     def claim(self, reviewer: str, item_id: int, *, lease_s: int | None = None) -> bool:
@@ -91,8 +91,8 @@ class ClaimsMixin(StoreBase):
                 .with_for_update(of=items_t)
             )
             got = self._upsert(conn, row)
-        if got:
-            self.publish(Changes(items=frozenset(got)))
+            if got:
+                self.note(conn, Changes(items=frozenset(got)))
         return bool(got)
 
     def _upsert(self, conn: Connection, rows: Any) -> list[int]:
@@ -145,8 +145,8 @@ class ClaimsMixin(StoreBase):
     def _release(self, cond: Any) -> int:
         with self.write() as conn:
             gone = list(conn.execute(delete(claims_t).where(cond).returning(claims_t.c.item_id)).scalars())
-        if gone:
-            self.publish(Changes(items=frozenset(gone)))
+            if gone:
+                self.note(conn, Changes(items=frozenset(gone)))
         return len(gone)
 
     def reassign(self, item_id: int, reviewer: str, *, lease_s: int | None = None) -> None:
@@ -158,7 +158,7 @@ class ClaimsMixin(StoreBase):
                 items_t.c.id == item_id
             )
             self._upsert(conn, row)
-        self.publish(Changes(items=frozenset({item_id})))
+            self.note(conn, Changes(items=frozenset({item_id})))
 
     def claims(self, *, reviewer: str | None = None) -> list[Claim]:
         """Live claims (lease not run out), oldest first."""
@@ -179,8 +179,8 @@ class ClaimsMixin(StoreBase):
         """A lead lets everyone who skipped this item be handed it again."""
         with self.write() as conn:
             n = conn.execute(delete(skip_marks_t).where(skip_marks_t.c.item_id == item_id)).rowcount
-        if n:
-            self.publish(Changes(items=frozenset({item_id})))
+            if n:
+                self.note(conn, Changes(items=frozenset({item_id})))
         return int(n)
 
     def skipped_by(self, reviewer: str) -> set[int]:

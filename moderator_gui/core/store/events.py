@@ -137,9 +137,9 @@ class EventsMixin(ReviewersMixin):
                 if self.projects_in_python:
                     conn.execute(_SET_STATE, {"b_id": inp.item_id, "b_status": status.value, "b_head": events.head})
                 after_event(conn, [(c, target)])
+                self.note(conn, Changes.of_events([inp.uuid], {inp.item_id: ItemState(status.value, events.head)}))
         except IntegrityError as exc:
             raise ConflictError("conflict.integrity", detail=str(exc.orig)) from exc
-        self.publish(Changes.of_events([inp.uuid], {inp.item_id: ItemState(status.value, events.head)}))
         return RecordedEvent(
             seq=seq,
             uuid=inp.uuid,
@@ -170,7 +170,7 @@ class EventsMixin(ReviewersMixin):
                     time_spent_ms=inp.time_spent_ms, expected_head=inp.expected_head, found_head=head, kept_at=utcnow(),
                 ).on_conflict_do_nothing(index_elements=["uuid"])
             )  # fmt: skip
-        self.publish(Changes(items=frozenset({inp.item_id})))
+            self.note(conn, Changes(items=frozenset({inp.item_id})))
 
     def _conflict(self, conn: Connection, head: str | None) -> ConflictError:
         row = conn.execute(
@@ -284,19 +284,18 @@ class EventsMixin(ReviewersMixin):
                     touched[item.item_id] = status
                 conn.execute(insert(decisions_t), rows)
                 after_event(conn, done)
+                both = {**known, **states}
                 if self.projects_in_python:
-                    both = {**known, **states}
                     conn.execute(
                         _SET_STATE,
                         [{"b_id": i, "b_status": s.value, "b_head": both[i].head} for i, s in touched.items()],
                     )
+                final = {i: ItemState(s.value, both[i].head) for i, s in touched.items()}
+                self.note(conn, Changes.of_events((c.inp.uuid for c in batch), final))
         except IntegrityError as exc:
             raise ConflictError("conflict.integrity", detail=str(exc.orig)) from exc
         # (A failed batch raises out of append_history: what it admitted is never used again.)
         known.update(states)
-        self.publish(
-            Changes.of_events((c.inp.uuid for c in batch), {i: ItemState(s.value, known[i].head) for i, s in touched.items()})
-        )
         return len(batch)
 
     # -- maintenance -----------------------------------------------------------------------------
@@ -333,13 +332,13 @@ class EventsMixin(ReviewersMixin):
                     changed.append({"b_id": item.id, "b_status": status.value, "b_head": head})
             if changed:
                 conn.execute(_SET_STATE, changed)
-        if changed:
-            self.publish(
-                Changes(
-                    items=frozenset(c["b_id"] for c in changed),
-                    states={c["b_id"]: ItemState(c["b_status"], c["b_head"]) for c in changed},
+                self.note(
+                    conn,
+                    Changes(
+                        items=frozenset(c["b_id"] for c in changed),
+                        states={c["b_id"]: ItemState(c["b_status"], c["b_head"]) for c in changed},
+                    ),
                 )
-            )
         return len(changed)
 
 

@@ -47,7 +47,8 @@ class ItemsMixin(StoreBase):
                 for row in fresh
             ]
             ids = list(conn.execute(self._insert_ignoring_conflicts().returning(items_t.c.id), values).scalars())
-        self.publish(Changes(added=frozenset(ids)))
+            if ids:
+                self.note(conn, Changes(added=frozenset(ids)))
         return ids
 
     def _insert_ignoring_conflicts(self) -> Any:

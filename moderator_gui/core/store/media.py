@@ -54,7 +54,7 @@ class MediaMixin(StoreBase):
                     fields.setdefault("preview_ready", False)
                     conn.execute(insert(media_t).values(sha256=sha, **fields))
                 states[sha] = fields.get("state", states.get(sha))
-        self.publish(Changes(media=frozenset(sha for sha, _ in rows)))
+            self.note(conn, Changes(media=frozenset(sha for sha, _ in rows)))
 
     def media_to_prefetch(self, statuses: Sequence[str]) -> list[MediaToPrefetch]:
         """Distinct contents of the items in ``statuses``, most urgent first (queue order)."""

@@ -275,7 +275,7 @@ class TeamMixin(StoreBase):
                 .where(conflicts_t.c.id == conflict_id)
                 .values(resolution="accepted" if accept else "dismissed", resolved_by=lead, resolved_at=utcnow())
             )
-        self.publish(Changes(items=frozenset({found.item_id})))
+            self.note(conn, Changes(items=frozenset({found.item_id})))
         return event
 
 
