@@ -16,15 +16,24 @@ import sys
 from collections.abc import Sequence
 
 from moderator_gui import __version__
-from moderator_gui.cli import cmd_demo, cmd_export, cmd_import, cmd_prefetch, cmd_queue, cmd_stats, cmd_verify
+from moderator_gui.cli import (
+    cmd_demo,
+    cmd_export,
+    cmd_import,
+    cmd_prefetch,
+    cmd_queue,
+    cmd_stats,
+    cmd_team,
+    cmd_verify,
+)
 
-COMMANDS = (cmd_import, cmd_demo, cmd_export, cmd_verify, cmd_queue, cmd_stats, cmd_prefetch)
+COMMANDS = (cmd_import, cmd_demo, cmd_export, cmd_verify, cmd_queue, cmd_stats, cmd_prefetch, cmd_team)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moderator-cli",
-        description="Headless commands of moderator_gui: import, demo, export, verify, queue, stats, prefetch.",
+        description="Headless commands of moderator_gui: import, demo, export, verify, queue, stats, prefetch, team.",
     )
     parser.add_argument("--version", action="version", version=f"moderator_gui {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
