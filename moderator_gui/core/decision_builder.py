@@ -8,6 +8,7 @@ what the desk knows and the policy, and returns *why not* as a coded
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import uuid4
 
 from moderator_gui.core.domain import DecisionInput, EventKind, utcnow
@@ -23,6 +24,12 @@ catalogue(
         ),
         "decision.no_item": QT_TRANSLATE_NOOP("Messages", "No item is selected."),
         "decision.still_saving": QT_TRANSLATE_NOOP("Messages", "This item's last decision is still being saved."),
+        "decision.held_by": QT_TRANSLATE_NOOP(
+            "Messages", "{reviewer} is working on this item (until {until}): you can look, not decide."
+        ),
+        "decision.leads_only": QT_TRANSLATE_NOOP(
+            "Messages", "This item was escalated to the team leads: only a lead can decide it."
+        ),
         #: {labels}: the policy's labels of what needs the note, in the reviewer's language.
         "decision.note_required": QT_TRANSLATE_NOOP("Messages", "A note is required for: {labels}"),
     }
@@ -39,12 +46,17 @@ def refusal(
     item: QueueRow | None,
     saving: bool,
     lang: str,
+    viewer: str | None = None,
+    lead: bool = True,
+    now: datetime | None = None,
 ) -> Message | None:
     """Why this choice cannot be recorded now, or None.
 
     ``item``: the current item (None: none); ``saving``: its last decision is still being
     saved; ``lang``: the reviewer's language, for the policy's labels in the reason. A
-    policy error (an unknown code) is passed on as its text (``generic.text``).
+    policy error (an unknown code) is passed on as its text (``generic.text``). In a team,
+    ``viewer`` is the reviewer's login: an item someone else holds is read-only for them,
+    and an escalated one too unless they are a ``lead`` (the server refuses both anyway).
     """
     if kind == EventKind.DECIDE and category is None:
         return Message.of("decision.choose_category")
@@ -54,6 +66,11 @@ def refusal(
         return Message.of("decision.no_item")
     if saving:
         return Message.of("decision.still_saving")
+    holder = held_by_other(item, viewer, now or utcnow())
+    if holder is not None:
+        return Message.of("decision.held_by", reviewer=holder, until=_local_time(item.claim_expires))
+    if not lead and item.status == "escalated":
+        return Message.of("decision.leads_only")
     try:
         if "note" in policy.required_fields(category, actions) and not note.strip():
             return note_required(policy, category, actions, lang)
@@ -61,6 +78,19 @@ def refusal(
     except PolicyError as exc:
         return Message.of("generic.text", text=str(exc))
     return None
+
+
+def held_by_other(item: QueueRow, viewer: str | None, now: datetime) -> str | None:
+    """Who else holds ``item`` with a live claim, if anyone (not ``viewer``)."""
+    if item.claimed_by is None or item.claimed_by == viewer:
+        return None
+    if item.claim_expires is not None and item.claim_expires <= now:
+        return None  # the lease ran out since the row was read
+    return item.claimed_by
+
+
+def _local_time(when: datetime | None) -> str:
+    return "?" if when is None else when.astimezone().strftime("%H:%M")
 
 
 def note_required(policy: Policy, category: str | None, actions: tuple[str, ...], lang: str) -> Message:

@@ -25,10 +25,15 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressBar, Q
 
 from moderator_gui.core.journal import JournalError, Orphan, DecisionJournal
 from moderator_gui.core.store import Store, StoreError
+from moderator_gui.core.store.engine import server_target
+from moderator_gui.core.store.team import Identity
+from moderator_gui.core.store.watch import ChangeWatcher
 from moderator_gui.ui.i18n import install_translators
 from moderator_gui.ui.main_window import LANGUAGE_KEY, Desk, MainWindow
 from moderator_gui.ui.media_bridge import MediaBridge, open_media_service
+from moderator_gui.ui.message_text import message_text
 from moderator_gui.ui.reviewer_prompt import ask_reviewer
+from moderator_gui.ui.team_login import ask_password, refuse_reviewer_option
 from moderator_gui.ui.tasks import TaskRunner
 from moderator_gui.ui.wellbeing import APPLICATION, ORGANIZATION, app_settings
 
@@ -130,6 +135,7 @@ class _Opened:
     demo_dir: Path | None = None
     journal: DecisionJournal | None = None
     orphans: list[Orphan] = field(default_factory=list)  # unsaved writes of earlier sessions
+    identity: Identity | None = None  # the login and its team role (a server); None: a SQLite file
 
 
 @dataclass
@@ -142,6 +148,7 @@ class _App:
     bridge: MediaBridge | None = None
     error_box: QMessageBox | None = None
     journal: DecisionJournal | None = None
+    watcher: ChangeWatcher | None = None
 
 
 @dataclass
@@ -199,10 +206,11 @@ def _open(db: str | None, demo: bool, report: Any, holder: _Holder | None = None
     if not demo:
         store = Store.open(db)
         holder.put(store=store)
+        identity = store.identity() if store.dialect == "postgresql" else None
         journal, orphans = open_journal(store)
         if journal is not None:
             holder.put(journal=journal)
-        return _Opened(store, None, journal, orphans)
+        return _Opened(store, None, journal, orphans, identity)
     from moderator_gui.core.demo import generate_demo
 
     folder = Path(tempfile.mkdtemp(prefix="moderator-demo-"))
@@ -272,7 +280,13 @@ def run(argv: list[str]) -> int:
     settings = app_settings()
     # Command-line choices are for this run; what is remembered changes only in the app.
     lang = install_language(app, pick_language(args.lang, settings))
-    if args.reviewer and args.reviewer.strip():
+    # On a server the reviewer is the login, whatever a desk would like to call itself.
+    server = None if args.demo else server_target(args.db)
+    reviewer: str | None = None
+    if server is not None:
+        if args.reviewer:
+            return refuse_reviewer_option(server.user)
+    elif args.reviewer and args.reviewer.strip():
         reviewer = args.reviewer.strip()
     else:
         reviewer = ask_reviewer(settings)
@@ -292,17 +306,42 @@ def run(argv: list[str]) -> int:
         holder.take()  # from now on ``state`` owns them
         state.store, state.demo_dir, state.journal = result.store, result.demo_dir, result.journal
         state.bridge = MediaBridge(open_media_service(result.store), app)
-        desk = Desk(result.store, runner, result.store.policy, reviewer, lang, settings, state.bridge, journal=result.journal)
+        # Changes made by other processes and desks reach this desk's views.
+        state.watcher = ChangeWatcher(result.store).start()
+        who = result.identity.login if result.identity is not None and result.identity.login else reviewer or "?"
+        desk = Desk(
+            result.store, runner, result.store.policy, who, lang, settings, state.bridge, journal=result.journal,
+            identity=result.identity,
+        )  # fmt: skip
         state.window = MainWindow(desk)
         state.window.show()
         state.window.session.adopt(result.orphans)
         startup.close()
-        log.info("ready: reviewer %s on %s", reviewer, result.store.describe())
+        log.info("ready: reviewer %s on %s", who, result.store.describe())
+
+    def open_database(target: str | None) -> None:
+        runner.run(
+            lambda report: _open(target, args.demo, report, holder),
+            progress=True,
+            on_progress=startup.demo_progress,
+            on_done=opened,
+            on_error=failed,
+            label="open",
+        )
 
     def failed(exc: BaseException) -> None:
+        if server is not None and isinstance(exc, StoreError) and exc.code in ("store.password_needed", "store.auth_failed"):
+            problem = message_text(exc.msg) if exc.code == "store.auth_failed" else None
+            password = ask_password(server, problem, startup)
+            if password is not None:
+                open_database(server.with_password(password))
+                return
+            exit_code["code"] = 1
+            startup.close()
+            return
         startup.close()
         if isinstance(exc, StoreError):
-            text = exc.message
+            text = message_text(exc.msg)
         elif isinstance(exc, ImportError):
             text = QCoreApplication.translate("main", "The sample queue cannot be made: %1").replace("%1", str(exc))
         else:
@@ -315,14 +354,7 @@ def run(argv: list[str]) -> int:
         box.open()
         state.error_box = box  # keeps the Python wrapper alive while the box is shown
 
-    runner.run(
-        lambda report: _open(args.db, args.demo, report, holder),
-        progress=True,
-        on_progress=startup.demo_progress,
-        on_done=opened,
-        on_error=failed,
-        label="open",
-    )
+    open_database(args.db)
     wake, previous_handlers = quit_on_signals(app)
     try:
         code = app.exec()
@@ -330,6 +362,8 @@ def run(argv: list[str]) -> int:
         restore_signals(wake, previous_handlers)
         runner.shutdown()
         holder.clean_up()  # opened after the start-up window was closed: nobody took them
+        if state.watcher is not None:
+            state.watcher.stop()
         if state.bridge is not None:
             state.bridge.close()
         if state.journal is not None:

@@ -23,9 +23,11 @@ from moderator_gui.core.changes import Changes
 from moderator_gui.core.journal import DecisionJournal
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import QueueFilter, QueueRow, RecordedEvent, Store
+from moderator_gui.core.store.team import Identity
 from moderator_gui.ui import keymap
 from moderator_gui.ui.banner import BannerArea
 from moderator_gui.ui.change_feed import ChangeFeed
+from moderator_gui.ui.claim_keeper import ClaimKeeper
 from moderator_gui.ui.context_panel import ContextPanel
 from moderator_gui.ui.decision_panel import DecisionPanel, EscapeLeaves
 from moderator_gui.ui.desk_actions import DeskActions
@@ -64,6 +66,11 @@ class Desk:
     bridge: MediaBridge | None = None
     break_interval_ms: int | None = None  # None: the reviewer's setting (tests use a short one)
     journal: DecisionJournal | None = None  # unsaved decisions kept on this computer (None: in memory only)
+    identity: Identity | None = None  # the login and its team role (None: solo, the desk names its reviewer)
+
+    @property
+    def lead(self) -> bool:
+        return self.identity is None or not self.identity.team or self.identity.is_lead
 
 
 class MainWindow(QMainWindow):
@@ -75,15 +82,22 @@ class MainWindow(QMainWindow):
         restore_geometry(self, desk.settings)
 
         self.wellbeing = Wellbeing(desk.settings, desk.reviewer, self)
-        self.model = QueueModel(desk.store, desk.runner, self.wellbeing, desk.bridge, self)
+        self.model = QueueModel(desk.store, desk.runner, self.wellbeing, desk.bridge, self, viewer=desk.reviewer)
         # Every committed write (this desk's, another process's, another desk's) reaches the
         # window here, once per turn of the event loop; the panes update what it changed.
         self.change_feed = ChangeFeed(desk.store, self)
         self.change_feed.changed.connect(self.model.apply_changes)
         self.change_feed.changed.connect(self._on_changes)
         self.session = ReviewSession(
-            desk.store, desk.runner, self.model, desk.policy, desk.reviewer, self, lang=desk.lang, journal=desk.journal
-        )
+            desk.store, desk.runner, self.model, desk.policy, desk.reviewer, self, lang=desk.lang, journal=desk.journal,
+            lead=desk.lead,
+        )  # fmt: skip
+        # The item on screen and the next few are this desk's (claims); others' are read-only.
+        self.claims = ClaimKeeper(desk.store, desk.reviewer, self, pending=self.session.pending_items)
+        self.session.before_saving_adopted = self.claims.release_then
+        self.session.current_changed.connect(self.claims.showing)
+        self.session.recorded.connect(self.claims.top_up)
+        self.claims.taken.connect(self.session.taken_elsewhere)
         self.history_model = SessionHistoryModel(self.session, desk.policy, desk.lang, self)
         self.reminder = BreakReminder(self.wellbeing, self, interval_ms=desk.break_interval_ms)
         self.watchdog = Watchdog(self)
@@ -125,6 +139,7 @@ class MainWindow(QMainWindow):
         self._desk_banners = DeskBanners(self.banners, self.session, self.model, self.reminder, self)
         self.watchdog.start()
         self.model.set_filter(QueueFilter(status="open"))
+        self.claims.start()
         self.queue_view.table.setFocus()
 
     # -- commands --------------------------------------------------------------------------
@@ -341,3 +356,4 @@ class MainWindow(QMainWindow):
         self.tools.shutdown()  # an export stops, the statistics are dropped, the help goes
         self.paint_gate.release()
         self.session.shutdown()
+        self.claims.shutdown()  # after the last write: its item is not handed to anyone before it commits

@@ -105,7 +105,10 @@ class Navigation(QObject):
             self._advance_pending = False
             self.advance()
         elif self._current is None and self._model.rowCount() > 0:
-            self.go_to(0)
+            # The first item this reviewer may work on (not someone else's, not skipped by
+            # them); if there is none, the first row, to look at.
+            first = self._model.next_open(-1)
+            self.go_to(first if first is not None else 0)
 
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, _roles: object = None) -> None:
         """The current item's row changed (a decision committed, a change from elsewhere): keep

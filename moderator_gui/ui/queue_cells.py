@@ -38,7 +38,9 @@ def column_title(col: Column) -> str:
     }[col]
 
 
-def status_text(status: str, local: str | None = None) -> str:
+def status_text(status: str, local: str | None = None, holder: str | None = None) -> str:
+    if holder is not None and local is None:
+        return QCoreApplication.translate("QueueModel", "held by %1").replace("%1", holder)
     if local == "saving":
         return QCoreApplication.translate("QueueModel", "saving…")
     if local == "failed":

@@ -23,6 +23,7 @@ rest of the model is left alone: no reload, the selection stays.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QFont
 
 from moderator_gui.core.changes import Changes
+from moderator_gui.core.decision_builder import held_by_other
 from moderator_gui.core.domain import ItemStatus, utcnow
 from moderator_gui.core.store import QueueFilter, QueueRow, Store, StoreError
 from moderator_gui.ui.media_bridge import MediaBridge
@@ -81,15 +83,19 @@ class QueueModel(QAbstractTableModel):
         *,
         page_size: int = PAGE_SIZE,
         clock: Callable[[], datetime] = utcnow,
+        viewer: str | None = None,
     ) -> None:
         super().__init__(parent)
+        self._viewer = viewer  # the reviewer: whose skips hide items, whose claims are not "someone else's"
         self._store = store
         self._runner = runner
         self._page_size = page_size
         self._clock = clock
-        self._filter = QueueFilter(status="open")
+        self._filter = QueueFilter(status="open", viewer=viewer)
         self._rows = LoadedRows()
         self._local: dict[int, str] = {}  # item id -> "saving" | "failed"
+        self._tick = 0  # changes applied so far
+        self._state_tick: dict[int, int] = {}  # item -> the change that last set its state
         self._generation = 0
         self._loading = False
         self._exhausted = False
@@ -120,7 +126,7 @@ class QueueModel(QAbstractTableModel):
 
     def set_filter(self, f: QueueFilter) -> None:
         """Show another selection of the queue: reset, then load its first page and count."""
-        self._filter = f
+        self._filter = replace(f, viewer=self._viewer)
         self.refresh()
 
     def refresh(self) -> None:
@@ -210,7 +216,9 @@ class QueueModel(QAbstractTableModel):
         if changes.everything:
             self.refresh()
             return
+        self._tick += 1
         for item_id, state in changes.states.items():
+            self._state_tick[item_id] = self._tick
             self.update_status(item_id, state.status, state.head_event)
         stale = {i for i in changes.items if i not in changes.states and self._rows.row_of(i) is not None}
         for sha in changes.media:
@@ -218,19 +226,26 @@ class QueueModel(QAbstractTableModel):
         self.thumbs.forget_failures(list(changes.media))
         if not stale and not changes.added:
             return
-        gen, f, store = self._generation, self._filter, self._store
+        gen, f, store, tick = self._generation, self._filter, self._store, self._tick
         added = sorted(changes.added)
+        viewer = self._viewer
         self._runner.run(
-            lambda: (store.rows(stale), store.rows(added, within=f) if added else []),
-            on_done=lambda fresh: self._changed_rows_arrived(gen, *fresh),
+            lambda: (store.rows(stale, viewer=viewer), store.rows(added, within=f) if added else []),
+            on_done=lambda fresh: self._changed_rows_arrived(gen, tick, *fresh),
             on_error=lambda exc: self._failed(gen, exc),
             label="queue_changes",
         )
 
-    def _changed_rows_arrived(self, gen: int, changed: list[QueueRow], added: list[QueueRow]) -> None:
+    def _changed_rows_arrived(self, gen: int, tick: int, changed: list[QueueRow], added: list[QueueRow]) -> None:
         if gen != self._generation:
             return  # the filter changed meanwhile: the reload has them
         for row in changed:
+            r = self._rows.row_of(row.id)
+            if r is not None and self._state_tick.get(row.id, 0) > tick:
+                # A decision's state arrived after this read was asked for: the read may be
+                # older than it. Keep that state; take the rest (claims, media) from the read.
+                old = self._rows[r]
+                row = row._replace(status=old.status, head_event=old.head_event)
             self.replace_row(row)
         new = [r for r in added if self._rows.row_of(r.id) is None]
         if not new:
@@ -290,12 +305,23 @@ class QueueModel(QAbstractTableModel):
         return self._local.get(item_id)
 
     def next_open(self, after_row: int) -> int | None:
-        """The first loaded row below ``after_row`` that still needs a decision."""
+        """The first loaded row below ``after_row`` that still needs a decision from this
+        reviewer: not being saved, not skipped by them, not held by someone else."""
+        now = self._clock()
         for r in range(after_row + 1, len(self._rows)):
             row = self._rows[r]
-            if row.status in OPEN_STATUSES and row.id not in self._local:
+            if (
+                row.status in OPEN_STATUSES
+                and row.id not in self._local
+                and not row.skipped_by_viewer
+                and held_by_other(row, self._viewer, now) is None
+            ):
                 return r
         return None
+
+    def holder(self, row: QueueRow) -> str | None:
+        """Who else holds this item now (None: nobody, or this reviewer)."""
+        return held_by_other(row, self._viewer, self._clock())
 
     # -- Qt model API ------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -370,7 +396,7 @@ class QueueModel(QAbstractTableModel):
             return age_text(self._age_seconds(row))
         if col == Column.PRIORITY:
             return str(row.priority)
-        return status_text(row.status, self._local.get(row.id))
+        return status_text(row.status, self._local.get(row.id), self.holder(row))
 
     def _tooltip(self, row: QueueRow, col: Column) -> str | None:
         if col == Column.THUMB and row.media_state == "failed":
@@ -379,6 +405,13 @@ class QueueModel(QAbstractTableModel):
             return row.flag_reason
         if col == Column.AGE:
             return row.flagged_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        holder = self.holder(row)
+        if col == Column.STATUS and holder is not None and row.claim_expires is not None:
+            return (
+                QCoreApplication.translate("QueueModel", "%1 is working on this item until %2")
+                .replace("%1", holder)
+                .replace("%2", row.claim_expires.astimezone().strftime("%H:%M"))
+            )
         return f"{platform_name(row.platform)} · {row.external_id}"
 
     # -- thumbnails ----------------------------------------------------------------------

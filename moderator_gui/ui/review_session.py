@@ -20,6 +20,8 @@ when it was decided.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import logging
 
 from PySide6.QtCore import QObject, Signal
@@ -65,9 +67,13 @@ class ReviewSession(QObject):
         backoff_ms: tuple[int, ...] = BACKOFF_MS,
         lang: str = "en",
         journal: DecisionJournal | None = None,
+        lead: bool = True,
     ) -> None:
         super().__init__(parent)
         self._lang = lang
+        self._lead = lead  # may decide escalated items (solo desks and team leads)
+        # Called with the items of adopted writes and the function that starts saving them.
+        self.before_saving_adopted: Callable[[list[int], Callable[[], None]], None] | None = None
         self._model = model
         self._policy = policy
         self.reviewer = reviewer
@@ -111,6 +117,12 @@ class ReviewSession(QObject):
         """J/K: go to the next/previous item without deciding."""
         self._nav.move(delta)
 
+    def taken_elsewhere(self, item_id: int) -> None:
+        """Someone else got the item shown before this reviewer started on it: move on."""
+        current = self._nav.current
+        if current is not None and current.id == item_id and not self._queue.has_item(item_id):
+            self._nav.advance()
+
     # -- deciding -------------------------------------------------------------------------------
     def record(self, category: str | None, actions: tuple[str, ...], note: str) -> str | None:
         """Decide the current item. Returns why it was refused (shown to the reviewer) or None."""
@@ -125,7 +137,10 @@ class ReviewSession(QObject):
     def _submit(self, kind: EventKind, category: str | None, actions: tuple[str, ...], note: str) -> str | None:
         row = self._nav.current
         saving = row is not None and self._queue.has_item(row.id)
-        why = refusal(self._policy, kind, category, actions, note, item=row, saving=saving, lang=self._lang)
+        why = refusal(
+            self._policy, kind, category, actions, note, item=row, saving=saving, lang=self._lang,
+            viewer=self.reviewer, lead=self._lead,
+        )  # fmt: skip
         if why is not None:
             return message_text(why)
         assert row is not None
@@ -246,7 +261,17 @@ class ReviewSession(QObject):
             )
         if n:
             self.entries_changed.emit()
-            self._writes.pump()
+            items = sorted({op.item_id for op in adopted.ops})
+            if self.before_saving_adopted is not None:
+                # This desk's own claims must not stand in the way of writes made here earlier
+                # (perhaps under another reviewer's name): give those items back first.
+                self.before_saving_adopted(items, self._writes.pump)
+            else:
+                self._writes.pump()
+
+    def pending_items(self) -> set[int]:
+        """Items this desk still has writes of (queued, in flight, waiting for a retry)."""
+        return {op.item_id for op in self._queue}
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Stop retrying and wait for the write in flight (its commit is all-or-nothing)."""

@@ -37,7 +37,6 @@ RECORDED = re.compile(
 )
 WINDOW_TIMEOUT_S = 60
 ACK_TIMEOUT_S = 30
-SETTLE_S = 3.0
 # The main window loads the queue in the background right after it appears; a 12-item
 # SQLite queue takes milliseconds, this leaves a wide margin before the first key.
 QUEUE_LOAD_S = 3.0
@@ -210,26 +209,22 @@ def test_sigkill_after_decisions_loses_nothing_and_doubles_nothing(
         assert store.queue_count(QueueFilter(status="decided")) == len(stored)
 
 
-def test_two_instances_deciding_the_same_item_record_it_once(launch: Callable[[Path, str], App], queue_db: Path) -> None:
-    with Store.open(queue_db) as store:
-        shared_item = store.queue_page(limit=1)[0].id  # the item both windows open on
+def test_two_instances_are_never_handed_the_same_item(launch: Callable[[Path, str], App], queue_db: Path) -> None:
+    """Two desks on one queue file: each is handed its own items (claims), so both decisions
+    are recorded, once each, on different items — none is refused, none is doubled."""
     first, second = launch(queue_db, "e2e-a"), launch(queue_db, "e2e-b")
     first.wait_window()
     second.wait_window()
     first.keys("2", "Return")
     second.keys("2", "Return")
-    wait_for("a decision on the shared item", lambda: any(item == shared_item for _, item, _ in events(queue_db)), first)
-    # Whichever commits second must be refused (its expected head is stale). Give both
-    # instances ample time to answer before looking for a double decision.
-    time.sleep(SETTLE_S)
+    wait_for("both decisions to be recorded", lambda: len(events(queue_db)) == 2, first)
+    wait_for("both instances to say so", lambda: len(first.recorded()) == len(second.recorded()) == 1, second)
     first.kill()
     second.kill()
-    logged = first.recorded() + second.recorded()
     stored = events(queue_db)
-    on_shared = [uuid for uuid, item, kind in stored if item == shared_item and kind == "decide"]
-    assert len(on_shared) == 1, f"exactly one decision for the shared item, got {stored}"
-    assert len(stored) == 1, f"the refused instance must record nothing else, got {stored}"
-    assert logged == stored, "exactly the one stored decision is reported as recorded, by one instance"
+    items = [item for _, item, _ in stored]
+    assert len(set(items)) == 2, f"each instance decided its own item, got {stored}"
+    assert sorted(first.recorded() + second.recorded()) == sorted(stored)
     assert integrity(queue_db) == "ok"
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from sqlalchemy import func, select
 
 from moderator_gui.core.store import Store
+from moderator_gui.core.store.watch import ChangeWatcher
 from moderator_gui.core.store.tables import decisions_t
 from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
@@ -170,35 +171,53 @@ def test_undo_while_the_write_is_in_flight_then_the_write_fails_retryably(
 def test_two_instances_conflict_is_shown_and_nothing_double_recorded(
     make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, tmp_path: Path
 ) -> None:
-    add_items(ui_store, 2)
+    """Two desks on one file are never handed the same item; if one's claim is lost (its lease
+    ran out) and the other decides the item, the late decision is refused, shown as a conflict,
+    kept for a lead, and nothing is recorded twice."""
+    add_items(ui_store, 4)
     other_store = Store.open(ui_store.engine.url.database)
+    bobs_watcher = ChangeWatcher(other_store, poll_s=0.05).start()  # bob's desk hears of others' changes
     try:
         alice = make_window(reviewer="alice")
-        bob = make_window(reviewer="bob", store=other_store)
         item = alice.session.current
-        assert bob.session.current.id == item.id  # both opened the same pending item
+        qtbot.waitUntil(lambda: item.id in alice.claims.held)
+        bob = make_window(reviewer="bob", store=other_store)
+        qtbot.waitUntil(lambda: bool(bob.claims.held) and bob.session.current is not None)
+        assert bob.session.current.id != item.id  # never handed alice's item
+        assert item.id not in bob.claims.held
+        # Alice's lease runs out (her desk was cut off: nothing tells her window anything any
+        # more); bob's desk hears the item is free, bob takes it and decides it.
+        ui_store.release_claims("alice", [item.id])
+        qtbot.waitUntil(lambda: bob.model.row_at(bob.model.row_of(item.id)).claimed_by is None, timeout=10_000)
         bob.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is bob)
+        bob.session.set_current_row(bob.model.row_of(item.id))
+        qtbot.waitUntil(lambda: item.id in bob.claims.held)
         qtbot.keyClick(bob.queue_view.table, Qt.Key.Key_2)
         qtbot.keyClick(bob.queue_view.table, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: bob.session.unsaved == 0)
+        # Alice's desk still shows it (nothing told her window): her decision comes too late.
         alice.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is alice)
+        assert alice.session.current.id == item.id
         qtbot.keyClick(alice.queue_view.table, Qt.Key.Key_6)
         qtbot.keyClick(alice.queue_view.table, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: alice.banners.text("conflict") is not None)
         assert "bob" in alice.banners.text("conflict")
         assert "nothing was recorded" in alice.banners.text("conflict")
+        assert "kept for a team lead" in alice.banners.text("conflict")
         assert alice.session.entries[-1].state == EntryState.CONFLICT
         assert alice.history_model.index(0, 2).data() == "conflict — not recorded"
         h = ui_store.item_history(item.id)
         assert [(x.reviewer, x.category) for x in h] == [("bob", "porn_violence")]
+        assert [(c.item_id, c.reviewer, c.category) for c in ui_store.conflicts()] == [(item.id, "alice", "cyberbullying")]
         # Alice's queue now shows the item as the database has it.
         qtbot.waitUntil(lambda: alice.model.index(alice.model.row_of(item.id), 7).data() == "decided")
     finally:
         qtbot.waitUntil(lambda: bob.session.unsaved == 0)
         bob.shutdown()
         bob.close()
+        bobs_watcher.stop()
         other_store.close()
 
 

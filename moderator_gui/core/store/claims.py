@@ -15,7 +15,7 @@ team's setting and a trigger sets the times whatever the desk sends.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,9 +56,12 @@ class ClaimsMixin(StoreBase):
             return DEFAULT_LEASE_S
 
     # -- claiming ------------------------------------------------------------------------
-    def claim_next(self, reviewer: str, count: int = CLAIM_AHEAD, *, lease_s: int | None = None) -> list[int]:
+    def claim_next(
+        self, reviewer: str, count: int = CLAIM_AHEAD, *, lease_s: int | None = None, exclude: Collection[int] = ()
+    ) -> list[int]:
         """Hold the next ``count`` open items in queue order for ``reviewer`` (renewing those
-        already held among them); returns their ids in queue order. One statement."""
+        already held among them); returns their ids in queue order. One statement.
+        ``exclude``: items not to take (the desk is still saving a decision on them)."""
         lease = lease_s or self.lease_seconds()
         with self.write() as conn:
             now = self.now_sql()
@@ -66,6 +69,8 @@ class ClaimsMixin(StoreBase):
                 claims_t.c.item_id.is_(None), claims_t.c.expires_at <= now, claims_t.c.reviewer == reviewer
             )
             not_skipped = ~exists().where(skip_marks_t.c.item_id == items_t.c.id, skip_marks_t.c.reviewer == reviewer)
+            if exclude:
+                not_skipped = and_(not_skipped, items_t.c.id.not_in(sorted(exclude)))
             candidates = (
                 select(items_t.c.id, literal(reviewer), now, self.later_sql(lease))
                 .select_from(items_t.outerjoin(claims_t, claims_t.c.item_id == items_t.c.id))

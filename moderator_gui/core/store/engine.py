@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from moderator_gui.core.paths import default_db_path
 
@@ -106,3 +108,33 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
 def describe(url: URL) -> str:
     """A URL safe to show: no password."""
     return url.render_as_string(hide_password=True)
+
+
+@dataclass(frozen=True)
+class ServerTarget:
+    """A ``--db`` that names a PostgreSQL server (team mode), for the desk's sign-in."""
+
+    user: str | None
+    host: str | None
+    port: int | None
+    database: str | None
+    _url: URL
+
+    @property
+    def where(self) -> str:
+        return f"{self.host or 'localhost'}{f':{self.port}' if self.port else ''}/{self.database or ''}"
+
+    def with_password(self, password: str) -> str:
+        """The target with ``password``, as the store opens it (kept in memory only)."""
+        return self._url.set(password=password).render_as_string(hide_password=False)
+
+
+def server_target(target: str | os.PathLike[str] | None) -> ServerTarget | None:
+    """``target`` if it names a PostgreSQL server, else None (a SQLite file, or unusable: opening says why)."""
+    try:
+        url = resolve_target(target)
+    except (ArgumentError, ValueError):
+        return None
+    if url.get_backend_name() != "postgresql":
+        return None
+    return ServerTarget(url.username, url.host, url.port, url.database, url)

@@ -48,6 +48,9 @@ catalogue(
         "store.auth_failed": QT_TRANSLATE_NOOP(
             "Messages", "the database server refused the login: wrong user name or password ({detail})"
         ),
+        "store.password_needed": QT_TRANSLATE_NOOP(
+            "Messages", "the database server asks for a password (none was found in PGPASSWORD, ~/.pgpass or a service file)"
+        ),
         "store.permission_denied": QT_TRANSLATE_NOOP("Messages", "the database server refused this: {detail}"),
         "store.policy_file": QT_TRANSLATE_NOOP("Messages", "the policy file cannot be used: {detail}"),
         "store.unexpected": QT_TRANSLATE_NOOP("Messages", "the database reported an error: {detail}"),
@@ -250,6 +253,9 @@ def translate(exc: BaseException) -> StoreError | None:
         found = _from_sqlstate(state, orig)
         if found is not None:
             return found
+    pgconn = getattr(orig, "pgconn", None) if _is_psycopg_operational(orig) else None
+    if pgconn is not None and getattr(pgconn, "needs_password", False) and not getattr(pgconn, "used_password", False):
+        return StoreError("store.password_needed")  # libpq found none: the desk asks for it
     if _is_psycopg_operational(orig):
         if getattr(exc, "connection_invalidated", False):
             return StorageUnavailableError("store.connection_lost", detail=_detail(orig))

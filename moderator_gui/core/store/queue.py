@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import and_, exists, func, literal, or_, select, text
 
 from moderator_gui.core.domain import OPEN_STATUSES, ItemStatus
 from moderator_gui.core.store.base import StoreBase
 from moderator_gui.core.store.errors import NotFoundError
 from moderator_gui.core.store.rows import QueueFilter, QueueRow
-from moderator_gui.core.store.tables import items_t, media_t
+from moderator_gui.core.store.tables import claims_t, items_t, media_t, skip_marks_t
 
 _IN_CHUNK = 5_000
 
@@ -56,7 +56,13 @@ class QueueMixin(StoreBase):
             return later
         return or_(items_t.c.priority < prio, and_(items_t.c.priority == prio, later))
 
-    def _queue_select(self) -> Any:
+    def _queue_select(self, viewer: str | None = None) -> Any:
+        live_claim = and_(claims_t.c.item_id == items_t.c.id, claims_t.c.expires_at > self.now_sql())
+        skipped = (
+            exists().where(skip_marks_t.c.item_id == items_t.c.id, skip_marks_t.c.reviewer == viewer)
+            if viewer is not None
+            else literal(False)
+        )
         return select(
             items_t.c.id,
             items_t.c.external_id,
@@ -83,7 +89,12 @@ class QueueMixin(StoreBase):
             media_t.c.state.label("media_state"),
             media_t.c.error.label("media_error"),
             func.coalesce(media_t.c.thumb_ready, False).label("thumb_ready"),
-        ).select_from(items_t.outerjoin(media_t, media_t.c.sha256 == items_t.c.sha256))
+            claims_t.c.reviewer.label("claimed_by"),
+            claims_t.c.expires_at.label("claim_expires"),
+            skipped.label("skipped_by_viewer"),
+        ).select_from(
+            items_t.outerjoin(media_t, media_t.c.sha256 == items_t.c.sha256).outerjoin(claims_t, live_claim)
+        )
 
     def queue_page(
         self, f: QueueFilter = QueueFilter(), *, after: tuple[Any, ...] | None = None, limit: int = 200
@@ -92,7 +103,7 @@ class QueueMixin(StoreBase):
 
         Keyset paging: page N costs the same as page 1, however deep the queue is.
         """
-        q = self._queue_select().where(*self._queue_where(f)).order_by(*self._queue_order(f)).limit(limit)
+        q = self._queue_select(f.viewer).where(*self._queue_where(f)).order_by(*self._queue_order(f)).limit(limit)
         if after is not None:
             q = q.where(self._after(f, after))
         with self.read() as conn:
@@ -103,9 +114,9 @@ class QueueMixin(StoreBase):
         with self.read() as conn:
             return conn.execute(q).scalar_one()
 
-    def item(self, item_id: int) -> QueueRow:
+    def item(self, item_id: int, *, viewer: str | None = None) -> QueueRow:
         with self.read() as conn:
-            r = conn.execute(self._queue_select().where(items_t.c.id == item_id)).first()
+            r = conn.execute(self._queue_select(viewer).where(items_t.c.id == item_id)).first()
         if r is None:
             raise NotFoundError("notfound.item", item_id=item_id)
         return QueueRow(**r._mapping)
@@ -114,14 +125,17 @@ class QueueMixin(StoreBase):
         with self.read() as conn:
             return list(conn.execute(select(items_t.c.platform).distinct().order_by(items_t.c.platform)).scalars())
 
-    def rows(self, item_ids: Iterable[int], *, within: QueueFilter | None = None) -> list[QueueRow]:
+    def rows(
+        self, item_ids: Iterable[int], *, within: QueueFilter | None = None, viewer: str | None = None
+    ) -> list[QueueRow]:
         """The queue rows of these items (those that exist, and match ``within`` if given),
         in no particular order: for views updating the rows a change touched."""
         ids = sorted(set(item_ids))
         where = self._queue_where(within) if within is not None else []
+        viewer = viewer if viewer is not None else within.viewer if within is not None else None
         found: list[QueueRow] = []
         with self.read() as conn:
             for start in range(0, len(ids), _IN_CHUNK):
-                q = self._queue_select().where(items_t.c.id.in_(ids[start : start + _IN_CHUNK]), *where)
+                q = self._queue_select(viewer).where(items_t.c.id.in_(ids[start : start + _IN_CHUNK]), *where)
                 found.extend(QueueRow(**r._mapping) for r in conn.execute(q))
         return found

@@ -36,6 +36,7 @@ class QueueFilter:
     platform: str | None = None
     search: str | None = None  # external id or uploader account (substring)
     order: str = "priority"  # priority | oldest
+    viewer: str | None = None  # whose skip marks the rows say (QueueRow.skipped_by_viewer)
 
 
 class QueueRow(NamedTuple):
@@ -68,6 +69,9 @@ class QueueRow(NamedTuple):
     media_state: str | None = None  # None: not probed yet; "ok"; "failed"
     media_error: str | None = None
     thumb_ready: bool = False
+    claimed_by: str | None = None  # who holds the item with a live claim (lease not run out)
+    claim_expires: datetime | None = None
+    skipped_by_viewer: bool = False  # the filter's viewer skipped it: not handed to them again
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
