@@ -286,3 +286,29 @@ def test_a_postgres_server_that_does_not_answer_is_given_up_after_the_connect_ti
     finally:
         engine.dispose()
     assert asked.get("connect_timeout") == PG_CONNECT_TIMEOUT_S == 10
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        'connection to server at "db", port 5432 failed: FATAL:  password authentication failed for user "alice"',
+        'connection to server at "db", port 5432 failed: fe_sendauth: no password supplied',
+        'connection to server at "db", port 5432 failed: FATAL:  no pg_hba.conf entry for host "10.0.0.7", user "alice"',
+        'connection to server at "db", port 5432 failed: FATAL:  role "alice" does not exist',
+    ],
+)
+def test_a_login_the_server_refuses_is_an_authentication_error_not_an_outage(said: str) -> None:
+    """libpq gives no SQLSTATE for a refused login (there is no session yet): without this it
+    read as "cannot reach the database", retryable — retried forever, the password never asked."""
+    import psycopg
+
+    from moderator_gui.core.store import AuthenticationError
+    from moderator_gui.core.store.errors import translate
+
+    err = translate(psycopg.OperationalError(said))
+    assert isinstance(err, AuthenticationError) and not err.retryable
+    assert err.code == "store.auth_failed"
+    assert err.message.startswith("the database server refused the login: wrong user name or password")
+    # A database that does not exist is not a login refused (the test above opens one).
+    missing = translate(psycopg.OperationalError('connection failed: FATAL:  database "nope" does not exist'))
+    assert isinstance(missing, StorageUnavailableError)
