@@ -312,3 +312,18 @@ def test_a_login_the_server_refuses_is_an_authentication_error_not_an_outage(sai
     # A database that does not exist is not a login refused (the test above opens one).
     missing = translate(psycopg.OperationalError('connection failed: FATAL:  database "nope" does not exist'))
     assert isinstance(missing, StorageUnavailableError)
+
+
+def test_a_silent_server_is_given_up_on_open_connections_too_and_the_url_may_say_otherwise() -> None:
+    """Without a TCP user timeout a pooled connection opened before the network went blocks for
+    the kernel's ~15 minutes (tests/test_team_network.py cuts a real link); the URL's own
+    libpq settings win over the store's."""
+    from moderator_gui.core.store.engine import PG_SILENT_SERVER_S, pg_connect_args, resolve_target
+
+    defaults = pg_connect_args(resolve_target("postgresql://lead@db.example/team"))
+    assert defaults == {
+        "connect_timeout": 10, "tcp_user_timeout": PG_SILENT_SERVER_S * 1000, "keepalives": 1,
+        "keepalives_idle": 4, "keepalives_interval": 2, "keepalives_count": 3,
+    }  # fmt: skip
+    own = pg_connect_args(resolve_target("postgresql://lead@db.example/team?connect_timeout=3&tcp_user_timeout=2000"))
+    assert "connect_timeout" not in own and "tcp_user_timeout" not in own and own["keepalives"] == 1
