@@ -81,7 +81,7 @@ class ClaimsMixin(StoreBase):
                 held.update(self._upsert(conn, self._free_rows(reviewer, locked, lease)))
                 if len(held) >= count:
                     break
-            ids = self._in_queue_order(conn, held)
+            ids = self._in_queue_order(conn, sorted(held))
             if ids:
                 self.note(conn, Changes(items=frozenset(ids)))
         return ids
