@@ -137,3 +137,34 @@ def test_the_decision_of_the_holder_goes_through(store: Store) -> None:
     store.claim_next("alice", 1)
     ev = record(store, a, category="no_violation", reviewer="alice")
     assert ev.item_status == "decided" and store.claims() == []
+
+
+def test_claiming_one_item_answers_whether_it_is_ours_now(store: Store) -> None:
+    a, b = items(store, 2)
+    assert store.claim("alice", a) is True
+    assert store.claim("bob", a) is False  # alice holds it
+    assert store.claim("alice", a) is True  # hers: renewed
+    assert store.claim_next("bob", 1) == [b]
+    expire(store, a)
+    assert store.claim("bob", a) is True  # her lease ran out
+    assert {c.item_id: c.reviewer for c in store.claims()} == {a: "bob", b: "bob"}
+    assert store.claim("alice", 10_000_000) is False  # no such item
+
+
+@pytest.mark.postgres
+def test_in_a_team_an_item_someone_else_holds_is_not_claimed_and_no_error() -> None:
+    """Row-level security raises (not skips) when an upsert meets another reviewer's live claim:
+    claiming must never let it meet one."""
+    from factories import item_values
+    from team_helpers import team_database
+
+    with team_database({"alice": "reviewer", "bob": "reviewer"}) as team:
+        with team.store() as owner:
+            a, b = owner.add_items([item_values(external_id=f"held-{i}", priority=10 - i) for i in range(2)])
+        alice, bob = team.login("alice"), team.login("bob")
+        with team.store("alice") as a_store, team.store("bob") as b_store:
+            assert b_store.claim_next(bob, 1) == [a]
+            assert a_store.claim(alice, a) is False
+            assert a_store.claim_next(alice, 2) == [b]
+            assert b_store.claim(bob, b) is False
+            assert {c.item_id: c.reviewer for c in a_store.claims()} == {a: bob, b: alice}

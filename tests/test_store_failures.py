@@ -84,9 +84,9 @@ def test_locked_postgres_database(pg_url: str) -> None:
             with admin.connect() as holder:
                 holder.execute(text("LOCK TABLE items IN EXCLUSIVE MODE"))  # e.g. a stuck maintenance job
                 inp = decision(b)
-                started = time.monotonic()
+                # Refused at all means it gave up: without the lock timeout it would wait for
+                # the lock forever (and the test would end at pytest's timeout instead).
                 assert_refused(store, inp, DatabaseLockedError, "locked by another program")
-                assert time.monotonic() - started < 3
                 holder.rollback()
         finally:
             admin.dispose()
@@ -286,3 +286,44 @@ def test_a_postgres_server_that_does_not_answer_is_given_up_after_the_connect_ti
     finally:
         engine.dispose()
     assert asked.get("connect_timeout") == PG_CONNECT_TIMEOUT_S == 10
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        'connection to server at "db", port 5432 failed: FATAL:  password authentication failed for user "alice"',
+        'connection to server at "db", port 5432 failed: fe_sendauth: no password supplied',
+        'connection to server at "db", port 5432 failed: FATAL:  no pg_hba.conf entry for host "10.0.0.7", user "alice"',
+        'connection to server at "db", port 5432 failed: FATAL:  role "alice" does not exist',
+    ],
+)
+def test_a_login_the_server_refuses_is_an_authentication_error_not_an_outage(said: str) -> None:
+    """libpq gives no SQLSTATE for a refused login (there is no session yet): without this it
+    read as "cannot reach the database", retryable — retried forever, the password never asked."""
+    import psycopg
+
+    from moderator_gui.core.store import AuthenticationError
+    from moderator_gui.core.store.errors import translate
+
+    err = translate(psycopg.OperationalError(said))
+    assert isinstance(err, AuthenticationError) and not err.retryable
+    assert err.code == "store.auth_failed"
+    assert err.message.startswith("the database server refused the login: wrong user name or password")
+    # A database that does not exist is not a login refused (the test above opens one).
+    missing = translate(psycopg.OperationalError('connection failed: FATAL:  database "nope" does not exist'))
+    assert isinstance(missing, StorageUnavailableError)
+
+
+def test_a_silent_server_is_given_up_on_open_connections_too_and_the_url_may_say_otherwise() -> None:
+    """Without a TCP user timeout a pooled connection opened before the network went blocks for
+    the kernel's ~15 minutes (tests/test_team_network.py cuts a real link); the URL's own
+    libpq settings win over the store's."""
+    from moderator_gui.core.store.engine import PG_SILENT_SERVER_S, pg_connect_args, resolve_target
+
+    defaults = pg_connect_args(resolve_target("postgresql://lead@db.example/team"))
+    assert defaults == {
+        "connect_timeout": 10, "tcp_user_timeout": PG_SILENT_SERVER_S * 1000, "keepalives": 1,
+        "keepalives_idle": 4, "keepalives_interval": 2, "keepalives_count": 3,
+    }  # fmt: skip
+    own = pg_connect_args(resolve_target("postgresql://lead@db.example/team?connect_timeout=3&tcp_user_timeout=2000"))
+    assert "connect_timeout" not in own and "tcp_user_timeout" not in own and own["keepalives"] == 1

@@ -6,6 +6,7 @@ enforces it): everything else reads and writes through :class:`Store`.
 
 from moderator_gui.core.store.claims import CLAIM_AHEAD, DEFAULT_LEASE_S, Claim
 from moderator_gui.core.store.errors import (
+    AuthenticationError,
     ClaimedError,
     ConflictError,
     DatabaseLockedError,
@@ -28,6 +29,7 @@ __all__ = [
     "CLAIM_AHEAD",
     "DEFAULT_LEASE_S",
     "ITEM_TEXT_LIMITS",
+    "AuthenticationError",
     "Claim",
     "ClaimedError",
     "ConflictError",

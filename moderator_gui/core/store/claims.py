@@ -1,12 +1,21 @@
 """Claims: which reviewer is working on which item, until when (a lease), and skip marks.
 
-One code path for SQLite and PostgreSQL. Claiming is ONE statement: the next open
-items in queue order (priority, then age) that nobody else holds with a live lease
-and that this reviewer has not skipped, locked with ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL (two desks asking at once get different items, never wait for each
-other), upserted into ``claims`` — whose primary key is the item, so an item never
-has two holders; the upsert takes over a row only if its lease ran out (or is ours).
-SQLite's writers are serialised (``BEGIN IMMEDIATE``), which gives the same result.
+One code path for SQLite and PostgreSQL. Claiming is one transaction of two statements:
+the first locks the next open items in queue order (priority, then age) that nobody
+else holds with a live lease and that this reviewer has not skipped, with ``FOR UPDATE
+SKIP LOCKED`` on PostgreSQL (two desks asking at once get different items, never wait
+for each other); the second upserts claims for those of them that are still free into
+``claims`` — whose primary key is the item, so an item never has two holders; the
+upsert takes over a row only if its lease ran out (or is ours).
+
+Why two statements: a PostgreSQL statement sees the claims as they were when it began.
+An item another desk claimed and committed meanwhile looks free to the first statement
+(its lock is gone by then); only a statement begun after our locks sees that claim.
+Upserting onto another reviewer's live claim is not skipped quietly under row-level
+security (``ON CONFLICT DO UPDATE`` checks the existing row against the UPDATE policy
+and raises), so the upsert must only ever meet free rows. Items found taken that way
+are left out and the next ones locked instead, until ``count`` are held or none is left.
+SQLite's writers are serialised (``BEGIN IMMEDIATE``): there the first round is the last.
 
 Time is the database's: PostgreSQL's ``now()`` (desks' clocks may disagree), the
 local clock on SQLite (one machine). On a team server the lease length is the
@@ -33,6 +42,9 @@ DEFAULT_LEASE_S = 120
 #: Items a desk holds: the one shown and the next ones it preloads.
 CLAIM_AHEAD = 3
 LEASE_KEY = "lease_seconds"
+# Rounds of claim_next before it settles for fewer items: each round after the first follows
+# a commit of another desk that took a candidate first (a bound that is never met in practice).
+_MAX_ROUNDS = 50
 
 
 @dataclass(frozen=True)
@@ -60,45 +72,69 @@ class ClaimsMixin(StoreBase):
         self, reviewer: str, count: int = CLAIM_AHEAD, *, lease_s: int | None = None, exclude: Collection[int] = ()
     ) -> list[int]:
         """Hold the next ``count`` open items in queue order for ``reviewer`` (renewing those
-        already held among them); returns their ids in queue order. One statement.
+        already held among them); returns their ids in queue order. One transaction: a
+        statement that locks the next items (``FOR UPDATE SKIP LOCKED``), then the upsert of
+        those still free once locked (a claim committed by another desk just before shows
+        only to a statement started after its lock was released: the second one).
         ``exclude``: items not to take (the desk is still saving a decision on them)."""
         lease = lease_s or self.lease_seconds()
         with self.write() as conn:
-            now = self.now_sql()
-            free = or_(
-                claims_t.c.item_id.is_(None), claims_t.c.expires_at <= now, claims_t.c.reviewer == reviewer
-            )
-            not_skipped = ~exists().where(skip_marks_t.c.item_id == items_t.c.id, skip_marks_t.c.reviewer == reviewer)
-            if exclude:
-                not_skipped = and_(not_skipped, items_t.c.id.not_in(sorted(exclude)))
-            candidates = (
-                select(items_t.c.id, literal(reviewer), now, self.later_sql(lease))
-                .select_from(items_t.outerjoin(claims_t, claims_t.c.item_id == items_t.c.id))
-                .where(text(f"items.status IN ({', '.join(repr(s) for s in OPEN_STATUSES)})"), free, not_skipped)
-                .order_by(items_t.c.priority.desc(), items_t.c.flagged_at, items_t.c.id)
-                .limit(count)
-                .with_for_update(of=items_t, skip_locked=True)
-            )
-            ids = self._upsert(conn, candidates)
-            order = {i: n for n, i in enumerate(self._in_queue_order(conn, ids))}
+            held: set[int] = set()
+            for _ in range(_MAX_ROUNDS):
+                locked = list(conn.execute(self._next_open(reviewer, count - len(held), held | set(exclude))).scalars())
+                if not locked:
+                    break
+                held.update(self._upsert(conn, self._free_rows(reviewer, locked, lease)))
+                if len(held) >= count:
+                    break
+            ids = self._in_queue_order(conn, sorted(held))
             if ids:
                 self.note(conn, Changes(items=frozenset(ids)))
-        return sorted(ids, key=order.__getitem__)
+        return ids
 
     def claim(self, reviewer: str, item_id: int, *, lease_s: int | None = None) -> bool:
         """Hold this item (J/K onto a free item, undo bringing one back) if nobody else does."""
         lease = lease_s or self.lease_seconds()
         with self.write() as conn:
-            now = self.now_sql()
-            row = (
-                select(items_t.c.id, literal(reviewer), now, self.later_sql(lease))
-                .where(items_t.c.id == item_id)
-                .with_for_update(of=items_t)
-            )
-            got = self._upsert(conn, row)
+            if conn.execute(self._lock_item(item_id)).first() is None:
+                return False
+            got = self._upsert(conn, self._free_rows(reviewer, [item_id], lease))
             if got:
                 self.note(conn, Changes(items=frozenset(got)))
         return bool(got)
+
+    def _free(self, reviewer: str) -> Any:
+        """No live claim of someone else (in a query of items outer-joined with claims)."""
+        return or_(claims_t.c.item_id.is_(None), claims_t.c.expires_at <= self.now_sql(), claims_t.c.reviewer == reviewer)
+
+    def _next_open(self, reviewer: str, count: int, besides: set[int]) -> Any:
+        """Lock the next ``count`` open items free for ``reviewer`` (other than ``besides``)."""
+        not_skipped = ~exists().where(skip_marks_t.c.item_id == items_t.c.id, skip_marks_t.c.reviewer == reviewer)
+        q = (
+            select(items_t.c.id)
+            .select_from(items_t.outerjoin(claims_t, claims_t.c.item_id == items_t.c.id))
+            .where(text(f"items.status IN ({', '.join(repr(s) for s in OPEN_STATUSES)})"), self._free(reviewer), not_skipped)
+        )
+        if besides:
+            q = q.where(items_t.c.id.not_in(sorted(besides)))
+        return (
+            q.order_by(items_t.c.priority.desc(), items_t.c.flagged_at, items_t.c.id)
+            .limit(count)
+            .with_for_update(of=items_t, skip_locked=True)
+        )
+
+    def _free_rows(self, reviewer: str, item_ids: Sequence[int], lease: int) -> Any:
+        """The claim rows to upsert: those of ``item_ids`` (locked by us) nobody else holds."""
+        return (
+            select(items_t.c.id, literal(reviewer), self.now_sql(), self.later_sql(lease))
+            .select_from(items_t.outerjoin(claims_t, claims_t.c.item_id == items_t.c.id))
+            .where(items_t.c.id.in_(list(item_ids)), self._free(reviewer))
+        )
+
+    @staticmethod
+    def _lock_item(item_id: int) -> Any:
+        """Lock one item row: claims of it wait for us (and we for theirs)."""
+        return select(items_t.c.id).where(items_t.c.id == item_id).with_for_update(of=items_t)
 
     def _upsert(self, conn: Connection, rows: Any) -> list[int]:
         names = ["item_id", "reviewer", "claimed_at", "expires_at"]
@@ -158,6 +194,7 @@ class ClaimsMixin(StoreBase):
         """A lead hands an item to ``reviewer`` (a fresh lease), whoever held it."""
         lease = lease_s or self.lease_seconds()
         with self.write() as conn:
+            conn.execute(self._lock_item(item_id))  # no desk claims it between the delete and the insert
             conn.execute(delete(claims_t).where(claims_t.c.item_id == item_id))
             row = select(items_t.c.id, literal(reviewer), self.now_sql(), self.later_sql(lease)).where(
                 items_t.c.id == item_id

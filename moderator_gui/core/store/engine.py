@@ -15,6 +15,9 @@ from moderator_gui.core.paths import default_db_path
 DB_ENV = "MODERATOR_DB"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 PG_CONNECT_TIMEOUT_S = 10
+# A server that goes silent on an open connection (network cut, half-open route) is given up
+# after about this long, not after the kernel's ~15 minutes of retransmissions.
+PG_SILENT_SERVER_S = 10
 WRITE = {"moderator_write": True}
 
 
@@ -40,15 +43,31 @@ def make_engine(url: URL, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, busy_timeout_ms)
     if url.get_backend_name() == "postgresql":
-        # A server that does not answer (network down, half-open route) gives up after this
-        # long, not after the operating system's ~2 minutes: the desk then says so and retries.
-        engine = create_engine(
-            url, pool_pre_ping=True, pool_size=4, max_overflow=4, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S}
-        )
+        engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4, connect_args=pg_connect_args(url))
         _pg_lock_timeout(engine, busy_timeout_ms)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
     return engine
+
+
+def pg_connect_args(url: URL) -> dict[str, int]:
+    """libpq settings for a server that stops answering (those the URL sets win): the desk then
+    says so and retries, keeping its decisions meanwhile, instead of hanging.
+
+    * ``connect_timeout``: a connection attempt nobody answers (the operating system's is ~2 min);
+    * ``tcp_user_timeout``: data sent (a statement, a COMMIT) and never acknowledged — without
+      it a connection opened before the network went stays blocked for ~15 minutes;
+    * keepalives: nothing to send while waiting for an answer (or for notifications).
+    """
+    defaults = {
+        "connect_timeout": PG_CONNECT_TIMEOUT_S,
+        "tcp_user_timeout": PG_SILENT_SERVER_S * 1000,
+        "keepalives": 1,
+        "keepalives_idle": 4,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+    }
+    return {k: v for k, v in defaults.items() if k not in url.query}
 
 
 def _pg_lock_timeout(engine: Engine, busy_timeout_ms: int) -> None:

@@ -3,12 +3,14 @@
 Driver errors are classified by what the database says, not by its wording:
 SQLite's result code (``sqlite3.Error.sqlite_errorcode``) and PostgreSQL's SQLSTATE
 (``psycopg.Error.sqlstate``). A failure to connect to PostgreSQL has no SQLSTATE
-when the server never answered; it is recognised as psycopg's ``OperationalError``.
+when the server never answered; it is recognised as psycopg's ``OperationalError``. Nor
+has a login the server refused: that one is recognised by the server's words for it.
 """
 
 from __future__ import annotations
 
 import errno
+import re
 from typing import Any
 
 from moderator_gui.core.messages import QT_TRANSLATE_NOOP, CodedError, Message, catalogue
@@ -153,6 +155,11 @@ class StorageUnavailableError(StoreError):
     retryable = True
 
 
+class AuthenticationError(StoreError):
+    """The server refused the login (wrong user name or password, or none given): not an
+    outage, retrying will not help; the person must log in again."""
+
+
 class ConflictError(StoreError):
     """Someone else changed the item since the reviewer saw it; nothing was recorded."""
 
@@ -223,7 +230,7 @@ def _from_sqlstate(state: str, orig: BaseException) -> StoreError | None:
     if state == "25006":  # read_only_sql_transaction (a standby, or default_transaction_read_only)
         return ReadOnlyDatabaseError("store.read_only")
     if state in ("28000", "28P01"):  # invalid_authorization_specification, invalid_password
-        return StoreError("store.auth_failed", detail=_detail(orig))
+        return AuthenticationError("store.auth_failed", detail=_detail(orig))
     if state == "42501":  # insufficient_privilege: grants, row-level security, our triggers
         return PermissionDeniedError("store.permission_denied", detail=_detail(orig))
     if state.startswith("08"):  # connection_exception
@@ -233,6 +240,22 @@ def _from_sqlstate(state: str, orig: BaseException) -> StoreError | None:
     if state.startswith("53"):  # insufficient_resources (out of memory, too many connections)
         return StorageUnavailableError("store.unreachable", detail=_detail(orig))
     return None
+
+
+# A login the server refuses fails before there is a session, and libpq then reports no
+# SQLSTATE (28P01, 28000), only the server's text; these are its words for it (English, the
+# server's default lc_messages) — "<method> authentication failed for user", a host or role
+# it does not admit — and libpq's own when no password was at hand (also told by its flag).
+_LOGIN_REFUSED = re.compile(
+    r'authentication failed for user|no password supplied|no pg_hba\.conf entry for|role ".*" does not exist'
+    r"|is not permitted to log in"
+)
+
+
+def _login_refused(orig: BaseException) -> bool:
+    if getattr(getattr(orig, "pgconn", None), "needs_password", False) is True:
+        return True
+    return _LOGIN_REFUSED.search(str(orig)) is not None
 
 
 def _is_psycopg_operational(orig: BaseException) -> bool:
@@ -257,6 +280,8 @@ def translate(exc: BaseException) -> StoreError | None:
     if pgconn is not None and getattr(pgconn, "needs_password", False) and not getattr(pgconn, "used_password", False):
         return StoreError("store.password_needed")  # libpq found none: the desk asks for it
     if _is_psycopg_operational(orig):
+        if _login_refused(orig):
+            return AuthenticationError("store.auth_failed", detail=_detail(orig))
         if getattr(exc, "connection_invalidated", False):
             return StorageUnavailableError("store.connection_lost", detail=_detail(orig))
         return StorageUnavailableError("store.unreachable", detail=_detail(orig))

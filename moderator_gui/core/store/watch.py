@@ -3,9 +3,10 @@
 * PostgreSQL: ``LISTEN moderator_changes`` on a dedicated connection (never one of the
   pool's). The server's triggers send one notification per statement at COMMIT, with
   the changed items and their new states (migration 0005). The connection is watched
-  by TCP keepalives and a ping; when it breaks, the watcher reconnects by itself with
-  backoff and, since it may have missed notifications meanwhile, publishes
-  ``everything`` so the views read their rows again.
+  by TCP keepalives, a TCP user timeout (the store's settings, engine.py) and a ping;
+  when it breaks, the watcher reconnects by itself with backoff and, since it may have
+  missed notifications meanwhile, publishes ``everything`` so the views read their
+  rows again.
 * SQLite: ``PRAGMA data_version`` on a dedicated connection, polled every
   ``poll_s``: it changes when another connection commits. The watcher then reads the
   change log past what it has seen (``watch_log.py``) and the items added since.
@@ -25,6 +26,7 @@ from typing import Any
 
 from moderator_gui.core.changes import Changes, ItemState, Origin
 from moderator_gui.core.store.base import StoreBase
+from moderator_gui.core.store.engine import pg_connect_args
 from moderator_gui.core.store.watch_log import EVERYTHING
 
 log = logging.getLogger(__name__)
@@ -34,8 +36,6 @@ SQLITE_POLL_S = 0.2
 PG_WAIT_S = 1.0  # how often the listening thread looks up from the socket (to stop, to ping)
 PG_PING_S = 10.0  # a quiet connection is checked this often
 BACKOFF_S = (0.5, 1.0, 2.0, 5.0)
-# libpq: notice a dead server (cable cut, half-open route) within ~10 s even while idle.
-KEEPALIVES = {"keepalives": 1, "keepalives_idle": 4, "keepalives_interval": 2, "keepalives_count": 3}
 
 
 def parse_notifications(payloads: Iterable[str], added_between: Callable[[int, int], list[int]]) -> Changes:
@@ -108,8 +108,8 @@ class ChangeWatcher:
 
         engine = self._store.engine
         args, kwargs = engine.dialect.create_connect_args(engine.url)
-        kwargs = {**kwargs, **KEEPALIVES, "autocommit": True}
-        kwargs.setdefault("connect_timeout", 10)
+        # The store's settings for a silent server: notice a cut within ~10 s even while idle.
+        kwargs = {**kwargs, **pg_connect_args(engine.url), "autocommit": True}
         return psycopg.connect(*args, **kwargs)
 
     def _listen_pg(self) -> None:
