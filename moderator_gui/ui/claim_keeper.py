@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from moderator_gui.core.domain import OPEN_STATUSES, utcnow
 from moderator_gui.core.store import CLAIM_AHEAD, DEFAULT_LEASE_S, QueueRow, RecordedEvent, Store
+from moderator_gui.core.team_overview import heartbeat_ms
 from moderator_gui.ui.tasks import SerialWorker
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class ClaimKeeper(QObject):
     def _started(self, result: tuple[int, list[int]]) -> None:
         self._lease_s, ids = result
         self._held.update(ids)
-        self._heartbeat.start(max(1_000, self._lease_s * 1000 // 3))
+        self._heartbeat.start(heartbeat_ms(self._lease_s))
 
     def _failed(self, exc: BaseException) -> None:
         # The server is away (or refused): the next heartbeat or decision tries again, and

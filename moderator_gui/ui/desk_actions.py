@@ -14,7 +14,7 @@ from moderator_gui.ui import keymap
 from moderator_gui.ui.wellbeing import Wellbeing
 
 AUTO_REPEAT = ("next", "previous", "zoom_in", "zoom_out", "frame_back", "frame_forward")
-SEPARATOR_AFTER = ("category_0", "undo", "refresh", "toggle_grayscale", "zoom_fit", "statistics")
+SEPARATOR_AFTER = ("category_0", "undo", "refresh", "toggle_grayscale", "zoom_fit", "lead_console")
 
 
 class DeskActions(QObject):

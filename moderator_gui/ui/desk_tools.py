@@ -1,4 +1,4 @@
-"""The windows the desk opens: export, statistics, keyboard help and settings.
+"""The windows the desk opens: export, statistics, the lead console, keyboard help and settings.
 
 Each is imported when first used: start-up does not pay for them (the statistics
 bring QtCharts)."""
@@ -16,6 +16,7 @@ from moderator_gui.ui.wellbeing import Wellbeing
 
 if TYPE_CHECKING:
     from moderator_gui.ui.help_overlay import HelpOverlay
+    from moderator_gui.ui.lead_console import LeadConsole
     from moderator_gui.ui.main_window import Desk
     from moderator_gui.ui.stats_view import StatsView
 
@@ -30,6 +31,7 @@ class DeskTools(QObject):
         self._wellbeing = wellbeing
         self._help: HelpOverlay | None = None
         self._stats: StatsView | None = None
+        self._console: LeadConsole | None = None
 
     def open_export(self) -> None:
         from moderator_gui.ui.export_dialog import ExportDialog
@@ -51,11 +53,39 @@ class DeskTools(QObject):
         self._stats.show()
         self._stats.raise_()
 
+    @property
+    def console(self) -> LeadConsole | None:
+        return self._console
+
+    def open_lead_console(self) -> bool:
+        """Show the lead console (team leads and solo desks only). False: refused."""
+        desk = self._desk
+        if not desk.lead:
+            # The entry is hidden from reviewers; whatever asks, the console stays closed (and
+            # the server would refuse a reviewer's login what it offers anyway).
+            self._window.statusBar().showMessage(self.tr("The lead console is for team leads."), 5000)
+            return False
+        if self._console is None:
+            from moderator_gui.ui.lead_console import LeadConsole
+
+            window = self._window
+            self._console = LeadConsole(
+                desk.store, desk.runner, desk.policy, lead=desk.reviewer,
+                team=desk.identity is not None and desk.identity.team,
+                open_at_desk=lambda item_id: window.open_item(item_id, "escalated"),  # type: ignore[attr-defined]
+                parent=window,
+            )  # fmt: skip
+            window.change_feed.changed.connect(self._console.data.changed)  # type: ignore[attr-defined]
+        self._console.show()
+        self._console.raise_()
+        self._console.activateWindow()
+        return True
+
     def toggle_help(self) -> None:
         if self._help is None:
             from moderator_gui.ui.help_overlay import HelpOverlay
 
-            self._help = HelpOverlay(self._window, keymap.KEYMAP)
+            self._help = HelpOverlay(self._window, keymap.for_desk(self._desk.lead))
         self._help.toggle()
 
     def open_settings(self) -> None:
@@ -85,5 +115,7 @@ class DeskTools(QObject):
                 dlg.reject()
         if self._stats is not None:
             self._stats.cancel_running()
+        if self._console is not None:
+            self._console.shutdown()
         if self._help is not None:
             self._help.deleteLater()

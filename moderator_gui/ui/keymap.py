@@ -73,12 +73,23 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("frame_forward", (".",), QT_TRANSLATE_NOOP("Keymap", "Next filmstrip frame"), GROUP_VIEW),
     Binding("export", ("Ctrl+E",), QT_TRANSLATE_NOOP("Keymap", "Export the decision log"), GROUP_TOOLS),
     Binding("statistics", ("Ctrl+Shift+S",), QT_TRANSLATE_NOOP("Keymap", "Statistics"), GROUP_TOOLS),
+    # Team leads only: the desk hides it from reviewers (and refuses to open it for them).
+    Binding("lead_console", ("Ctrl+L",), QT_TRANSLATE_NOOP("Keymap", "Lead console (team leads)"), GROUP_TOOLS),
     Binding("settings", ("Ctrl+,",), QT_TRANSLATE_NOOP("Keymap", "Settings"), GROUP_TOOLS),
     Binding("help", ("F1", "?"), QT_TRANSLATE_NOOP("Keymap", "Keyboard help"), GROUP_TOOLS),
     Binding("quit", ("Ctrl+Q",), QT_TRANSLATE_NOOP("Keymap", "Quit"), GROUP_TOOLS),
 )
 
 GROUPS: tuple[str, ...] = (GROUP_DECIDE, GROUP_NAVIGATE, GROUP_VIEW, GROUP_TOOLS)
+
+
+#: Commands only a team lead (or a solo desk) has; a reviewer's desk hides them.
+LEAD_COMMANDS = frozenset({"lead_console"})
+
+
+def for_desk(lead: bool) -> tuple[Binding, ...]:
+    """The bindings this desk offers (a reviewer's lacks the lead's commands)."""
+    return KEYMAP if lead else tuple(b for b in KEYMAP if b.command not in LEAD_COMMANDS)
 
 
 def binding(command: str) -> Binding:

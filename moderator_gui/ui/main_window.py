@@ -32,6 +32,7 @@ from moderator_gui.ui.context_panel import ContextPanel
 from moderator_gui.ui.decision_panel import DecisionPanel, EscapeLeaves
 from moderator_gui.ui.desk_actions import DeskActions
 from moderator_gui.ui.desk_banners import DeskBanners
+from moderator_gui.ui.desk_goto import DeskGoTo
 from moderator_gui.ui.desk_layout import arrange, default_size, remember, restore_geometry
 from moderator_gui.ui.desk_tools import LANGUAGE_KEY, DeskTools
 from moderator_gui.ui.i18n import current_language
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         desk_actions = self._desk_actions = DeskActions(self, self._handlers(), desk.policy, self.wellbeing)
         self.actions, self._menus = desk_actions.actions, desk_actions.menus
         desk_actions.label(desk.lang)
+        self.actions["lead_console"].setVisible(desk.lead)  # hidden (and its key off) at a reviewer's desk
         self.panel.connect_actions(self.actions["record"], self.actions["skip"], self.actions["escalate"], self.actions["undo"])
         self._retranslate()
 
@@ -137,6 +139,10 @@ class MainWindow(QMainWindow):
         self.session.write_finished.connect(self.paint_gate.release)
         self.paint_gate.released.connect(self._sync_panes)
         self._desk_banners = DeskBanners(self.banners, self.session, self.model, self.reminder, self)
+        self.goto = DeskGoTo(self.queue_view, self.model, self.session, self)
+        self.goto.not_found.connect(
+            lambda _item: self.statusBar().showMessage(self.tr("That item is not there any more: it changed meanwhile (another lead may have decided it)."), 5000)
+        )
         self.watchdog.start()
         self.model.set_filter(QueueFilter(status="open"))
         self.claims.start()
@@ -169,11 +175,18 @@ class MainWindow(QMainWindow):
             frame_forward=lambda: self.viewer.step(1),
             export=self.tools.open_export,
             statistics=self.tools.open_statistics,
+            lead_console=self.tools.open_lead_console,
             settings=self.tools.open_settings,
             help=self.tools.toggle_help,
             quit=self.close,
         )
         return h
+
+    def open_item(self, item_id: int, status: str) -> None:
+        """Show this item here (the queue filtered to ``status``) and bring the desk forward."""
+        self.goto.show_item(item_id, status)
+        self.raise_()
+        self.activateWindow()
 
     def _retranslate(self) -> None:
         """This window's own texts in the current language."""

@@ -178,6 +178,22 @@ class QueueView(QWidget):
             order=self.order_box.currentData(),
         )
 
+    def show_only_status(self, status: str) -> None:
+        """Show every item of ``status`` (the other filters and the search cleared), read afresh."""
+        self._search_timer.stop()
+        boxes = (self.status_box, self.type_box, self.platform_box)
+        for box in boxes:
+            box.blockSignals(True)
+        try:
+            self.status_box.setCurrentIndex(max(0, self.status_box.findData(status)))
+            self.type_box.setCurrentIndex(0)
+            self.platform_box.setCurrentIndex(0)
+            self.find_box.clear()
+        finally:
+            for box in boxes:
+                box.blockSignals(False)
+        self._model.set_filter(self.current_filter())
+
     def _apply_filter(self) -> None:
         self._search_timer.stop()
         f = self.current_filter()

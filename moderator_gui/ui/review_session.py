@@ -117,6 +117,11 @@ class ReviewSession(QObject):
         """J/K: go to the next/previous item without deciding."""
         self._nav.move(delta)
 
+    def go_to_item(self, item_id: int) -> None:
+        """Make this item the current one, if it is in the queue model (the lead console's
+        "Open at my desk")."""
+        self._nav.go_to_item(item_id)
+
     def taken_elsewhere(self, item_id: int) -> None:
         """Someone else got the item shown before this reviewer started on it: move on."""
         current = self._nav.current

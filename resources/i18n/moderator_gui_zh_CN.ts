@@ -9,6 +9,102 @@
     </message>
 </context>
 <context>
+    <name>ClaimsModel</name>
+    <message>
+        <source>Item</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>审核员</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>领取时间</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>到期时间</translation>
+    </message>
+</context>
+<context>
+    <name>ClaimsSection</name>
+    <message>
+        <source>&amp;Release</source>
+        <translation>释放(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Give the item back to everyone</source>
+        <translation>将该条目退回公共队列，所有审核员均可领取</translation>
+    </message>
+    <message>
+        <source>Hand &amp;to:</source>
+        <translation>转派给(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Re&amp;assign</source>
+        <translation>转派(&amp;A)</translation>
+    </message>
+    <message>
+        <source>The chosen reviewer holds the item now, with a fresh lease</source>
+        <translation>由所选审核员立即领取该条目，并重新计算领取时限</translation>
+    </message>
+    <message>
+        <source>%1 (online)</source>
+        <translation>%1（在线）</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsModel</name>
+    <message>
+        <source>Item</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>Reviewer</source>
+        <translation>审核员</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>审核时间</translation>
+    </message>
+    <message>
+        <source>Their decision</source>
+        <translation>其审核结论</translation>
+    </message>
+    <message>
+        <source>Recorded now</source>
+        <translation>当前记录</translation>
+    </message>
+    <message>
+        <source>nothing (the item is open)</source>
+        <translation>无（条目待审核）</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsSection</name>
+    <message>
+        <source>A&amp;ccept…</source>
+        <translation>采纳(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Record the late decision now, under your name, on top of what is recorded</source>
+        <translation>以您的名义立即记录这条迟到的结论，覆盖当前记录</translation>
+    </message>
+    <message>
+        <source>Dis&amp;miss…</source>
+        <translation>驳回(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Keep what is recorded; the late decision is marked dismissed</source>
+        <translation>保留当前记录，将这条迟到的结论标记为已驳回</translation>
+    </message>
+</context>
+<context>
     <name>ContextPanel</name>
     <message>
         <source>Item</source>
@@ -185,6 +281,44 @@
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
+    <message>
+        <source>The lead console is for team leads.</source>
+        <translation>组长控制台仅供组长使用。</translation>
+    </message>
+</context>
+<context>
+    <name>EscalationsModel</name>
+    <message>
+        <source>Item</source>
+        <translation>条目</translation>
+    </message>
+    <message>
+        <source>Escalated by</source>
+        <translation>提交人</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>提交时间</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Flagged: %1</source>
+        <translation>标记原因：%1</translation>
+    </message>
+</context>
+<context>
+    <name>EscalationsSection</name>
+    <message>
+        <source>&amp;Open at my desk</source>
+        <translation>在我的工作台打开(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Show the item at your desk and decide it there</source>
+        <translation>在您的工作台中显示该条目，并在那里作出审核结论</translation>
+    </message>
 </context>
 <context>
     <name>ExportDialog</name>
@@ -324,6 +458,21 @@ Final hash: {hash}</source>
     </message>
 </context>
 <context>
+    <name>HourlyModel</name>
+    <message>
+        <source>Reviewer</source>
+        <translation>审核员</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>%1:00–%2:00 UTC</source>
+        <translation>%1:00–%2:00（UTC）</translation>
+    </message>
+</context>
+<context>
     <name>ImageCanvas</name>
     <message>
         <source>Fit</source>
@@ -457,6 +606,10 @@ Final hash: {hash}</source>
         <translation>统计</translation>
     </message>
     <message>
+        <source>Lead console (team leads)</source>
+        <translation>组长控制台（仅限组长）</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -470,7 +623,101 @@ Final hash: {hash}</source>
     </message>
 </context>
 <context>
+    <name>LeadConsole</name>
+    <message>
+        <source>Could not read the team&apos;s state: %1</source>
+        <translation>无法读取团队状态：%1</translation>
+    </message>
+    <message>
+        <source>Lead console</source>
+        <translation>组长控制台</translation>
+    </message>
+    <message>
+        <source>Online now (%1)</source>
+        <translation>当前在线（%1）</translation>
+    </message>
+    <message>
+        <source>Decisions per hour today (UTC)</source>
+        <translation>今日每小时审核量（UTC）</translation>
+    </message>
+    <message>
+        <source>Claims (%1)</source>
+        <translation>已领取条目（%1）</translation>
+    </message>
+    <message>
+        <source>Escalations waiting (%1)</source>
+        <translation>待组长复核（%1）</translation>
+    </message>
+    <message>
+        <source>Conflicts to adjudicate (%1)</source>
+        <translation>待裁定冲突（%1）</translation>
+    </message>
+    <message>
+        <source>Not done: %1</source>
+        <translation>操作未完成：%1</translation>
+    </message>
+    <message>
+        <source>Released %1 (held by %2): it is open to everyone again.</source>
+        <translation>已释放 %1（原由 %2 领取），所有审核员均可再次领取。</translation>
+    </message>
+    <message>
+        <source>%1 is now held by %2.</source>
+        <translation>%1 现已转派给 %2。</translation>
+    </message>
+    <message>
+        <source>Accept the late decision?</source>
+        <translation>采纳这条迟到的审核结论？</translation>
+    </message>
+    <message>
+        <source>Record %1&apos;s decision on %2 (%3) now, under your name, on top of what is recorded (%4)? Its note will say whose decision it was.</source>
+        <translation>是否以您的名义立即记录 %1 对 %2 作出的审核结论（%3），覆盖当前已记录的结论（%4）？备注中将注明该结论的原审核员。</translation>
+    </message>
+    <message>
+        <source>Dismiss the late decision?</source>
+        <translation>驳回这条迟到的审核结论？</translation>
+    </message>
+    <message>
+        <source>Dismiss %1&apos;s decision on %2 (%3)? Nothing is recorded; what is recorded stays (%4).</source>
+        <translation>是否驳回 %1 对 %2 作出的审核结论（%3）？不会记录任何新结论，当前已记录的结论保持不变（%4）。</translation>
+    </message>
+    <message>
+        <source>&amp;Accept</source>
+        <translation>采纳(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Dismiss</source>
+        <translation>驳回(&amp;D)</translation>
+    </message>
+    <message>
+        <source>%1&apos;s decision on %2 is recorded, under your name.</source>
+        <translation>已以您的名义记录 %1 对 %2 的审核结论。</translation>
+    </message>
+    <message>
+        <source>%1&apos;s decision on %2 is dismissed.</source>
+        <translation>已驳回 %1 对 %2 的审核结论。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Sign in to the team database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password of %1 on %2:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password is not stored. To sign in without typing it, use ~/.pgpass.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
+    <message>
+        <source>That item is not there any more: it changed meanwhile (another lead may have decided it).</source>
+        <translation>该条目已不在此处：其状态已发生变化（可能已由其他组长作出审核结论）。</translation>
+    </message>
     <message>
         <source>Moderator — %1</source>
         <translation>内容审核 — %1</translation>
@@ -519,6 +766,14 @@ Final hash: {hash}</source>
         <translation>该条目的上一条结论仍在保存中。</translation>
     </message>
     <message>
+        <source>{reviewer} is working on this item (until {until}): you can look, not decide.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This item was escalated to the team leads: only a lead can decide it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>A note is required for: {labels}</source>
         <extracomment>{labels}: the policy&apos;s labels of what needs the note, in the reviewer&apos;s language.</extracomment>
         <translation>以下选项必须填写备注：{labels}</translation>
@@ -528,8 +783,396 @@ Final hash: {hash}</source>
         <translation>{text}</translation>
     </message>
     <message>
+        <source>cannot write the export: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown format {fmt!r}; use csv or jsonl</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export cancelled after {rows} rows; no file was written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is a folder; give a file name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write {path}: the folder {folder} does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write in {folder}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is empty: not a decision-log export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{reason}</source>
         <translation>{reason}</translation>
+    </message>
+    <message>
+        <source>OK: {rows} rows, final hash {final_hash}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a decision-log export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no header line: this is not a decision-log export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the header line is not the format-{version} header (edited, or not an export)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file does not start with the UTF-8 BOM: it was re-saved by another program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is not UTF-8 text ({reason}): not an export, or damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read {path}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>malformed CSV ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>malformed CSV ({reason}), at the end of the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has {cells} cells instead of {expected}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not valid JSON ({reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>has a prev_hash or row_hash that is not a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>is not a decision-log row (members missing, added or out of order)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>row {row} {problem}: the file was edited</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file was cut short: row {row} {problem} and the seal is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file was cut short: row {row} is incomplete and the seal is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file was cut short after row {row}: the seal is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>row {row} (seq {seq}) was edited: its content does not match its row_hash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>row {row} has its exported values but not its exported bytes: the file was re-saved by another program (e.g. a spreadsheet); verify the original file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>row {row} was inserted: row {next_row} follows row {before} in the exported chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>row {row} (seq {seq}) is out of order: rows were reordered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>row {row} (seq {seq}) was inserted: it is not part of the exported chain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>row {row} (seq {seq}) does not follow row {previous}: one or more rows before it were deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the seal is missing: the file was cut short after row {rows} (or its seal removed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the seal is damaged or cut short (not valid JSON: {reason})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the seal is damaged (not a seal object)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the seal row is damaged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the seal was edited: its seal_hash does not match its content</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unsupported format {name!r} version {version!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the seal says {sealed!r} but the file is {fmt}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the seal says {sealed} rows but the file has {rows}: rows were deleted or added at the end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the seal&apos;s final_hash does not match the last row: the end of the file was changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the seal line was re-formatted (re-saved by another program)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is content after the seal: rows were appended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{value!r} is not a date (YYYY-MM-DD) or an ISO 8601 time (2026-11-23T08:00:00Z)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{value!r} is not a valid date (YYYY-MM-DD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the start ({since}) is after the end ({until})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown category code {code!r}; known: {known}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown action code {code!r}; known: {known}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown category code {code!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown action code {code!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a note is required for: {labels}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database is locked by another program: the decision was not saved yet. It will be retried when the lock is released.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the disk is full: the decision was not saved. Free some space and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database is read-only: the decision was not saved. Check the file&apos;s permissions or the server&apos;s settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot reach the database: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lost the connection to the database server: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database server is restarting or shutting down: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is not a database (or it is damaged); choose another file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database file cannot be read or written: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot use the database location ({path}): {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot use the database location: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open the database {db}: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a database file path or URL: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is no database at {path} (check --db / MODERATOR_DB; `moderator-cli import` or `demo` creates one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database server refused the login: wrong user name or password ({detail})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database server asks for a password (none was found in PGPASSWORD, ~/.pgpass or a service file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database server refused this: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the policy file cannot be used: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database reported an error: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the item was changed by {reviewer} ({kind}, {when} UTC) since you opened it; nothing was recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the item was changed by someone else since you opened it; nothing was recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the item changed since you opened it (an earlier decision was undone)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>that decision has already been undone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the event could not be recorded: {detail}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason} — your decision is kept for a team lead to adjudicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reviewer} is working on this item (until {until} UTC); nothing was recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this item was escalated to the team leads: only a lead may decide it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>events are recorded under your own login ({login}); nothing was recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only a team lead may do this ({what})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the team database needs an upgrade that only its owner can make: ask your lead to run `moderator-cli team init` with this version of moderator_gui</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name!r} is not a usable login name (letters, digits, _ . -; at most 63; not starting with a digit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>team mode needs a PostgreSQL server; {db} is not one (a SQLite file is for one workstation)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no open conflict {conflict_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no item {item_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no event {uuid}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a reviewer name is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown event kind {kind!r}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>time spent on the item cannot be negative ({ms} ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>decided_at must be an aware datetime (UTC), not a naive one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>use Store.revert() to undo an event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>choose a category (or No violation) before recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a {kind} event carries no category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an undo cannot itself be undone; record a new decision instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>event {uuid} undoes {target}, which is not an earlier event of item {item_id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the migrations have {count} heads; the chain must be linear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the database is at schema revision {revision!r}, which this version of moderator_gui does not know (it was made by a newer version); upgrade the program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>made in an earlier session, not saved then</source>
+        <translation type="unfinished">在之前的会话中做出，当时未能保存</translation>
     </message>
 </context>
 <context>
@@ -577,6 +1220,29 @@ Final hash: {hash}</source>
     <message>
         <source>Proactive sweep</source>
         <translation>主动巡查</translation>
+    </message>
+</context>
+<context>
+    <name>OnlineModel</name>
+    <message>
+        <source>Reviewer</source>
+        <translation>审核员</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>计算机</translation>
+    </message>
+    <message>
+        <source>Holds</source>
+        <translation>领取数</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最近在线</translation>
+    </message>
+    <message>
+        <source>Desk open since %1</source>
+        <translation>工作台自 %1 起打开</translation>
     </message>
 </context>
 <context>
@@ -630,6 +1296,10 @@ Final hash: {hash}</source>
         <translation>文本</translation>
     </message>
     <message>
+        <source>held by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>saving…</source>
         <translation>保存中…</translation>
     </message>
@@ -668,6 +1338,10 @@ Final hash: {hash}</source>
     <message>
         <source>the media could not be rendered</source>
         <translation>无法显示该媒体</translation>
+    </message>
+    <message>
+        <source>%1 is working on this item until %2</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>failed</source>
@@ -791,10 +1465,6 @@ Quit anyway? They will be lost.</source>
         <translation>
             <numerusform>尚未保存：%1 —— %n 条结论已保留，将自动重试。</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>made in an earlier session, not saved then</source>
-        <translation>在之前的会话中做出，当时未能保存</translation>
     </message>
     <message numerus="yes">
         <source>Saving %n decision(s) made earlier on this computer that the database could not take then.</source>
@@ -1206,6 +1876,10 @@ You can still decide this item.</source>
     <message>
         <source>Cannot start</source>
         <translation>无法启动</translation>
+    </message>
+    <message>
+        <source>--reviewer is not used with a team database: your decisions are recorded under your login (%1).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

@@ -232,7 +232,8 @@ def artifacts_dir() -> Path:
 
 @pytest.fixture
 def make_window(qtbot: Any, ui_store: Store, runner: TaskRunner) -> Iterator[Callable[..., Any]]:
-    """``make_window(reviewer=, lang=, bridge=, store=, break_interval_ms=, journal=)``: a shown, active main window.
+    """``make_window(reviewer=, lang=, bridge=, store=, break_interval_ms=, journal=, identity=)``: a shown, active
+    main window (``identity``: the login's team role, ``store.identity()``; None: a solo desk).
 
     Teardown waits for the session's writes, then shuts the window down cleanly.
     """
@@ -250,9 +251,10 @@ def make_window(qtbot: Any, ui_store: Store, runner: TaskRunner) -> Iterator[Cal
         break_interval_ms: int | None = None,
         wait_for_item: bool = True,
         journal: Any = None,
+        identity: Any = None,
     ) -> MainWindow:
         st = store or ui_store
-        desk = Desk(st, runner, st.policy, reviewer, lang, app_settings(), bridge, break_interval_ms, journal)
+        desk = Desk(st, runner, st.policy, reviewer, lang, app_settings(), bridge, break_interval_ms, journal, identity)
         w = MainWindow(desk)
         # pytest-qt closes and deletes its widgets before this fixture's teardown: let a write
         # still on its way (a test may end right after a key press) finish first.
