@@ -83,7 +83,7 @@ def _pg_objects(schema: str) -> list[str]:
                             THEN json_build_object('k', 'a', 'lo', min(id), 'hi', max(id))
                             ELSE json_build_object('k', 'a', 'i', coalesce(json_agg(id), '[]'::json)) END::text
                   INTO body FROM new_rows;
-            ELSE  -- claims, skip marks: who may work on which item
+            ELSE  -- claims, skip marks, kept conflicts: who may work on which item, what a lead must see
                 SELECT CASE WHEN count(*) > {LIST_LIMIT} THEN '{{"k":"all"}}'::json
                             ELSE json_build_object('k', 'c', 'i', coalesce(json_agg(DISTINCT item_id), '[]'::json)) END::text
                   INTO body FROM new_rows;
@@ -116,6 +116,8 @@ def _pg_objects(schema: str) -> list[str]:
         *_pg_trigger("claims_notify_gone", "claims", "DELETE", "OLD TABLE AS old_rows", "moderator_notify_gone"),
         *_pg_trigger("skip_marks_notify_new", "skip_marks", "INSERT", "NEW TABLE AS new_rows", "moderator_notify_items"),
         *_pg_trigger("skip_marks_notify_gone", "skip_marks", "DELETE", "OLD TABLE AS old_rows", "moderator_notify_gone"),
+        *_pg_trigger("conflicts_notify_new", "conflicts", "INSERT", "NEW TABLE AS new_rows", "moderator_notify_items"),
+        *_pg_trigger("conflicts_notify_changed", "conflicts", "UPDATE", "NEW TABLE AS new_rows", "moderator_notify_items"),
         *_pg_trigger("media_notify_new", "media", "INSERT", "NEW TABLE AS new_rows", "moderator_notify_media"),
         *_pg_trigger("media_notify_changed", "media", "UPDATE", "NEW TABLE AS new_rows", "moderator_notify_media"),
     ]

@@ -225,6 +225,8 @@ def test_a_refused_action_says_why_in_the_lead_s_language(team: Team, lead_desk:
     assert said.args[0].startswith("Not done: ") and f"{ann} is working on this item" in said.args[0]
     assert console.status.text() == said.args[0]
     assert (team.owner.item_history(team.items[4])[0].reviewer) == ann  # nothing recorded on top
+    assert "kept for a team lead" not in said.args[0]
+    assert len(team.owner.conflicts()) == 1  # the lead's refused attempt is not kept as another conflict
 
 
 @postgres

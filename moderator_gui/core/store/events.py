@@ -76,6 +76,11 @@ class EventsMixin(ReviewersMixin):
                 raise type(exc)("conflict.kept", reason=exc.msg) from exc
             raise
 
+    def record_as_is(self, inp: DecisionInput) -> RecordedEvent:
+        """Like :meth:`record`, but a refusal is only raised, never kept as a conflict
+        (a lead adjudicating: there is no one above to keep it for)."""
+        return self._append(check_input(inp, self.policy))
+
     def revert(
         self, event_uuid: str, reviewer: str, note: str = "", *, uuid: str | None = None, decided_at: datetime | None = None
     ) -> RecordedEvent:

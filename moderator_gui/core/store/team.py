@@ -265,7 +265,8 @@ class TeamMixin(StoreBase):
                 raise InvalidDecisionError("invalid.kind", kind=found.kind)
             head = self.item(found.item_id).head_event  # type: ignore[attr-defined]
             note = f"{found.note}\n[{found.reviewer}, {found.decided_at:%Y-%m-%d %H:%M} UTC]".strip()
-            event = self.record(  # type: ignore[attr-defined]
+            # Not record(): a lead's refused adjudication is not itself a late decision to keep.
+            event = self.record_as_is(  # type: ignore[attr-defined]
                 DecisionInput(item_id=found.item_id, kind=EventKind(found.kind), reviewer=lead, category=found.category,
                               actions=found.actions, note=note, expected_head=head)  # fmt: skip
             )
