@@ -23,7 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from moderator_gui.core.media.decode import configure_pillow, render
+from moderator_gui.core.media.decode import render
+from moderator_gui.core.media.limits import configure_pillow
 from moderator_gui.core.media.protocol import encode, read_message
 from moderator_gui.core.media.types import MediaError, MediaKind
 
