@@ -26,15 +26,13 @@ from PySide6.QtWidgets import (
 
 
 class VideoPlayer:
-    """One video at a time in ``view``; the player and its audio output are children of ``owner``."""
+    """One video at a time in ``view`` (a child of ``parent``)."""
 
-    def __init__(self, parent: QWidget, owner: QObject, on_error: Callable[[object, str], None]) -> None:
+    def __init__(self, parent: QWidget) -> None:
         self.view = QGraphicsView(parent)
         self.view.setScene(QGraphicsScene(self.view))
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.setBackgroundBrush(QColor(0, 0, 0))
-        self._owner = owner
-        self._on_error = on_error
         self.player = None  # QMediaPlayer, made only on explicit Play
         self.audio = None
         self.item = None  # QGraphicsVideoItem: carries the blur
@@ -52,15 +50,16 @@ class VideoPlayer:
 
         return self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
-    def load(self, path: bytes, *, muted: bool) -> None:
-        """Make the player for ``path`` (not playing yet); its items go into the view's scene."""
+    def load(self, path: bytes, *, muted: bool, owner: QObject, on_error: Callable[[object, str], None]) -> None:
+        """Make the player for ``path`` (not playing yet), a child of ``owner``; its items go into
+        the view's scene; ``on_error(error, text)`` hears when playback fails."""
         # Imported here: QtMultimedia is loaded only when a reviewer actually plays a video.
         from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
         from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
 
-        self.audio = QAudioOutput(self._owner)
+        self.audio = QAudioOutput(owner)
         self.audio.setMuted(muted)
-        self.player = QMediaPlayer(self._owner)
+        self.player = QMediaPlayer(owner)
         self.player.setAudioOutput(self.audio)
         # A graphics item carries one effect, but a parent's effect applies to the rendering
         # of its children (their own effects included): the parent grays, the video blurs,
@@ -78,7 +77,7 @@ class VideoPlayer:
         self.item.setGraphicsEffect(QGraphicsBlurEffect())
         self.view.scene().addItem(self.frame)
         self.player.setVideoOutput(self.item)
-        self.player.errorOccurred.connect(self._on_error)
+        self.player.errorOccurred.connect(on_error)
         self.player.setSource(QUrl.fromLocalFile(os.fsdecode(path)))
 
     def play(self) -> None:

@@ -73,7 +73,7 @@ class Viewer(QWidget):
         f = self.text.font()
         f.setPointSizeF(f.pointSizeF() * 1.25)
         self.text.setFont(f)
-        self.video = VideoPlayer(self.pages, owner=self, on_error=self._playback_failed)
+        self.video = VideoPlayer(self.pages)
         self.video_view = self.video.view
         for w in (self.canvas, self.text, self.video_view):
             self.pages.addWidget(w)
@@ -343,7 +343,7 @@ class Viewer(QWidget):
 
     def _start_video(self, row: QueueRow) -> None:
         assert row.media_path is not None
-        self.video.load(row.media_path, muted=self._wellbeing.state.muted)
+        self.video.load(row.media_path, muted=self._wellbeing.state.muted, owner=self, on_error=self._playback_failed)
         self.pages.setCurrentWidget(self.video_view)
         self._apply_video_effect()
         self.video.fit()
