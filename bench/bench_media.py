@@ -43,7 +43,8 @@ from media_corpus import write_gif, write_jpeg, write_video  # noqa: E402
 from moderator_gui.cli import main as cli_main  # noqa: E402
 from moderator_gui.core.media import MediaJob, MediaKind, MediaService  # noqa: E402
 from moderator_gui.core.media.cache import MediaCache  # noqa: E402
-from moderator_gui.core.media.decode import configure_pillow, render  # noqa: E402
+from moderator_gui.core.media.decode import render  # noqa: E402
+from moderator_gui.core.media.limits import configure_pillow  # noqa: E402
 from moderator_gui.core.store import Store, path_to_db  # noqa: E402
 from moderator_gui.core.store.tables import items_t  # noqa: E402
 

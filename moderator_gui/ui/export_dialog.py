@@ -4,7 +4,8 @@ Same filters and formats as ``moderator-cli export``; the file is written by
 ``core.export.export_decisions`` on a worker thread (atomically: complete file or
 none), with a progress count and a Cancel that really stops it. The filter form
 (``decision_filter_form.py``) is shared with the statistics view, so "what is
-exported" and "what is counted" are chosen the same way.
+exported" and "what is counted" are chosen the same way. The default file and the
+"does it exist? Replace?" check before writing are in ``export_target.py``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLocale, QStandardPaths, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QLocale, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -46,6 +45,7 @@ from moderator_gui.core.export import (
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import Store, StoreError
 from moderator_gui.ui.decision_filter_form import DecisionFilterForm
+from moderator_gui.ui.export_target import FORMAT_SUFFIX, TargetCheck, default_export_folder, default_export_name
 from moderator_gui.ui.message_text import error_text
 from moderator_gui.ui.tasks import TaskHandle, TaskRunner
 
@@ -54,27 +54,6 @@ log = logging.getLogger(__name__)
 # Progress reaches the GUI at most this often: the export reports every few
 # thousand rows, but a slow disk must not flood the event loop either.
 PROGRESS_INTERVAL_S = 0.05
-FORMAT_SUFFIX = {"csv": ".csv", "jsonl": ".jsonl"}
-
-
-def default_export_name(fmt: str, now: datetime | None = None) -> str:
-    """``decisions-YYYYMMDD-HHMM.csv``: sorts by time and never collides within a minute."""
-    return f"decisions-{(now or datetime.now()):%Y%m%d-%H%M}{FORMAT_SUFFIX[fmt]}"
-
-
-def default_export_folder() -> Path:
-    """The user's Documents folder if there is one, else the home folder.
-
-    Looks at the file system (Documents may be on a network drive): call it from a worker
-    thread, never on the GUI thread."""
-    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
-
-
-def existing_file(path: Path) -> bool:
-    """Whether exporting to ``path`` would replace a file (a folder there is not replaced: the
-    export reports it). A file-system call: worker thread only."""
-    return path.exists() and not path.is_dir()
 
 
 class ExportDialog(QDialog):
@@ -92,9 +71,8 @@ class ExportDialog(QDialog):
         self._result: ExportResult | None = None
         # Before an export starts, a worker looks whether the file exists (never the GUI
         # thread: the folder may be on a network drive); then "Replace?" may be asked.
-        self._check: TaskHandle | None = None
-        self._question: QMessageBox | None = None
-        self._replace: tuple[Path, Format, DecisionFilter] | None = None  # what "Replace?" is about
+        self._target_check = TargetCheck(runner, self)
+        self._checked_export: tuple[Path, Format, DecisionFilter] | None = None  # what the check is about
         self._default_task: TaskHandle | None = None
         self._default_dir: Path | None = None  # the Documents folder, once a worker found it
         self._focus_before_check: QWidget | None = None
@@ -154,6 +132,9 @@ class ExportDialog(QDialog):
         self.copy_path_button.clicked.connect(self._copy_path)
         self.filters.changed.connect(self._clear_result)
         self.filters.reviewers_failed.connect(self._reviewers_failed)
+        self._target_check.confirmed.connect(self._target_confirmed)
+        self._target_check.declined.connect(self._check_ended)
+        self._target_check.failed.connect(self._check_failed)
         self._retranslate()
         self._set_running(False)
         self._show_result_buttons(False)
@@ -223,7 +204,7 @@ class ExportDialog(QDialog):
     @property
     def checking(self) -> bool:
         """Export was pressed: the existing file is being looked for, or "Replace?" is asked."""
-        return self._check is not None or self._question is not None
+        return self._target_check.busy
 
     def _set_running(self, running: bool, *, checking: bool = False) -> None:
         busy = running or checking  # the form stays as it was when Export was pressed
@@ -283,57 +264,31 @@ class ExportDialog(QDialog):
         self._focus_before_check = focused if focused is not None and self.isAncestorOf(focused) else None
         self.setFocus(Qt.FocusReason.OtherFocusReason)
         self._set_running(False, checking=True)
-        self._check = self._runner.run(
-            lambda: existing_file(out),
-            on_done=lambda exists: self._checked(out, fmt, flt, exists),
-            on_error=self._check_failed,
-            label="export target",
-        )
-
-    def _checked(self, out: Path, fmt: Format, flt: DecisionFilter, exists: bool) -> None:
-        """GUI thread: the worker has looked at the file; ask before replacing it."""
-        self._check = None
-        if not exists:
-            self._begin_export(out, fmt, flt)
-            return
-        self._replace = (out, fmt, flt)
-        self._question = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("Replace file?"),
-            self.tr("{name} already exists. Replace it?").format(name=out.name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
-        )
-        self._question.finished.connect(self._answered)
-        self._question.open()  # window-modal, no nested event loop: closing the dialog still works
+        self._checked_export = (out, fmt, flt)
+        self._target_check.start(out)
 
     @Slot()
-    def _answered(self) -> None:
-        box, self._question = self._question, None
-        if box is None:
-            return  # the dialog was closed meanwhile: no export
-        box.deleteLater()
-        out, fmt, flt = self._replace  # type: ignore[misc]
-        self._replace = None
-        if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-            self._begin_export(out, fmt, flt)
-        else:
-            self._check_ended()
+    def _target_confirmed(self) -> None:
+        """The file may be written: no file there, or the lead said Yes to "Replace?"."""
+        out, fmt, flt = self._checked_export  # type: ignore[misc]
+        self._begin_export(out, fmt, flt)
 
+    @Slot(object)
     def _check_failed(self, exc: BaseException) -> None:
-        self._check = None
         self._check_ended()
         self._show_status(self._describe_error(exc), error=True)
 
+    @Slot()
     def _check_ended(self) -> None:
         """No export after all: the form is back as it was, focus included."""
+        self._checked_export = None
         self._set_running(False)
         focused, self._focus_before_check = self._focus_before_check, None
         if focused is not None and focused.isEnabled() and focused.isVisible():
             focused.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _begin_export(self, out: Path, fmt: Format, flt: DecisionFilter) -> None:
-        self._focus_before_check = None
+        self._focus_before_check = self._checked_export = None
         store = self._store
         self._cancel = cancel = threading.Event()
         last_report = [0.0]
@@ -434,15 +389,11 @@ class ExportDialog(QDialog):
             self._cancel.set()  # the export stops and removes its partial file
             self._task.cancel()  # and nothing of it reaches this closed dialog
             self._task = None
-        for handle in (self._check, self._default_task):
-            if handle is not None:
-                handle.cancel()  # its answer is not delivered
-        self._check = self._default_task = None
-        question, self._question = self._question, None
-        self._replace = self._focus_before_check = None
-        if question is not None:
-            question.reject()  # unanswered: no export (_answered sees no question any more)
-            question.deleteLater()
+        self._target_check.cancel()  # a check still running: dropped; "Replace?": closed unanswered
+        if self._default_task is not None:
+            self._default_task.cancel()  # its answer is not delivered
+        self._default_task = None
+        self._focus_before_check = self._checked_export = None
         self._set_running(False)
         self.filters.cancel_loading()
         super().reject()

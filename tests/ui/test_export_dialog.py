@@ -18,7 +18,8 @@ from factories import bulk_decisions, decided_history
 from moderator_gui.core.export import verify_file
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.tables import decisions_t
-from moderator_gui.ui.export_dialog import ExportDialog, default_export_name
+from moderator_gui.ui.export_dialog import ExportDialog
+from moderator_gui.ui.export_target import default_export_name
 from moderator_gui.ui.tasks import TaskRunner
 
 # The offscreen platform cannot resize native windows and says so; that is not a fault of the dialog.
@@ -336,7 +337,7 @@ def test_one_check_at_a_time_and_closing_during_it_leaves_nothing_running(
     """A slow drive: while the worker still looks for the file, Export is disabled (Enter and
     clicks start nothing more); closing the dialog then drops the check, so no question and no
     export follow, and nothing is left running."""
-    from moderator_gui.ui import export_dialog
+    from moderator_gui.ui import export_target
 
     gate = threading.Event()
     looked: list[Path] = []
@@ -348,7 +349,7 @@ def test_one_check_at_a_time_and_closing_during_it_leaves_nothing_running(
         gate.wait(10)
         return True  # "it exists": the question would come next, were the dialog still open
 
-    monkeypatch.setattr(export_dialog, "existing_file", slow_existing_file)
+    monkeypatch.setattr(export_target, "existing_file", slow_existing_file)
     folder = tmp_path / "out"
     folder.mkdir()
     out = folder / "decisions.csv"

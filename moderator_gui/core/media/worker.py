@@ -1,6 +1,6 @@
 """Worker process: ``python -m moderator_gui.core.media.worker --memory-mb N``.
 
-Decodes one job at a time for the parent (``service.py``), reading requests on stdin
+Decodes one job at a time for the parent (``worker_pool.py``), reading requests on stdin
 and writing results on a private copy of stdout; fd 1 itself is pointed at stderr so
 a stray print from a library cannot corrupt the protocol. Limits are set before the
 first untrusted byte is read:
@@ -23,7 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from moderator_gui.core.media.decode import configure_pillow, render
+from moderator_gui.core.media.decode import render
+from moderator_gui.core.media.limits import configure_pillow
 from moderator_gui.core.media.protocol import encode, read_message
 from moderator_gui.core.media.types import MediaError, MediaKind
 

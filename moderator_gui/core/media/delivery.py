@@ -1,0 +1,84 @@
+"""The delivery thread of a MediaService: store rows, then callbacks, in the order results arrive.
+
+A SQLite commit (synchronous=FULL, ~4 ms) or a slow callback therefore never keeps an idle
+worker waiting for its next job. Each batch the dispatcher hands on is one transaction
+(``Store.save_media_many``); a STRIP result adds nothing to the ``media`` row.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from moderator_gui.core.media.request_queue import Done, RequestQueue
+from moderator_gui.core.media.types import PIPELINE_VERSION, MediaKind, MediaResult
+
+if TYPE_CHECKING:
+    from moderator_gui.core.store import Store
+
+log = logging.getLogger("moderator_gui.core.media.service")  # the service's log, as before the split
+
+PROBE_FIELDS = ("real_type", "width", "height", "orientation", "frames", "duration_ms", "codec", "rotation", "has_audio")
+
+
+def media_row(result: MediaResult) -> dict[str, Any] | None:
+    """The ``media`` table fields for a result; None for filmstrips (they add nothing to the row)."""
+    if result.kind is MediaKind.STRIP:
+        return None
+    row: dict[str, Any] = {
+        "state": "ok" if result.ok else "failed",
+        "error": result.error,
+        "pipeline_version": PIPELINE_VERSION,
+        "thumb_ready" if result.kind is MediaKind.THUMB else "preview_ready": result.ok,
+    }
+    row.update({k: v for k, v in (result.probe or {}).items() if k in PROBE_FIELDS and v is not None})
+    return row
+
+
+class Delivery:
+    """Runs ``on_finished`` on its own thread once ``end()`` was called and every batch before it is delivered."""
+
+    def __init__(self, queue_: RequestQueue, store: Store | None, on_finished: Callable[[], None]) -> None:
+        self.queue = queue_
+        self.store = store
+        self._on_finished = on_finished
+        self._outbox: queue.SimpleQueue[list[Done] | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._loop, name="media-delivery", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def send(self, batch: list[Done]) -> None:
+        """Dispatcher thread: deliver ``batch`` (it counts as undelivered until then)."""
+        with self.queue.lock:
+            self.queue.undelivered += len(batch)
+        self._outbox.put(batch)
+
+    def end(self) -> None:
+        """Dispatcher thread, last: no more batches."""
+        self._outbox.put(None)
+
+    def _loop(self) -> None:
+        try:
+            while (batch := self._outbox.get()) is not None:
+                self._deliver(batch)
+        finally:
+            self._on_finished()
+
+    def _deliver(self, batch: list[Done]) -> None:
+        if self.store is not None:
+            rows = [(d.result.sha256, row) for d in batch if d.save and (row := media_row(d.result)) is not None]
+            try:
+                self.store.save_media_many(rows)  # one transaction for the whole batch
+            except Exception:  # noqa: BLE001 - the store reports its own errors; media goes on
+                log.exception("cannot save the media rows of %d results", len(rows))
+        for result, callbacks in self.queue.settle(batch) or ():
+            for cb in callbacks:
+                try:
+                    cb(result)
+                except Exception:  # noqa: BLE001 - one caller's bug must not stop the others
+                    log.exception("media callback failed")
+        self.queue.delivered(len(batch))
