@@ -234,12 +234,13 @@ def test_requests_run_in_priority_order_and_can_be_reprioritized(tmp_path: Path,
     order: list[str] = []
     names = {sha_of(p): p.stem for p in files}
     with MediaService(tmp_path / "cache", workers=1, timeout_s=30) as svc:
-        # All queued before the worker has started (~0.1 s): a job is only committed to a
-        # worker (the running one plus one waiting in its pipe) once the worker is ready.
-        svc.request(job(slow_png), 0, lambda r: order.append("slow"))  # keeps the only worker busy
-        for prio, p in zip((4, 3, 2, 1), files, strict=True):
-            svc.request(job(p), prio, lambda r: order.append(names[r.sha256]))
-        svc.reprioritize({sha_of(files[0]): 0})  # "a" scrolled on screen
+        # All queued before any is handed to the worker (however fast it starts, however slow
+        # this thread is on a busy machine): then the queue alone decides the order.
+        with svc.holding():
+            svc.request(job(slow_png), 0, lambda r: order.append("slow"))  # the most urgent
+            for prio, p in zip((4, 3, 2, 1), files, strict=True):
+                svc.request(job(p), prio, lambda r: order.append(names[r.sha256]))
+            svc.reprioritize({sha_of(files[0]): 0.5})  # "a" scrolled on screen
         assert svc.wait_idle(30)
     assert order == ["slow", "a", "d", "c", "b"]
 

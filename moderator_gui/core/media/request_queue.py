@@ -48,6 +48,7 @@ class RequestQueue:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.idle = threading.Condition(self.lock)
+        self.held = False  # a batch is being submitted: hand nothing to a worker yet
         self._heap: list[tuple[float, int, Key]] = []
         self.jobs: dict[Key, Pending] = {}
         # Requests not yet looked up in the cache: the dispatcher does that (file I/O), so
@@ -120,7 +121,10 @@ class RequestQueue:
                 self._push(p)
 
     def pop(self) -> Pending | None:
-        """The most urgent job no worker runs yet (lock held); the caller marks it running."""
+        """The most urgent job no worker runs yet (lock held); the caller marks it running.
+        None while the queue is held (``MediaService.holding``)."""
+        if self.held:
+            return None
         while self._heap:
             _prio, entry, key = heapq.heappop(self._heap)
             p = self.jobs.get(key)

@@ -21,6 +21,8 @@ In every case a fresh worker replaces it and the rest of the queue continues.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,6 +84,19 @@ class MediaService:
         """New priorities for queued jobs of these contents (e.g. on screen = 0, next = 1..N)."""
         self._queue.reprioritize(sha_priorities)
         self._dispatcher.wake()
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Submit a batch (requests, reprioritisations) before any of it is handed to a worker:
+        the batch then runs in priority order, whatever the workers were doing meanwhile."""
+        with self._queue.lock:
+            self._queue.held = True
+        try:
+            yield
+        finally:
+            with self._queue.lock:
+                self._queue.held = False
+            self._dispatcher.wake()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until every requested job has been delivered; False on timeout."""
