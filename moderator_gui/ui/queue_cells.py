@@ -7,6 +7,10 @@ from enum import IntEnum
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
+from moderator_gui.core.store import QueueRow
+from moderator_gui.ui.names import platform_name
+from moderator_gui.ui.queue_thumbs import content_type_text
+
 # Service-level targets: an item flagged longer ago than this is late.
 SLA_AMBER_HOURS = 4
 SLA_RED_HOURS = 24
@@ -71,3 +75,34 @@ def sla_colour(seconds: float) -> QColor | None:
     if hours >= SLA_AMBER_HOURS:
         return SLA_AMBER
     return None
+
+
+def cell_text(row: QueueRow, col: Column) -> str | None:
+    """What a cell shows (age and status depend on the clock and the desk: the model's)."""
+    if col == Column.TYPE:
+        return content_type_text(row.content_type)
+    if col == Column.PLATFORM:
+        return platform_name(row.platform)
+    if col == Column.REASON:
+        return (row.flag_reason or "").replace("\n", " ")
+    if col == Column.REPORTS:
+        return str(row.report_count)
+    if col == Column.PRIORITY:
+        return str(row.priority)
+    return None
+
+
+def cell_tooltip(row: QueueRow, col: Column, holder: str | None) -> str | None:
+    if col == Column.THUMB and row.media_state == "failed":
+        return row.media_error or QCoreApplication.translate("QueueModel", "the media could not be rendered")
+    if col == Column.REASON:
+        return row.flag_reason
+    if col == Column.AGE:
+        return row.flagged_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    if col == Column.STATUS and holder is not None and row.claim_expires is not None:
+        return (
+            QCoreApplication.translate("QueueModel", "%1 is working on this item until %2")
+            .replace("%1", holder)
+            .replace("%2", row.claim_expires.astimezone().strftime("%H:%M"))
+        )
+    return f"{platform_name(row.platform)} · {row.external_id}"

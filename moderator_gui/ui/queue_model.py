@@ -29,7 +29,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -45,8 +44,17 @@ from moderator_gui.core.decision_builder import held_by_other
 from moderator_gui.core.domain import ItemStatus, utcnow
 from moderator_gui.core.store import QueueFilter, QueueRow, Store, StoreError
 from moderator_gui.ui.media_bridge import MediaBridge
-from moderator_gui.ui.names import platform_name
-from moderator_gui.ui.queue_cells import SLA_AMBER, SLA_RED, Column, age_text, column_title, sla_colour, status_text
+from moderator_gui.ui.queue_cells import (
+    SLA_AMBER,
+    SLA_RED,
+    Column,
+    age_text,
+    cell_text,
+    cell_tooltip,
+    column_title,
+    sla_colour,
+    status_text,
+)
 from moderator_gui.ui.queue_rows import LoadedRows, order_key
 from moderator_gui.ui.queue_thumbs import THUMB_PX, QueueThumbnails, content_type_text
 from moderator_gui.ui.tasks import TaskRunner
@@ -382,37 +390,14 @@ class QueueModel(QAbstractTableModel):
         return max(0.0, (self._clock() - row.flagged_at).total_seconds())
 
     def _display(self, row: QueueRow, col: Column) -> str | None:
-        if col == Column.THUMB:
-            return None
-        if col == Column.TYPE:
-            return content_type_text(row.content_type)
-        if col == Column.PLATFORM:
-            return platform_name(row.platform)
-        if col == Column.REASON:
-            return (row.flag_reason or "").replace("\n", " ")
-        if col == Column.REPORTS:
-            return str(row.report_count)
         if col == Column.AGE:
             return age_text(self._age_seconds(row))
-        if col == Column.PRIORITY:
-            return str(row.priority)
-        return status_text(row.status, self._local.get(row.id), self.holder(row))
+        if col == Column.STATUS:
+            return status_text(row.status, self._local.get(row.id), self.holder(row))
+        return cell_text(row, col)
 
     def _tooltip(self, row: QueueRow, col: Column) -> str | None:
-        if col == Column.THUMB and row.media_state == "failed":
-            return row.media_error or QCoreApplication.translate("QueueModel", "the media could not be rendered")
-        if col == Column.REASON:
-            return row.flag_reason
-        if col == Column.AGE:
-            return row.flagged_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        holder = self.holder(row)
-        if col == Column.STATUS and holder is not None and row.claim_expires is not None:
-            return (
-                QCoreApplication.translate("QueueModel", "%1 is working on this item until %2")
-                .replace("%1", holder)
-                .replace("%2", row.claim_expires.astimezone().strftime("%H:%M"))
-            )
-        return f"{platform_name(row.platform)} · {row.external_id}"
+        return cell_tooltip(row, col, self.holder(row))
 
     # -- thumbnails ----------------------------------------------------------------------
     def want_thumbnails(self, first: int, last: int) -> None:
