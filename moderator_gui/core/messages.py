@@ -31,6 +31,7 @@ CATALOGUE_MODULES: tuple[str, ...] = (
     "moderator_gui.core.decision_filter",
     "moderator_gui.core.store.errors",
     "moderator_gui.core.export",
+    "moderator_gui.core.demo.samples",
 )
 
 _TEMPLATES: dict[str, str] = {}
