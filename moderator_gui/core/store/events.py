@@ -15,12 +15,12 @@ an undo (:meth:`EventsMixin.revert`) and a bulk history (:meth:`EventsMixin.appe
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import uuid4
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -39,24 +39,39 @@ HISTORY_BATCH = 50_000
 _IN_CHUNK = 5_000  # ids per IN (...) list: far below SQLite's limit on bound parameters
 
 
-@dataclass(frozen=True)
-class Checked:
-    """An input that passed the checks that need no database, normalised."""
+class Checked(NamedTuple):
+    """An input that passed the checks that need no database, normalised (the written fields of
+    its :class:`DecisionInput`, same names). A tuple, not keeping the input: a bulk history holds
+    one per event until its batch is written, and fewer long-lived objects mean fewer full GCs."""
 
-    inp: DecisionInput
+    item_id: int
+    uuid: str
     kind: EventKind
     category: str | None
     actions: tuple[str, ...]
+    note: str
+    reviewer: str  # stripped
     decided_at: datetime  # aware, UTC
-    reviewer: str
+    time_spent_ms: int | None
+    reverts: str | None
+    expected_head: str | None
+    check_head: bool
 
 
-def check_input(inp: DecisionInput, policy: Any, *, allow_revert: bool = False) -> Checked:
-    """The checks every event passes before it reaches the database."""
-    try:
-        kind = EventKind(inp.kind)
-    except ValueError:
-        raise InvalidDecisionError("invalid.kind", kind=inp.kind) from None
+def check_input(
+    inp: DecisionInput, policy: Any, *, allow_revert: bool = False, valid: set[tuple[Any, ...]] | None = None
+) -> Checked:
+    """The checks every event passes before it reaches the database.
+
+    ``valid``: the (category, actions, has a non-blank note) that passed the policy already, added
+    to as they pass: the policy's verdict depends on nothing else, so a bulk history asks it once each.
+    """
+    kind = inp.kind
+    if type(kind) is not EventKind:  # (calling the enum costs microseconds: a bulk history passes members)
+        try:
+            kind = EventKind(kind)
+        except ValueError:
+            raise InvalidDecisionError("invalid.kind", kind=inp.kind) from None
     if inp.time_spent_ms is not None and inp.time_spent_ms < 0:
         raise InvalidDecisionError("invalid.negative_time", ms=inp.time_spent_ms)
     if inp.decided_at is not None and inp.decided_at.tzinfo is None:
@@ -70,7 +85,8 @@ def check_input(inp: DecisionInput, policy: Any, *, allow_revert: bool = False) 
             raise InvalidDecisionError("invalid.revert_via_record")
         if inp.reverts is None:
             raise InvalidDecisionError("invalid.revert_target", uuid=inp.uuid, target=None, item_id=inp.item_id)
-        return Checked(inp, kind, None, (), when, reviewer)
+        return Checked(inp.item_id, inp.uuid, kind, None, (), inp.note, reviewer, when, inp.time_spent_ms,
+                       inp.reverts, inp.expected_head, inp.check_head)
     category = inp.category
     actions = tuple(inp.actions)
     if kind == EventKind.DECIDE and category is None:
@@ -79,15 +95,22 @@ def check_input(inp: DecisionInput, policy: Any, *, allow_revert: bool = False) 
         raise InvalidDecisionError("invalid.category_not_allowed", kind=kind.value)
     if kind == EventKind.ESCALATE and "escalate" not in actions and policy.has_action("escalate"):
         actions = actions + ("escalate",)
-    try:
-        policy.validate_decision(category, actions, inp.note)
-    except PolicyError as exc:
-        raise InvalidDecisionError(exc.msg) from None
-    return Checked(inp, kind, category, actions, when, reviewer)
+    key = (category, actions, bool(inp.note.strip())) if valid is not None else None
+    if key is None or key not in valid:  # type: ignore[operator]
+        try:
+            policy.validate_decision(category, actions, inp.note)
+        except PolicyError as exc:
+            raise InvalidDecisionError(exc.msg) from None
+        if key is not None:
+            valid.add(key)  # type: ignore[union-attr]
+    return Checked(inp.item_id, inp.uuid, kind, category, actions, inp.note, reviewer, when, inp.time_spent_ms,
+                   inp.reverts, inp.expected_head, inp.check_head)
 
 
 class _ItemEvents:
     """One item's events as the transaction sees them, and the rules for adding one."""
+
+    __slots__ = ("item_id", "head", "refs")
 
     def __init__(self, item_id: int, head: str | None, refs: list[EventRef]) -> None:
         self.item_id = item_id
@@ -96,35 +119,39 @@ class _ItemEvents:
 
     def admit(self, c: Checked) -> tuple[str | None, ItemStatus]:
         """Check ``c`` against the item's events and take it in; returns (supersedes, new status)."""
-        inp = c.inp
-        if inp.check_head and c.kind != EventKind.REVERT and self.head != inp.expected_head:
+        if c.check_head and c.kind != EventKind.REVERT and self.head != c.expected_head:
             raise ConflictError("conflict.undone_meanwhile" if self.head is None else "conflict.changed")
         if c.kind == EventKind.REVERT:
-            target = next((r for r in self.refs if r.uuid == inp.reverts), None)
+            target = next((r for r in self.refs if r.uuid == c.reverts), None)
             if target is None or target.kind == EventKind.REVERT:
-                raise InvalidDecisionError("invalid.revert_target", uuid=inp.uuid, target=inp.reverts, item_id=self.item_id)
-            if any(r.reverts == inp.reverts for r in self.refs):
+                raise InvalidDecisionError("invalid.revert_target", uuid=c.uuid, target=c.reverts, item_id=self.item_id)
+            if any(r.reverts == c.reverts for r in self.refs):
                 raise ConflictError("conflict.already_undone")
         supersedes = None if c.kind == EventKind.REVERT else self.head
-        self.refs.append(EventRef(uuid=inp.uuid, kind=c.kind, reverts=inp.reverts))
+        self.refs.append(EventRef(uuid=c.uuid, kind=c.kind, reverts=c.reverts))
         status, self.head = derive_state(self.refs)
         return supersedes, status
 
 
+@functools.lru_cache(maxsize=4096)
+def _actions_json(actions: tuple[str, ...]) -> str:
+    """How ``decisions.actions`` stores them (a JSON array); the same few tuples recur in a bulk history."""
+    return json.dumps(list(actions))
+
+
 def _row(c: Checked, reviewer_id: int, policy_version: str, supersedes: str | None) -> dict[str, Any]:
-    inp = c.inp
     return {
-        "uuid": inp.uuid,
-        "item_id": inp.item_id,
+        "uuid": c.uuid,
+        "item_id": c.item_id,
         "kind": c.kind.value,
         "category": c.category,
-        "actions": json.dumps(list(c.actions)),
-        "note": inp.note,
+        "actions": _actions_json(c.actions),
+        "note": c.note,
         "reviewer_id": reviewer_id,
         "decided_at": c.decided_at,
-        "time_spent_ms": inp.time_spent_ms,
+        "time_spent_ms": c.time_spent_ms,
         "policy_version": policy_version,
-        "reverts": inp.reverts,
+        "reverts": c.reverts,
         "supersedes": supersedes,
     }
 
@@ -181,22 +208,21 @@ class EventsMixin(ReviewersMixin):
         return self._append(check_input(inp, self.policy, allow_revert=True))
 
     def _append(self, c: Checked) -> RecordedEvent:
-        inp = c.inp
         try:
             with self.write() as conn:
                 # Lock the item row first (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE
                 # already serialises writers), so that the checks below see every event
                 # committed before us and two instances cannot both pass the head check.
                 item = conn.execute(
-                    select(items_t.c.id, items_t.c.head_event).where(items_t.c.id == inp.item_id).with_for_update()
+                    select(items_t.c.id, items_t.c.head_event).where(items_t.c.id == c.item_id).with_for_update()
                 ).first()
-                existing = self._event_by_uuid(conn, inp.uuid)
+                existing = self._event_by_uuid(conn, c.uuid)
                 if existing is not None:
                     return existing  # an earlier attempt of this very write committed
                 if item is None:
-                    raise NotFoundError("notfound.item", item_id=inp.item_id)
+                    raise NotFoundError("notfound.item", item_id=c.item_id)
                 rid = self.reviewer_id(c.reviewer, conn)
-                events = _ItemEvents(inp.item_id, item.head_event, self._item_refs(conn, [inp.item_id])[inp.item_id])
+                events = _ItemEvents(c.item_id, item.head_event, self._item_refs(conn, [c.item_id])[c.item_id])
                 try:
                     supersedes, status = events.admit(c)
                 except ConflictError as exc:
@@ -206,23 +232,23 @@ class EventsMixin(ReviewersMixin):
                 seq = conn.execute(
                     insert(decisions_t).values(**_row(c, rid, self.policy.version, supersedes)).returning(decisions_t.c.seq)
                 ).scalar_one()
-                conn.execute(_SET_STATE, {"b_id": inp.item_id, "b_status": status.value, "b_head": events.head})
+                conn.execute(_SET_STATE, {"b_id": c.item_id, "b_status": status.value, "b_head": events.head})
         except IntegrityError as exc:
             raise ConflictError("conflict.integrity", detail=str(exc.orig)) from exc
-        self.publish(Changes.of_events([inp.uuid], {inp.item_id: ItemState(status.value, events.head)}))
+        self.publish(Changes.of_events([c.uuid], {c.item_id: ItemState(status.value, events.head)}))
         return RecordedEvent(
             seq=seq,
-            uuid=inp.uuid,
-            item_id=inp.item_id,
+            uuid=c.uuid,
+            item_id=c.item_id,
             kind=c.kind,
             category=c.category,
             actions=c.actions,
-            note=inp.note,
+            note=c.note,
             reviewer=c.reviewer,
             decided_at=c.decided_at,
-            time_spent_ms=inp.time_spent_ms,
+            time_spent_ms=c.time_spent_ms,
             policy_version=self.policy.version,
-            reverts=inp.reverts,
+            reverts=c.reverts,
             supersedes=supersedes,
             item_status=status,
         )
@@ -290,56 +316,55 @@ class EventsMixin(ReviewersMixin):
         the ones after it) and raises. ``progress(done)`` after each batch.
         Returns the number of events written.
         """
-        known: dict[int, _ItemEvents] = {}
         done = 0
         pending: list[Checked] = []
+        valid: set[tuple[Any, ...]] = set()
         for inp in events:
-            pending.append(check_input(inp, self.policy, allow_revert=True))
+            pending.append(check_input(inp, self.policy, allow_revert=True, valid=valid))
             if len(pending) >= batch:
-                done += self._append_batch(pending, known)
+                done += self._append_batch(pending)
                 pending = []
                 if progress is not None:
                     progress(done)
         if pending:
-            done += self._append_batch(pending, known)
+            done += self._append_batch(pending)
             if progress is not None:
                 progress(done)
         return done
 
-    def _append_batch(self, batch: list[Checked], known: dict[int, _ItemEvents]) -> int:
+    def _append_batch(self, batch: list[Checked]) -> int:
+        """One transaction: the batch's items as committed (head and events, read again for every
+        batch, so a write by anyone else between two batches is seen), the checks, the writes."""
         try:
             with self.write() as conn, _big_cache(conn):
-                new_ids = sorted({c.inp.item_id for c in batch} - known.keys())
+                ids = sorted({c.item_id for c in batch})
                 heads: dict[int, str | None] = {}
-                for chunk in _chunks(new_ids):
+                for chunk in _chunks(ids):
                     q = select(items_t.c.id, items_t.c.head_event).where(items_t.c.id.in_(chunk))
                     heads.update((r.id, r.head_event) for r in conn.execute(q))
-                missing = [i for i in new_ids if i not in heads]
+                missing = [i for i in ids if i not in heads]
                 if missing:
                     raise NotFoundError("notfound.item", item_id=missing[0])
-                refs = self._item_refs(conn, new_ids)
-                states = {i: _ItemEvents(i, heads[i], refs[i]) for i in new_ids}
+                refs = self._item_refs(conn, ids)
+                states = {i: _ItemEvents(i, heads[i], refs[i]) for i in ids}
                 rids = {name: self.reviewer_id(name, conn) for name in sorted({c.reviewer for c in batch})}
                 version = self.policy.version
                 rows = []
                 touched: dict[int, ItemStatus] = {}
                 for c in batch:
-                    item = states[c.inp.item_id] if c.inp.item_id in states else known[c.inp.item_id]
+                    item = states[c.item_id]
                     supersedes, status = item.admit(c)
                     rows.append(_row(c, rids[c.reviewer], version, supersedes))
                     touched[item.item_id] = status
                 conn.execute(insert(decisions_t), rows)
-                both = {**known, **states}
                 conn.execute(
                     _SET_STATE,
-                    [{"b_id": i, "b_status": s.value, "b_head": both[i].head} for i, s in touched.items()],
+                    [{"b_id": i, "b_status": s.value, "b_head": states[i].head} for i, s in touched.items()],
                 )
         except IntegrityError as exc:
             raise ConflictError("conflict.integrity", detail=str(exc.orig)) from exc
-        # (A failed batch raises out of append_history: what it admitted is never used again.)
-        known.update(states)
         self.publish(
-            Changes.of_events((c.inp.uuid for c in batch), {i: ItemState(s.value, known[i].head) for i, s in touched.items()})
+            Changes.of_events((c.uuid for c in batch), {i: ItemState(s.value, states[i].head) for i, s in touched.items()})
         )
         return len(batch)
 
