@@ -118,6 +118,19 @@ def test_same_seed_gives_identical_media_manifest_and_rows(runs: tuple[Run, Run]
     assert _events(a.store) == _events(b.store)
 
 
+# What seed 1 at NOW gave before the demo became a package with its samples in resources/demo/samples.toml
+# (same draws in the same order). A deliberate change of the samples or of the generator changes them:
+# then record the new values and say why. (Media bytes are not pinned: they depend on Pillow/FFmpeg builds.)
+REFERENCE_MANIFEST_SHA256 = "dc5b28b785f4fd3271d2db678b3228b6d0a4b5d0f78c3735532eb2cc2389d508"
+REFERENCE_EVENTS_SHA256 = "00fee093ed35f25d634213a772694ea9974edfcc06d3da237ee06696d60cad4a"
+
+
+def test_output_matches_the_recorded_reference(run: Run) -> None:
+    assert hashlib.sha256(run.summary.manifest.read_bytes()).hexdigest() == REFERENCE_MANIFEST_SHA256
+    events = json.dumps([list(e) for e in _events(run.store)], default=str, ensure_ascii=False)
+    assert hashlib.sha256(events.encode()).hexdigest() == REFERENCE_EVENTS_SHA256
+
+
 # -- the files are what they claim ---------------------------------------------------------------
 
 

@@ -96,6 +96,16 @@ def test_the_wheel_carries_resources_and_migrations(wheel: Path) -> None:
 
 
 @pytest.mark.slow
+def test_the_wheel_carries_every_subpackage(wheel: Path) -> None:
+    """pyproject.toml lists the packages by hand: a new subpackage must not be left out."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    packages = sorted(p.parent.relative_to(REPO).as_posix() for p in (REPO / "moderator_gui").rglob("__init__.py"))
+    assert "moderator_gui/core/demo" in packages
+    missing = [pkg for pkg in packages if f"{pkg}/__init__.py" not in names]
+    assert not missing, f"add to [tool.setuptools] packages in pyproject.toml: {missing}"
+
+
+@pytest.mark.slow
 def test_the_installed_wheel_finds_its_policy_and_migrations(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "installed"
     res = subprocess.run(
@@ -112,12 +122,13 @@ def test_the_installed_wheel_finds_its_policy_and_migrations(wheel: Path, tmp_pa
         "import moderator_gui\n"
         "from moderator_gui.core import paths, policy\n"
         "from moderator_gui.core.store import Store, migrate\n"
+        "from moderator_gui.core.demo import bundled_samples\n"
         "pol = policy.load_policy()\n"
         "with Store.open('installed.sqlite3') as s:\n"
         "    revision = migrate.current_revision(s.engine)\n"
         "print(json.dumps({'package': moderator_gui.__file__, 'resources': str(paths.resources_dir()),\n"
         "    'migrations': str(paths.migrations_dir()), 'policy': pol.source, 'categories': len(pol.categories),\n"
-        "    'revision': revision, 'head': migrate.head_revision()}))\n"
+        "    'revision': revision, 'head': migrate.head_revision(), 'samples': str(bundled_samples().source)}))\n"
     )
     env = {"PATH": "/usr/bin:/bin", "MODERATOR_DATA_DIR": str(tmp_path / "data"), "HOME": str(tmp_path)}
     res = subprocess.run(
@@ -126,7 +137,7 @@ def test_the_installed_wheel_finds_its_policy_and_migrations(wheel: Path, tmp_pa
     )
     assert res.returncode == 0, res.stderr
     found = json.loads(res.stdout)
-    for key in ("package", "resources", "migrations", "policy"):
+    for key in ("package", "resources", "migrations", "policy", "samples"):
         assert Path(found[key]).is_relative_to(target), f"{key} came from {found[key]}, not the installed wheel"
     assert Path(found["resources"]) == target / "moderator_gui" / "_resources"
     assert Path(found["migrations"]) == target / "moderator_gui" / "_db"

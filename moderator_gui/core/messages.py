@@ -33,6 +33,7 @@ CATALOGUE_MODULES: tuple[str, ...] = (
     "moderator_gui.core.export.errors",
     "moderator_gui.core.decision_builder",
     "moderator_gui.core.write_queue",
+    "moderator_gui.core.demo.samples",
 )
 
 _TEMPLATES: dict[str, str] = {}

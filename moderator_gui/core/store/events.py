@@ -111,25 +111,24 @@ class EventsMixin(ReviewersMixin):
         return self._append(check_input(inp, self.policy, allow_revert=True))
 
     def _append(self, c: Checked) -> RecordedEvent:
-        inp = c.inp
         try:
             with self.write() as conn:
                 # Lock the item row first (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE
                 # already serialises writers), so that the checks below see every event
                 # committed before us and two instances cannot both pass the head check.
                 item = conn.execute(
-                    select(items_t.c.id, items_t.c.head_event).where(items_t.c.id == inp.item_id).with_for_update()
+                    select(items_t.c.id, items_t.c.head_event).where(items_t.c.id == c.item_id).with_for_update()
                 ).first()
-                existing = self._event_by_uuid(conn, inp.uuid)
+                existing = self._event_by_uuid(conn, c.uuid)
                 if existing is not None:
                     return existing  # an earlier attempt of this very write committed
                 if item is None:
-                    raise NotFoundError("notfound.item", item_id=inp.item_id)
+                    raise NotFoundError("notfound.item", item_id=c.item_id)
                 rid = self.reviewer_id(c.reviewer, conn)
-                holder = live_holders(conn, [inp.item_id], self.now_sql()).get(inp.item_id)
-                refs = self._item_refs(conn, [inp.item_id])[inp.item_id]
-                events = ItemEvents(inp.item_id, item.head_event, refs, holder)
-                target = next((r.kind for r in refs if r.uuid == inp.reverts), None)
+                holder = live_holders(conn, [c.item_id], self.now_sql()).get(c.item_id)
+                refs = self._item_refs(conn, [c.item_id])[c.item_id]
+                events = ItemEvents(c.item_id, item.head_event, refs, holder)
+                target = next((r.kind for r in refs if r.uuid == c.reverts), None)
                 try:
                     supersedes, status = events.admit(c)
                 except ConflictError as exc:
@@ -140,42 +139,41 @@ class EventsMixin(ReviewersMixin):
                     insert(decisions_t).values(**event_row(c, rid, self.policy.version, supersedes)).returning(decisions_t.c.seq)
                 ).scalar_one()
                 if self.projects_in_python:
-                    conn.execute(_SET_STATE, {"b_id": inp.item_id, "b_status": status.value, "b_head": events.head})
+                    conn.execute(_SET_STATE, {"b_id": c.item_id, "b_status": status.value, "b_head": events.head})
                 after_event(conn, [(c, target)])
-                self.note(conn, Changes.of_events([inp.uuid], {inp.item_id: ItemState(status.value, events.head)}))
+                self.note(conn, Changes.of_events([c.uuid], {c.item_id: ItemState(status.value, events.head)}))
         except IntegrityError as exc:
             raise ConflictError("conflict.integrity", detail=str(exc.orig)) from exc
         return RecordedEvent(
             seq=seq,
-            uuid=inp.uuid,
-            item_id=inp.item_id,
+            uuid=c.uuid,
+            item_id=c.item_id,
             kind=c.kind,
             category=c.category,
             actions=c.actions,
-            note=inp.note,
+            note=c.note,
             reviewer=c.reviewer,
             decided_at=c.decided_at,
-            time_spent_ms=inp.time_spent_ms,
+            time_spent_ms=c.time_spent_ms,
             policy_version=self.policy.version,
-            reverts=inp.reverts,
+            reverts=c.reverts,
             supersedes=supersedes,
             item_status=status,
         )
 
     def keep_conflict(self, c: Checked, exc: ConflictError) -> None:
         """Keep a refused late decision for a lead (idempotent on its uuid: a retry keeps it once)."""
-        inp = c.inp
         with self.write() as conn:
-            head = conn.execute(select(items_t.c.head_event).where(items_t.c.id == inp.item_id)).scalar()
+            head = conn.execute(select(items_t.c.head_event).where(items_t.c.id == c.item_id)).scalar()
             ins = pg_insert(conflicts_t) if self.dialect == "postgresql" else sqlite_insert(conflicts_t)
             conn.execute(
                 ins.values(
-                    uuid=inp.uuid, item_id=inp.item_id, kind=c.kind.value, category=c.category,
-                    actions=json.dumps(list(c.actions)), note=inp.note, reviewer=c.reviewer, decided_at=c.decided_at,
-                    time_spent_ms=inp.time_spent_ms, expected_head=inp.expected_head, found_head=head, kept_at=utcnow(),
+                    uuid=c.uuid, item_id=c.item_id, kind=c.kind.value, category=c.category,
+                    actions=json.dumps(list(c.actions)), note=c.note, reviewer=c.reviewer, decided_at=c.decided_at,
+                    time_spent_ms=c.time_spent_ms, expected_head=c.expected_head, found_head=head, kept_at=utcnow(),
                 ).on_conflict_do_nothing(index_elements=["uuid"])
             )  # fmt: skip
-            self.note(conn, Changes(items=frozenset({inp.item_id})))
+            self.note(conn, Changes(items=frozenset({c.item_id})))
 
     def _conflict(self, conn: Connection, head: str | None) -> ConflictError:
         row = conn.execute(
@@ -240,67 +238,65 @@ class EventsMixin(ReviewersMixin):
         the ones after it) and raises. ``progress(done)`` after each batch.
         Returns the number of events written.
         """
-        known: dict[int, ItemEvents] = {}
         done = 0
         pending: list[Checked] = []
+        valid: set[tuple[Any, ...]] = set()
         for inp in events:
-            pending.append(check_input(inp, self.policy, allow_revert=True))
+            pending.append(check_input(inp, self.policy, allow_revert=True, valid=valid))
             if len(pending) >= batch:
-                done += self._append_batch(pending, known)
+                done += self._append_batch(pending)
                 pending = []
                 if progress is not None:
                     progress(done)
         if pending:
-            done += self._append_batch(pending, known)
+            done += self._append_batch(pending)
             if progress is not None:
                 progress(done)
         return done
 
-    def _append_batch(self, batch: list[Checked], known: dict[int, ItemEvents]) -> int:
+    def _append_batch(self, batch: list[Checked]) -> int:
+        """One transaction: the batch's items as committed (head, events and claims, read again
+        for every batch, so a write by anyone else between two batches is seen), the checks, the writes."""
         try:
             with self.write() as conn, _big_cache(conn):
                 if self.dialect == "postgresql":
                     # A lead importing a history may record it under its reviewers' names
                     # (team_sql.py); for anyone else the server ignores this.
                     conn.exec_driver_sql("SET LOCAL moderator.history_import = 'on'")
-                new_ids = sorted({c.inp.item_id for c in batch} - known.keys())
+                ids = sorted({c.item_id for c in batch})
                 heads: dict[int, str | None] = {}
-                for chunk in _chunks(new_ids):
+                for chunk in _chunks(ids):
                     q = select(items_t.c.id, items_t.c.head_event).where(items_t.c.id.in_(chunk))
                     heads.update((r.id, r.head_event) for r in conn.execute(q))
-                missing = [i for i in new_ids if i not in heads]
+                missing = [i for i in ids if i not in heads]
                 if missing:
                     raise NotFoundError("notfound.item", item_id=missing[0])
-                refs = self._item_refs(conn, new_ids)
-                states = {i: ItemEvents(i, heads[i], refs[i]) for i in new_ids}
-                holders = live_holders(conn, sorted({c.inp.item_id for c in batch}), self.now_sql())
+                refs = self._item_refs(conn, ids)
+                holders = live_holders(conn, ids, self.now_sql())
+                states = {i: ItemEvents(i, heads[i], refs[i], holders.get(i)) for i in ids}
                 rids = {name: self.reviewer_id(name, conn) for name in sorted({c.reviewer for c in batch})}
                 version = self.policy.version
                 rows = []
                 done: list[tuple[Checked, EventKind | None]] = []
                 touched: dict[int, ItemStatus] = {}
                 for c in batch:
-                    item = states[c.inp.item_id] if c.inp.item_id in states else known[c.inp.item_id]
-                    item.holder = holders.get(item.item_id)
-                    target = next((r.kind for r in item.refs if r.uuid == c.inp.reverts), None) if c.inp.reverts else None
+                    item = states[c.item_id]
+                    target = next((r.kind for r in item.refs if r.uuid == c.reverts), None) if c.reverts else None
                     supersedes, status = item.admit(c)
                     rows.append(event_row(c, rids[c.reviewer], version, supersedes))
                     done.append((c, target))
                     touched[item.item_id] = status
                 conn.execute(insert(decisions_t), rows)
                 after_event(conn, done)
-                both = {**known, **states}
                 if self.projects_in_python:
                     conn.execute(
                         _SET_STATE,
-                        [{"b_id": i, "b_status": s.value, "b_head": both[i].head} for i, s in touched.items()],
+                        [{"b_id": i, "b_status": s.value, "b_head": states[i].head} for i, s in touched.items()],
                     )
-                final = {i: ItemState(s.value, both[i].head) for i, s in touched.items()}
-                self.note(conn, Changes.of_events((c.inp.uuid for c in batch), final))
+                final = {i: ItemState(s.value, states[i].head) for i, s in touched.items()}
+                self.note(conn, Changes.of_events((c.uuid for c in batch), final))
         except IntegrityError as exc:
             raise ConflictError("conflict.integrity", detail=str(exc.orig)) from exc
-        # (A failed batch raises out of append_history: what it admitted is never used again.)
-        known.update(states)
         return len(batch)
 
     # -- maintenance -----------------------------------------------------------------------------
