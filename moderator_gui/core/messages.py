@@ -21,16 +21,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-#: The translation context of every catalogued template (Qt's ``translate(context, text)``).
+# (Plain comments here: lupdate scans this file and would give a "#:" comment to the next
+# template as a note for the translator.)
+# The translation context of every catalogued template (Qt's ``translate(context, text)``).
 CONTEXT = "Messages"
 
-#: Modules that declare catalogues: imported by :func:`all_templates`, scanned by lupdate.
+# Modules that declare catalogues: imported by :func:`all_templates`, scanned by lupdate.
 CATALOGUE_MODULES: tuple[str, ...] = (
     "moderator_gui.core.messages",
     "moderator_gui.core.policy",
     "moderator_gui.core.decision_filter",
     "moderator_gui.core.store.errors",
     "moderator_gui.core.export",
+    "moderator_gui.core.ingest.reasons",
 )
 
 _TEMPLATES: dict[str, str] = {}

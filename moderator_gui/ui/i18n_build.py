@@ -4,9 +4,11 @@
   ``lrelease``, but only when the ``.qm`` is missing or older than the ``.ts``.
   ``scripts/dev.sh`` runs this before every test run, so the no-op case must be
   fast: it only compares two mtimes and never starts a Qt tool.
-* ``--update``: first run Qt's ``lupdate`` over ``moderator_gui/ui/*.py`` to add
-  new source strings to the ``.ts`` files (existing translations are kept, strings
-  that vanished from the code are dropped), then compile.
+* ``--update``: first run Qt's ``lupdate`` over ``moderator_gui/ui/*.py`` and the
+  core's message catalogues (``CATALOGUE_MODULES``: their templates are marked with
+  ``QT_TRANSLATE_NOOP("Messages", ...)``) to add new source strings to the ``.ts``
+  files (existing translations are kept, strings that vanished from the code are
+  dropped), then compile.
 
 The ``.qm`` files are committed (the wheel ships ``resources/``), so a checkout
 works without running this; ``tests/ui/test_i18n.py`` checks they are current.
@@ -23,6 +25,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from moderator_gui.core.messages import CATALOGUE_MODULES
 from moderator_gui.core.paths import resources_dir
 
 APP_CATALOGUE = "moderator_gui"
@@ -41,8 +44,20 @@ def i18n_dir() -> Path:
 
 
 def ui_sources() -> list[Path]:
-    """The files lupdate scans: every module of the Qt layer (the core has no UI strings)."""
-    return sorted(Path(__file__).resolve().parent.glob("*.py"))
+    """The files lupdate scans: every module of the Qt layer, then the core modules that
+    declare message catalogues (the core's only texts that reach a window)."""
+    return sorted(Path(__file__).resolve().parent.glob("*.py")) + catalogue_sources()
+
+
+def catalogue_sources() -> list[Path]:
+    """The files of :data:`~moderator_gui.core.messages.CATALOGUE_MODULES` (resolved by ``find_spec``)."""
+    paths = []
+    for name in CATALOGUE_MODULES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise BuildError(f"catalogue module {name} not found")
+        paths.append(Path(spec.origin).resolve())
+    return paths
 
 
 def ts_files() -> list[Path]:

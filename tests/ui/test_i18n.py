@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ from PySide6.QtGui import QFontMetrics, QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from moderator_gui.core import messages as core_messages
+from moderator_gui.core.messages import CATALOGUE_MODULES, Message
 from moderator_gui.core.paths import resources_dir
 from moderator_gui.ui import i18n_build
 from moderator_gui.ui.export_dialog import ExportDialog
@@ -69,9 +72,19 @@ def test_every_message_is_translated() -> None:
     assert not problems, "\n".join(problems)
 
 
+def catalogue_files() -> list[Path]:
+    """The files of the core modules that declare message catalogues, in CATALOGUE_MODULES order."""
+    return [Path(importlib.util.find_spec(name).origin).resolve() for name in CATALOGUE_MODULES]  # type: ignore[union-attr, arg-type]
+
+
 def test_every_ui_module_is_scanned_and_no_string_is_missing(tmp_path: Path) -> None:
     """A dry run of ``i18n_build --update`` on a copy of the catalogue must add nothing."""
-    assert i18n_build.ui_sources() == sorted(UI_DIR.glob("*.py"))
+    assert i18n_build.ui_sources() == sorted(UI_DIR.glob("*.py")) + catalogue_files()
+    core = UI_DIR.parent / "core"
+    declares = re.compile(r"^(\w+\s*=\s*)?catalogue\(", re.MULTILINE)
+    declaring = {p.resolve() for p in core.rglob("*.py") if declares.search(p.read_text(encoding="utf-8"))}
+    assert len(declaring) >= 6, declaring
+    assert declaring <= set(catalogue_files()), "a module declares a catalogue but is not in CATALOGUE_MODULES"
     copy = tmp_path / TS.name
     shutil.copy(TS, copy)
     i18n_build.lupdate(copy)
@@ -79,6 +92,43 @@ def test_every_ui_module_is_scanned_and_no_string_is_missing(tmp_path: Path) -> 
     assert not missing, "strings not in the catalogue; run `python -m moderator_gui.ui.i18n_build --update` and translate:\n" + "\n".join(
         f"{ctx}: {src!r}" for ctx, src in missing
     )
+
+
+TEMPLATE_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def test_every_core_message_has_a_chinese_translation_with_the_same_placeholders() -> None:
+    """Each template of every catalogue is in the .ts (context "Messages"), translated, and its
+    translation uses exactly the same ``{placeholders}`` (``{name!r}`` included) as the English."""
+    found = messages(TS)
+    problems = []
+    for code, template in sorted(core_messages.all_templates().items()):
+        m = found.get((core_messages.CONTEXT, template))
+        if m is None:
+            problems.append(f"{code}: {template!r} is not in the catalogue")
+            continue
+        (text,) = translations(m)
+        if m.find("translation").get("type") is not None or not text.strip():  # type: ignore[union-attr]
+            problems.append(f"{code}: {template!r} is not translated")
+        elif set(TEMPLATE_FIELD.findall(text)) != set(TEMPLATE_FIELD.findall(template)):
+            problems.append(f"{code}: {template!r} -> {text!r} changes the placeholders")
+    assert not problems, "\n".join(problems)
+
+
+def test_import_reasons_in_chinese(chinese: QApplication) -> None:
+    """A rejection's reason and its place are translated, nested messages (a file kind) too."""
+    from moderator_gui.core.ingest import Rejection
+
+    def zh(text: str) -> str:
+        return QCoreApplication.translate(core_messages.CONTEXT, text)
+
+    fifo = Message.of("import.special_file", path="media/pipe.jpg", kind=Message.of("import.kind_fifo"))
+    r = Rejection.at(12, fifo)
+    assert (r.where, r.reason) == ("line 12", "media/pipe.jpg is a FIFO, not a media file")
+    assert (r.place.render(zh), r.msg.render(zh)) == ("第 12 行", "media/pipe.jpg 是命名管道（FIFO），不是媒体文件")
+    assert Rejection.at("sub/a.jpg", fifo).place.render(zh) == "sub/a.jpg"
+    unknown = Message.of("import.unknown_field", name="'mood'", where=Message.of("import.line", line=3))
+    assert unknown.render(zh) == "已忽略未知字段 'mood'（首次出现在第 3 行）"
 
 
 # Qt calls that put text on screen: a plain string literal there bypasses translation.
