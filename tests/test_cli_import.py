@@ -42,7 +42,7 @@ def test_json_summary_and_idempotent_rerun(db_url: str, manifest: Path, capsys: 
         "source": str(manifest.resolve()),
         "imported": 2,
         "duplicates": 0,
-        "rejected": [{"where": "line 2", "reason": "file not found: missing.jpg"}],
+        "rejected": [{"where": "line 2", "reason": "file not found: missing.jpg", "code": "import.file_not_found"}],
         "warnings": ["unknown field 'mood' ignored (first on line 1)"],
         "cancelled": False,
     }
@@ -122,4 +122,6 @@ def test_undecodable_names_in_reasons_print_as_escapes(tmp_path: Path, capsys: p
     )
     assert main(["import", str(manifest), "--db", str(tmp_path / "db.sqlite3"), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert summary["rejected"] == [{"where": "line 1", "reason": "file not found: caf\\udce9.jpg"}]
+    assert summary["rejected"] == [
+        {"where": "line 1", "reason": "file not found: caf\\udce9.jpg", "code": "import.file_not_found"}
+    ]

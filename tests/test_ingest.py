@@ -17,9 +17,8 @@ import pytest
 from corpus import PILLOW_CORPUS
 from sqlalchemy import func, select
 
-from moderator_gui.core import ingest
 from moderator_gui.core.domain import compute_priority
-from moderator_gui.core.ingest import import_path
+from moderator_gui.core.ingest import batching, files, import_path
 from moderator_gui.core.store import DatabaseLockedError, Store, display_path, path_from_db
 from moderator_gui.core.store.tables import items_t
 
@@ -227,14 +226,14 @@ def test_many_rows_share_one_file_and_it_is_hashed_once(
     store: Store, media: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    real_hash = ingest._Importer._hash
+    real_hash = files._hash
 
     def counting_hash(path: str, shown: str) -> tuple[str, str | None, bytes]:
         calls.append(path)
         return real_hash(path, shown)
 
-    monkeypatch.setattr(ingest._Importer, "_hash", staticmethod(counting_hash))
-    monkeypatch.setattr(ingest, "BATCH_ROWS", 50)
+    monkeypatch.setattr(files, "_hash", counting_hash)
+    monkeypatch.setattr(batching, "BATCH_ROWS", 50)
     rows = [
         {"external_id": f"r{i}", "platform": "p", "content_type": "image",
          "media_path": "media/hopper.jpg" if i % 2 else "./media/../media/hopper.jpg"}
@@ -251,7 +250,7 @@ def test_many_rows_share_one_file_and_it_is_hashed_once(
 def test_progress_false_cancels_after_a_committed_batch(
     store: Store, media: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "BATCH_ROWS", 10)
+    monkeypatch.setattr(batching, "BATCH_ROWS", 10)
     rows = [{"external_id": f"c{i}", "platform": "p", "content_type": "text", "text": "t"} for i in range(35)]
     report = import_path(store, write_jsonl(media / "m.jsonl", rows), progress=lambda done: done < 20)
     assert report.cancelled and report.imported == 20
@@ -262,7 +261,7 @@ def test_progress_false_cancels_after_a_committed_batch(
 def test_progress_is_reported_while_only_rejections_come(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "BATCH_ROWS", 2)
+    monkeypatch.setattr(batching, "BATCH_ROWS", 2)
     for i in range(5):
         (tmp_path / f"junk{i}.bin").write_bytes(b"junk")
     done: list[int] = []
@@ -274,7 +273,7 @@ def test_progress_is_reported_while_only_rejections_come(
 def test_locked_database_keeps_committed_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "locked.sqlite3"
     store = Store.open(db, busy_timeout_ms=200)
-    monkeypatch.setattr(ingest, "BATCH_ROWS", 10)
+    monkeypatch.setattr(batching, "BATCH_ROWS", 10)
     rows = [{"external_id": f"l{i}", "platform": "p", "content_type": "text", "text": "t"} for i in range(25)]
     manifest = write_jsonl(tmp_path / "m.jsonl", rows)
     other = sqlite3.connect(db, isolation_level=None)

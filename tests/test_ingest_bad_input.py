@@ -3,6 +3,7 @@ specific reason, the rest import, nothing crashes or hangs, and memory stays bou
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -12,10 +13,11 @@ from typing import Any
 
 import pytest
 from corpus import PILLOW_CORPUS
+from test_ingest_reasons import check_coded
 from sqlalchemy import select
 
 from moderator_gui.core import ingest
-from moderator_gui.core.ingest import ImportReport, ImportSourceError, import_path
+from moderator_gui.core.ingest import ImportReport, ImportSourceError, import_path, records
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.tables import items_t
 
@@ -28,6 +30,8 @@ def ids(store: Store) -> set[str]:
 
 
 def reasons(report: ImportReport) -> dict[str, str]:
+    """where -> reason; every rejection and warning is also checked to be a catalogued, coded message."""
+    check_coded(report)
     return {r.where: r.reason for r in report.rejected}
 
 
@@ -55,7 +59,7 @@ def drop(tmp_path: Path) -> Path:
 
 
 def test_each_bad_row_is_rejected_with_its_line_and_reason(store: Store, drop: Path) -> None:
-    good_sha = ingest.hashlib.sha256((drop / "media" / "ok.jpg").read_bytes()).hexdigest()
+    good_sha = hashlib.sha256((drop / "media" / "ok.jpg").read_bytes()).hexdigest()
     lines: list[tuple[str | bytes | dict[str, Any], str | None]] = [
         (row("good1", extra_a=1), None),
         ('{"external_id": "broken", "platform": ', "invalid JSON: Expecting value (column 39)"),
@@ -157,7 +161,7 @@ def test_100_mb_text_field_is_measured_not_loaded(sqlite_store: Store, tmp_path:
 def test_oversize_lines_name_the_field_in_jsonl_and_csv(
     sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "MAX_LINE_BYTES", 4096)
+    monkeypatch.setattr(records, "MAX_LINE_BYTES", 4096)
     big = "长" * 5000  # 15000 UTF-8 bytes, with escapes in the JSON form
     jsonl = tmp_path / "m.jsonl"
     jsonl.write_text(

@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+# (Plain comments here: lupdate scans this file and would give a "#:" comment to the next
+# template as a note for the translator.)
 # The translation context of every catalogued template (Qt's ``translate(context, text)``).
 CONTEXT = "Messages"
 
@@ -34,6 +36,7 @@ CATALOGUE_MODULES: tuple[str, ...] = (
     "moderator_gui.core.decision_builder",
     "moderator_gui.core.write_queue",
     "moderator_gui.core.demo.samples",
+    "moderator_gui.core.ingest.reasons",
 )
 
 _TEMPLATES: dict[str, str] = {}

@@ -701,15 +701,15 @@ Final hash: {hash}</source>
     <name>LoginDialog</name>
     <message>
         <source>Sign in to the team database</source>
-        <translation type="unfinished"></translation>
+        <translation>登录团队数据库</translation>
     </message>
     <message>
         <source>Password of %1 on %2:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 在 %2 上的密码：</translation>
     </message>
     <message>
         <source>The password is not stored. To sign in without typing it, use ~/.pgpass.</source>
-        <translation type="unfinished"></translation>
+        <translation>密码不会被保存。如需免输入登录，请使用 ~/.pgpass。</translation>
     </message>
 </context>
 <context>
@@ -767,11 +767,11 @@ Final hash: {hash}</source>
     </message>
     <message>
         <source>{reviewer} is working on this item (until {until}): you can look, not decide.</source>
-        <translation type="unfinished"></translation>
+        <translation>{reviewer} 正在处理此内容（至 {until}）：您可以查看，但不能处置。</translation>
     </message>
     <message>
         <source>This item was escalated to the team leads: only a lead can decide it.</source>
-        <translation type="unfinished"></translation>
+        <translation>此内容已上报组长：只有组长可以处置。</translation>
     </message>
     <message>
         <source>A note is required for: {labels}</source>
@@ -784,35 +784,35 @@ Final hash: {hash}</source>
     </message>
     <message>
         <source>cannot write the export: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入导出文件：{reason}</translation>
     </message>
     <message>
         <source>unknown format {fmt!r}; use csv or jsonl</source>
-        <translation type="unfinished"></translation>
+        <translation>未知格式 {fmt!r}；请使用 csv 或 jsonl</translation>
     </message>
     <message>
         <source>export cancelled after {rows} rows; no file was written</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 {rows} 行后取消；未写入任何文件</translation>
     </message>
     <message>
         <source>{path} is a folder; give a file name</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 是文件夹；请指定文件名</translation>
     </message>
     <message>
         <source>cannot write {path}: the folder {folder} does not exist</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {path}：文件夹 {folder} 不存在</translation>
     </message>
     <message>
         <source>cannot write in {folder}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法在 {folder} 中写入：{reason}</translation>
     </message>
     <message>
         <source>cannot write {path}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message>
         <source>{path} is empty: not a decision-log export</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 为空：不是导出的审核记录</translation>
     </message>
     <message>
         <source>{reason}</source>
@@ -820,359 +820,651 @@ Final hash: {hash}</source>
     </message>
     <message>
         <source>OK: {rows} rows, final hash {final_hash}</source>
-        <translation type="unfinished"></translation>
+        <translation>校验通过：共 {rows} 行，末行哈希 {final_hash}</translation>
     </message>
     <message>
         <source>not a decision-log export</source>
-        <translation type="unfinished"></translation>
+        <translation>不是处置日志导出文件</translation>
     </message>
     <message>
         <source>no header line: this is not a decision-log export</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少表头行：这不是处置日志导出文件</translation>
     </message>
     <message>
         <source>the header line is not the format-{version} header (edited, or not an export)</source>
-        <translation type="unfinished"></translation>
+        <translation>表头行不是第 {version} 版格式的表头（已被修改，或不是导出文件）</translation>
     </message>
     <message>
         <source>the file does not start with the UTF-8 BOM: it was re-saved by another program</source>
-        <translation type="unfinished"></translation>
+        <translation>文件开头没有 UTF-8 BOM：已被其他程序重新保存</translation>
     </message>
     <message>
         <source>{path} is not UTF-8 text ({reason}): not an export, or damaged</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 不是 UTF-8 文本（{reason}）：不是导出文件，或已损坏</translation>
     </message>
     <message>
         <source>cannot read {path}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
         <source>malformed CSV ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 格式错误（{reason}）</translation>
     </message>
     <message>
         <source>malformed CSV ({reason}), at the end of the file</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 格式错误（{reason}），位于文件末尾</translation>
     </message>
     <message>
         <source>has {cells} cells instead of {expected}</source>
-        <translation type="unfinished"></translation>
+        <translation>有 {cells} 个单元格，而不是 {expected} 个</translation>
     </message>
     <message>
         <source>not valid JSON ({reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>不是有效的 JSON（{reason}）</translation>
     </message>
     <message>
         <source>has a prev_hash or row_hash that is not a string</source>
-        <translation type="unfinished"></translation>
+        <translation>prev_hash 或 row_hash 不是字符串</translation>
     </message>
     <message>
         <source>is not a decision-log row (members missing, added or out of order)</source>
-        <translation type="unfinished"></translation>
+        <translation>不是处置日志行（字段缺失、多出或顺序错误）</translation>
     </message>
     <message>
         <source>row {row} {problem}: the file was edited</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行{problem}：文件已被修改</translation>
     </message>
     <message>
         <source>the file was cut short: row {row} {problem} and the seal is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>文件被截断：第 {row} 行{problem}，且缺少封印</translation>
     </message>
     <message>
         <source>the file was cut short: row {row} is incomplete and the seal is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>文件被截断：第 {row} 行不完整，且缺少封印</translation>
     </message>
     <message>
         <source>the file was cut short after row {row}: the seal is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>文件在第 {row} 行之后被截断：缺少封印</translation>
     </message>
     <message>
         <source>row {row} (seq {seq}) was edited: its content does not match its row_hash</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行（序号 {seq}）已被修改：内容与其 row_hash 不符</translation>
     </message>
     <message>
         <source>row {row} has its exported values but not its exported bytes: the file was re-saved by another program (e.g. a spreadsheet); verify the original file</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行的值与导出时相同，但字节不同：文件已被其他程序（如电子表格）重新保存；请校验原始文件</translation>
     </message>
     <message>
         <source>row {row} was inserted: row {next_row} follows row {before} in the exported chain</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行是被插入的：在导出的哈希链中，第 {next_row} 行紧接第 {before} 行</translation>
     </message>
     <message>
         <source>row {row} (seq {seq}) is out of order: rows were reordered</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行（序号 {seq}）顺序错误：行已被重新排序</translation>
     </message>
     <message>
         <source>row {row} (seq {seq}) was inserted: it is not part of the exported chain</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行（序号 {seq}）是被插入的：不属于导出的哈希链</translation>
     </message>
     <message>
         <source>row {row} (seq {seq}) does not follow row {previous}: one or more rows before it were deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {row} 行（序号 {seq}）未接续第 {previous} 行：其前有一行或多行被删除</translation>
     </message>
     <message>
         <source>the seal is missing: the file was cut short after row {rows} (or its seal removed)</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少封印：文件在第 {rows} 行之后被截断（或封印被删除）</translation>
     </message>
     <message>
         <source>the seal is damaged or cut short (not valid JSON: {reason})</source>
-        <translation type="unfinished"></translation>
+        <translation>封印已损坏或被截断（不是有效的 JSON：{reason}）</translation>
     </message>
     <message>
         <source>the seal is damaged (not a seal object)</source>
-        <translation type="unfinished"></translation>
+        <translation>封印已损坏（不是封印对象）</translation>
     </message>
     <message>
         <source>the seal row is damaged</source>
-        <translation type="unfinished"></translation>
+        <translation>封印行已损坏</translation>
     </message>
     <message>
         <source>the seal was edited: its seal_hash does not match its content</source>
-        <translation type="unfinished"></translation>
+        <translation>封印已被修改：seal_hash 与内容不符</translation>
     </message>
     <message>
         <source>unsupported format {name!r} version {version!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>不支持的格式 {name!r}，版本 {version!r}</translation>
     </message>
     <message>
         <source>the seal says {sealed!r} but the file is {fmt}</source>
-        <translation type="unfinished"></translation>
+        <translation>封印标明为 {sealed!r}，但文件是 {fmt}</translation>
     </message>
     <message>
         <source>the seal says {sealed} rows but the file has {rows}: rows were deleted or added at the end</source>
-        <translation type="unfinished"></translation>
+        <translation>封印标明共 {sealed} 行，但文件有 {rows} 行：末尾有行被删除或添加</translation>
     </message>
     <message>
         <source>the seal&apos;s final_hash does not match the last row: the end of the file was changed</source>
-        <translation type="unfinished"></translation>
+        <translation>封印中的 final_hash 与最后一行不符：文件末尾已被修改</translation>
     </message>
     <message>
         <source>the seal line was re-formatted (re-saved by another program)</source>
-        <translation type="unfinished"></translation>
+        <translation>封印行的格式已被改动（被其他程序重新保存）</translation>
     </message>
     <message>
         <source>there is content after the seal: rows were appended</source>
-        <translation type="unfinished"></translation>
+        <translation>封印之后还有内容：有行被追加</translation>
     </message>
     <message>
         <source>{value!r} is not a date (YYYY-MM-DD) or an ISO 8601 time (2026-11-23T08:00:00Z)</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} 不是日期（YYYY-MM-DD），也不是 ISO 8601 时间（2026-11-23T08:00:00Z）</translation>
     </message>
     <message>
         <source>{value!r} is not a valid date (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>{value!r} 不是有效日期（YYYY-MM-DD）</translation>
     </message>
     <message>
         <source>the start ({since}) is after the end ({until})</source>
-        <translation type="unfinished"></translation>
+        <translation>起始时间（{since}）晚于截止时间（{until}）</translation>
     </message>
     <message>
         <source>unknown category code {code!r}; known: {known}</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的类别代码 {code!r}；可用代码：{known}</translation>
     </message>
     <message>
         <source>unknown action code {code!r}; known: {known}</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的处置措施代码 {code!r}；可用代码：{known}</translation>
     </message>
     <message>
         <source>{detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>{detail}</translation>
     </message>
     <message>
         <source>unknown category code {code!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的类别代码 {code!r}</translation>
     </message>
     <message>
         <source>unknown action code {code!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的处置措施代码 {code!r}</translation>
     </message>
     <message>
         <source>a note is required for: {labels}</source>
-        <translation type="unfinished"></translation>
+        <translation>以下选项必须填写备注：{labels}</translation>
     </message>
     <message>
         <source>the database is locked by another program: the decision was not saved yet. It will be retried when the lock is released.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库已被其他程序锁定：审核结论尚未保存。锁定解除后将自动重试。</translation>
     </message>
     <message>
         <source>the disk is full: the decision was not saved. Free some space and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>磁盘已满：审核结论未保存。请释放空间后重试。</translation>
     </message>
     <message>
         <source>the database is read-only: the decision was not saved. Check the file&apos;s permissions or the server&apos;s settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库为只读：审核结论未保存。请检查文件权限或服务器设置。</translation>
     </message>
     <message>
         <source>cannot reach the database: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接数据库：{detail}</translation>
     </message>
     <message>
         <source>lost the connection to the database server: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>与数据库服务器的连接已断开：{detail}</translation>
     </message>
     <message>
         <source>the database server is restarting or shutting down: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库服务器正在重启或关闭：{detail}</translation>
     </message>
     <message>
         <source>the file is not a database (or it is damaged); choose another file</source>
-        <translation type="unfinished"></translation>
+        <translation>该文件不是数据库（或已损坏），请选择其他文件</translation>
     </message>
     <message>
         <source>the database file cannot be read or written: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读写数据库文件：{detail}</translation>
     </message>
     <message>
         <source>cannot use the database location ({path}): {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法使用数据库位置（{path}）：{reason}</translation>
     </message>
     <message>
         <source>cannot use the database location: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法使用数据库位置：{reason}</translation>
     </message>
     <message>
         <source>cannot open the database {db}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开数据库 {db}：{reason}</translation>
     </message>
     <message>
         <source>not a database file path or URL: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>不是数据库文件路径或 URL：{detail}</translation>
     </message>
     <message>
         <source>there is no database at {path} (check --db / MODERATOR_DB; `moderator-cli import` or `demo` creates one)</source>
-        <translation type="unfinished"></translation>
+        <translation>{path} 处没有数据库（请检查 --db / MODERATOR_DB；可用 `moderator-cli import` 或 `demo` 创建）</translation>
     </message>
     <message>
         <source>the database server refused the login: wrong user name or password ({detail})</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库服务器拒绝登录：用户名或密码错误（{detail}）</translation>
     </message>
     <message>
         <source>the database server asks for a password (none was found in PGPASSWORD, ~/.pgpass or a service file)</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库服务器要求输入密码（在 PGPASSWORD、~/.pgpass 或服务文件中均未找到）</translation>
     </message>
     <message>
         <source>the database server refused this: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库服务器拒绝了此操作：{detail}</translation>
     </message>
     <message>
         <source>the policy file cannot be used: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法使用审核规则文件：{detail}</translation>
     </message>
     <message>
         <source>the database reported an error: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库报告错误：{detail}</translation>
     </message>
     <message>
         <source>the item was changed by {reviewer} ({kind}, {when} UTC) since you opened it; nothing was recorded</source>
-        <translation type="unfinished"></translation>
+        <translation>你打开该条目后，{reviewer} 已对其作出变更（{kind}，UTC {when}）；本次未作记录</translation>
     </message>
     <message>
         <source>the item was changed by someone else since you opened it; nothing was recorded</source>
-        <translation type="unfinished"></translation>
+        <translation>你打开该条目后，其他人已对其作出变更；本次未作记录</translation>
     </message>
     <message>
         <source>the item changed since you opened it (an earlier decision was undone)</source>
-        <translation type="unfinished"></translation>
+        <translation>你打开该条目后，条目已发生变化（此前的审核结论已被撤销）</translation>
     </message>
     <message>
         <source>that decision has already been undone</source>
-        <translation type="unfinished"></translation>
+        <translation>该审核结论已被撤销</translation>
     </message>
     <message>
         <source>the event could not be recorded: {detail}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法记录该事件：{detail}</translation>
     </message>
     <message>
         <source>{reason} — your decision is kept for a team lead to adjudicate</source>
-        <translation type="unfinished"></translation>
+        <translation>{reason}——您的处置已保留，等待组长裁定</translation>
     </message>
     <message>
         <source>{reviewer} is working on this item (until {until} UTC); nothing was recorded</source>
-        <translation type="unfinished"></translation>
+        <translation>{reviewer} 正在处理此内容（至 UTC {until}）；未记录任何内容</translation>
     </message>
     <message>
         <source>this item was escalated to the team leads: only a lead may decide it</source>
-        <translation type="unfinished"></translation>
+        <translation>此内容已上报组长：只有组长可以处置</translation>
     </message>
     <message>
         <source>events are recorded under your own login ({login}); nothing was recorded</source>
-        <translation type="unfinished"></translation>
+        <translation>处置只能以您本人的登录名（{login}）记录；未记录任何内容</translation>
     </message>
     <message>
         <source>only a team lead may do this ({what})</source>
-        <translation type="unfinished"></translation>
+        <translation>只有组长可以执行此操作（{what}）</translation>
     </message>
     <message>
         <source>the team database needs an upgrade that only its owner can make: ask your lead to run `moderator-cli team init` with this version of moderator_gui</source>
-        <translation type="unfinished"></translation>
+        <translation>团队数据库需要升级，只有其所有者可以执行：请组长用此版本的 moderator_gui 运行 `moderator-cli team init`</translation>
     </message>
     <message>
         <source>{name!r} is not a usable login name (letters, digits, _ . -; at most 63; not starting with a digit)</source>
-        <translation type="unfinished"></translation>
+        <translation>{name!r} 不是可用的登录名（仅限字母、数字、_ . -；最多 63 个字符；不能以数字开头）</translation>
     </message>
     <message>
         <source>team mode needs a PostgreSQL server; {db} is not one (a SQLite file is for one workstation)</source>
-        <translation type="unfinished"></translation>
+        <translation>团队模式需要 PostgreSQL 服务器；{db} 不是（SQLite 文件仅供单台工作站使用）</translation>
     </message>
     <message>
         <source>no open conflict {conflict_id}</source>
-        <translation type="unfinished"></translation>
+        <translation>没有待处理的冲突 {conflict_id}</translation>
     </message>
     <message>
         <source>no item {item_id}</source>
-        <translation type="unfinished"></translation>
+        <translation>条目 {item_id} 不存在</translation>
     </message>
     <message>
         <source>no event {uuid}</source>
-        <translation type="unfinished"></translation>
+        <translation>事件 {uuid} 不存在</translation>
     </message>
     <message>
         <source>a reviewer name is required</source>
-        <translation type="unfinished"></translation>
+        <translation>必须填写审核员姓名</translation>
     </message>
     <message>
         <source>unknown event kind {kind!r}</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的事件类型 {kind!r}</translation>
     </message>
     <message>
         <source>time spent on the item cannot be negative ({ms} ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>条目处理用时不能为负数（{ms} 毫秒）</translation>
     </message>
     <message>
         <source>decided_at must be an aware datetime (UTC), not a naive one</source>
-        <translation type="unfinished"></translation>
+        <translation>decided_at 必须是带时区的时间（UTC），不能是不带时区的时间</translation>
     </message>
     <message>
         <source>use Store.revert() to undo an event</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销事件请使用 Store.revert()</translation>
     </message>
     <message>
         <source>choose a category (or No violation) before recording</source>
-        <translation type="unfinished"></translation>
+        <translation>记录前请先选择类别（或无违规）</translation>
     </message>
     <message>
         <source>a {kind} event carries no category</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind} 事件不能附带类别</translation>
     </message>
     <message>
         <source>an undo cannot itself be undone; record a new decision instead</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销本身不能再被撤销；请改为记录新的审核结论</translation>
     </message>
     <message>
         <source>event {uuid} undoes {target}, which is not an earlier event of item {item_id}</source>
-        <translation type="unfinished"></translation>
+        <translation>事件 {uuid} 撤销的是 {target}，但它不是条目 {item_id} 此前的事件</translation>
     </message>
     <message>
         <source>the migrations have {count} heads; the chain must be linear</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库迁移脚本有 {count} 个分支末端；迁移链必须是线性的</translation>
     </message>
     <message>
         <source>the database is at schema revision {revision!r}, which this version of moderator_gui does not know (it was made by a newer version); upgrade the program</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库的结构版本为 {revision!r}，当前版本的 moderator_gui 无法识别（该数据库由更新的版本创建）；请升级程序</translation>
     </message>
     <message>
         <source>made in an earlier session, not saved then</source>
-        <translation type="unfinished">在之前的会话中做出，当时未能保存</translation>
+        <translation>在之前的会话中做出，当时未能保存</translation>
+    </message>
+    <message>
+        <source>the demo samples file {path} is malformed: {key}: {problem}</source>
+        <translation>演示样本文件 {path} 格式错误：{key}：{problem}</translation>
+    </message>
+    <message>
+        <source>platform {platform} must be 1-{limit} characters</source>
+        <translation>平台名称 {platform} 须为 1-{limit} 个字符</translation>
+    </message>
+    <message>
+        <source>source not found: {path}</source>
+        <translation>找不到导入来源：{path}</translation>
+    </message>
+    <message>
+        <source>cannot read folder {path}: permission denied</source>
+        <translation>无法读取文件夹 {path}：权限不足</translation>
+    </message>
+    <message>
+        <source>{path} is not a folder, a .jsonl manifest or a .csv manifest (see docs/manifest.md)</source>
+        <translation>{path} 既不是文件夹，也不是 .jsonl 或 .csv 清单（参见 docs/manifest.md）</translation>
+    </message>
+    <message>
+        <source>{path} is {kind}, not a manifest file</source>
+        <translation>{path} 是{kind}，不是清单文件</translation>
+    </message>
+    <message>
+        <source>{path}: empty CSV manifest (no header line)</source>
+        <translation>{path}：CSV 清单为空（没有表头行）</translation>
+    </message>
+    <message>
+        <source>{path}: header (line {line}) is not a CSV header</source>
+        <translation>{path}：表头（第 {line} 行）不是有效的 CSV 表头</translation>
+    </message>
+    <message>
+        <source>{path}: header (line {line}): {reason}</source>
+        <translation>{path}：表头（第 {line} 行）：{reason}</translation>
+    </message>
+    <message>
+        <source>{path}: header (line {line}): duplicate column(s) {columns}</source>
+        <translation>{path}：表头（第 {line} 行）：列名重复：{columns}</translation>
+    </message>
+    <message>
+        <source>{path}: header (line {line}): missing required column(s) {columns} (see docs/manifest.md)</source>
+        <translation>{path}：表头（第 {line} 行）：缺少必需的列：{columns}（参见 docs/manifest.md）</translation>
+    </message>
+    <message>
+        <source>a FIFO</source>
+        <translation>命名管道（FIFO）</translation>
+    </message>
+    <message>
+        <source>a character device</source>
+        <translation>字符设备</translation>
+    </message>
+    <message>
+        <source>a block device</source>
+        <translation>块设备</translation>
+    </message>
+    <message>
+        <source>a socket</source>
+        <translation>套接字</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <translation>非普通文件</translation>
+    </message>
+    <message>
+        <source>line {line}</source>
+        <translation>第 {line} 行</translation>
+    </message>
+    <message>
+        <source>file not found: {path}</source>
+        <translation>找不到文件：{path}</translation>
+    </message>
+    <message>
+        <source>permission denied: {path}</source>
+        <translation>权限不足：{path}</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a file</source>
+        <translation>{path} 是文件夹，不是文件</translation>
+    </message>
+    <message>
+        <source>{path} is {kind}, not a media file</source>
+        <translation>{path} 是{kind}，不是媒体文件</translation>
+    </message>
+    <message>
+        <source>{path} is not a regular file</source>
+        <translation>{path} 不是普通文件</translation>
+    </message>
+    <message>
+        <source>empty file (0 bytes): {path}</source>
+        <translation>空文件（0 字节）：{path}</translation>
+    </message>
+    <message>
+        <source>not a recognised image or video format (first bytes: {head})</source>
+        <translation>无法识别的图片或视频格式（文件开头字节：{head}）</translation>
+    </message>
+    <message>
+        <source>cannot read folder: {reason}</source>
+        <translation>无法读取文件夹：{reason}</translation>
+    </message>
+    <message>
+        <source>symlink points outside the import root (to {target})</source>
+        <translation>符号链接指向导入根目录之外（指向 {target}）</translation>
+    </message>
+    <message>
+        <source>path is {length} characters; an external id can have at most {limit}</source>
+        <translation>路径长度为 {length} 个字符；外部 ID 最多 {limit} 个字符</translation>
+    </message>
+    <message>
+        <source>text file is {size}; the limit is {limit}</source>
+        <translation>文本文件大小为 {size}；上限为 {limit}</translation>
+    </message>
+    <message>
+        <source>not a UTF-8 text file (invalid byte {byte} at offset {offset})</source>
+        <translation>不是 UTF-8 文本文件（偏移 {offset} 处有无效字节 {byte}）</translation>
+    </message>
+    <message>
+        <source>not a text file (contains NUL bytes)</source>
+        <translation>不是文本文件（包含 NUL 字节）</translation>
+    </message>
+    <message>
+        <source>empty text file</source>
+        <translation>文本文件为空</translation>
+    </message>
+    <message>
+        <source>media_path {path} is not a valid file name</source>
+        <translation>media_path {path} 不是有效的文件名</translation>
+    </message>
+    <message>
+        <source>media_path contains a NUL character</source>
+        <translation>media_path 包含 NUL 字符</translation>
+    </message>
+    <message>
+        <source>media_path {path} is outside the manifest&apos;s folder</source>
+        <translation>media_path {path} 位于清单所在文件夹之外</translation>
+    </message>
+    <message>
+        <source>media_path {path} is a symlink pointing outside the manifest&apos;s folder</source>
+        <translation>media_path {path} 是指向清单所在文件夹之外的符号链接</translation>
+    </message>
+    <message>
+        <source>line is {size}; the limit is {limit}</source>
+        <translation>该行大小为 {size}；上限为 {limit}</translation>
+    </message>
+    <message>
+        <source>field {name!r} is about {size}; the limit is {limit}</source>
+        <translation>字段 {name!r} 大小约为 {size}；上限为 {limit}</translation>
+    </message>
+    <message>
+        <source>not valid UTF-8 (byte {byte} at byte {offset} of the line)</source>
+        <translation>不是有效的 UTF-8（该行第 {offset} 个字节为 {byte}）</translation>
+    </message>
+    <message>
+        <source>invalid JSON: {detail} (column {column})</source>
+        <translation>JSON 格式错误：{detail}（第 {column} 列）</translation>
+    </message>
+    <message>
+        <source>invalid JSON: a number has too many digits</source>
+        <translation>JSON 格式错误：数字位数过多</translation>
+    </message>
+    <message>
+        <source>invalid JSON: nested too deeply</source>
+        <translation>JSON 格式错误：嵌套层级过深</translation>
+    </message>
+    <message>
+        <source>expected a JSON object, got {type}</source>
+        <translation>应为 JSON 对象，实际为 {type}</translation>
+    </message>
+    <message>
+        <source>unterminated quoted field (the record runs to the end of the file)</source>
+        <translation>引号字段未闭合（该记录一直延续到文件末尾）</translation>
+    </message>
+    <message>
+        <source>{count} fields, but the header has {expected}</source>
+        <translation>有 {count} 个字段，但表头有 {expected} 列</translation>
+    </message>
+    <message>
+        <source>invalid CSV: {detail}</source>
+        <translation>CSV 格式错误：{detail}</translation>
+    </message>
+    <message>
+        <source>missing required field {name!r}</source>
+        <translation>缺少必填字段 {name!r}</translation>
+    </message>
+    <message>
+        <source>field &apos;content_type&apos; is {value}; expected one of {allowed}</source>
+        <translation>字段 &apos;content_type&apos; 的值为 {value}；应为以下之一：{allowed}</translation>
+    </message>
+    <message>
+        <source>field &apos;suspected_category&apos;: unknown category code {code!r}</source>
+        <translation>字段 &apos;suspected_category&apos;：未知的类别代码 {code!r}</translation>
+    </message>
+    <message>
+        <source>missing field &apos;text&apos; (required for content_type &apos;text&apos;)</source>
+        <translation>缺少字段 &apos;text&apos;（content_type 为 &apos;text&apos; 时必填）</translation>
+    </message>
+    <message>
+        <source>a text row carries its text in &apos;text&apos;; &apos;media_path&apos; is not allowed</source>
+        <translation>文本行的内容应放在 &apos;text&apos; 字段中；不允许填写 &apos;media_path&apos;</translation>
+    </message>
+    <message>
+        <source>missing field &apos;media_path&apos; (required for content_type {content_type!r})</source>
+        <translation>缺少字段 &apos;media_path&apos;（content_type 为 {content_type!r} 时必填）</translation>
+    </message>
+    <message>
+        <source>content_type {content_type!r} but {path} is {mime}</source>
+        <translation>content_type 为 {content_type!r}，但 {path} 的类型是 {mime}</translation>
+    </message>
+    <message>
+        <source>sha256 does not match {path} (the file&apos;s is {sha256})</source>
+        <translation>sha256 与 {path} 不符（该文件的 sha256 为 {sha256}）</translation>
+    </message>
+    <message>
+        <source>field {name!r} must be an integer, got {value}</source>
+        <translation>字段 {name!r} 必须是整数，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>field {name!r} must be an integer, got {type} {value}</source>
+        <translation>字段 {name!r} 必须是整数，实际为 {type} {value}</translation>
+    </message>
+    <message>
+        <source>field {name!r} is {value}; expected {low}..{high}</source>
+        <translation>字段 {name!r} 的值为 {value}；应在 {low}..{high} 之间</translation>
+    </message>
+    <message>
+        <source>field {name!r} must be a number, got {value}</source>
+        <translation>字段 {name!r} 必须是数字，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>field {name!r} must be a number, got {type} {value}</source>
+        <translation>字段 {name!r} 必须是数字，实际为 {type} {value}</translation>
+    </message>
+    <message>
+        <source>field {name!r} is {value}; expected a number from 0 to 1</source>
+        <translation>字段 {name!r} 的值为 {value}；应为 0 到 1 之间的数字</translation>
+    </message>
+    <message>
+        <source>field {name!r} must be a string, got {type}</source>
+        <translation>字段 {name!r} 必须是字符串，实际为 {type}</translation>
+    </message>
+    <message>
+        <source>field {name!r} contains an unpaired surrogate at character {index}</source>
+        <translation>字段 {name!r} 在第 {index} 个字符处包含未配对的代理项</translation>
+    </message>
+    <message>
+        <source>field {name!r} contains a NUL character</source>
+        <translation>字段 {name!r} 包含 NUL 字符</translation>
+    </message>
+    <message>
+        <source>field {name!r} is {size}; the limit is {limit}</source>
+        <translation>字段 {name!r} 大小为 {size}；上限为 {limit}</translation>
+    </message>
+    <message>
+        <source>field &apos;flagged_at&apos; is not an ISO 8601 date-time: {value}</source>
+        <translation>字段 &apos;flagged_at&apos; 不是 ISO 8601 日期时间：{value}</translation>
+    </message>
+    <message>
+        <source>field &apos;sha256&apos; must be 64 hexadecimal digits</source>
+        <translation>字段 &apos;sha256&apos; 必须是 64 位十六进制数字</translation>
+    </message>
+    <message>
+        <source>field {name!r} is empty</source>
+        <translation>字段 {name!r} 为空</translation>
+    </message>
+    <message>
+        <source>field {name!r} has {length} characters; the limit is {limit}</source>
+        <translation>字段 {name!r} 有 {length} 个字符；上限为 {limit} 个</translation>
+    </message>
+    <message>
+        <source>unknown field {name} ignored (first on {where})</source>
+        <translation>已忽略未知字段 {name}（首次出现在{where}）</translation>
+    </message>
+    <message>
+        <source>{where}: external_id {external_id!r} (platform {platform!r}) repeats {first}; kept the first</source>
+        <translation>{where}：external_id {external_id!r}（平台 {platform!r}）与{first}重复；已保留先出现的一条</translation>
+    </message>
+    <message>
+        <source>{where}: the same content repeats {first}; kept the first</source>
+        <translation>{where}：内容与{first}相同；已保留先出现的一条</translation>
+    </message>
+    <message>
+        <source>... and {count} more repeated rows (counted as duplicates)</source>
+        <translation>……另有 {count} 行重复（计为重复项）</translation>
+    </message>
+    <message>
+        <source>import cancelled after {rows} rows; the rest was not imported</source>
+        <translation>已处理 {rows} 行后取消导入；其余内容未导入</translation>
+    </message>
+    <message>
+        <source>{path}: symlink to a folder not followed</source>
+        <translation>{path}：指向文件夹的符号链接，未跟随</translation>
     </message>
 </context>
 <context>
@@ -1297,7 +1589,7 @@ Final hash: {hash}</source>
     </message>
     <message>
         <source>held by %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 处理中</translation>
     </message>
     <message>
         <source>saving…</source>
@@ -1341,7 +1633,7 @@ Final hash: {hash}</source>
     </message>
     <message>
         <source>%1 is working on this item until %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 正在处理此内容，至 %2</translation>
     </message>
     <message>
         <source>failed</source>
@@ -1879,7 +2171,7 @@ You can still decide this item.</source>
     </message>
     <message>
         <source>--reviewer is not used with a team database: your decisions are recorded under your login (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>团队数据库不使用 --reviewer：您的处置以您的登录名（%1）记录。</translation>
     </message>
 </context>
 </TS>

@@ -78,6 +78,11 @@ def test_every_ui_module_is_scanned_and_no_string_is_missing(tmp_path: Path) -> 
     catalogues = sorted(package_root.joinpath(*name.split(".")).with_suffix(".py") for name in CATALOGUE_MODULES)
     assert "moderator_gui.core.decision_builder" in CATALOGUE_MODULES
     assert i18n_build.ui_sources() == sorted(UI_DIR.glob("*.py")) + catalogues
+    # Every core module that declares a catalogue is listed (else its texts would never be translated).
+    declares = re.compile(r"^(\w+\s*=\s*)?catalogue\(", re.MULTILINE)
+    core = UI_DIR.parent / "core"
+    declaring = {p.resolve() for p in core.rglob("*.py") if declares.search(p.read_text(encoding="utf-8"))}
+    assert declaring <= {c.resolve() for c in catalogues}, "a module declares a catalogue but is not in CATALOGUE_MODULES"
     copy = tmp_path / TS.name
     shutil.copy(TS, copy)
     i18n_build.lupdate(copy)
@@ -116,6 +121,23 @@ def test_every_coded_message_is_translated_with_the_same_placeholders(chinese: Q
             if sorted(format_fields(text)) != sorted(format_fields(english)):
                 problems.append(f"{code}: {english!r} -> {text!r} changes the placeholders")
     assert not problems, "\n".join(problems)
+
+
+def test_import_reasons_in_chinese(chinese: QApplication) -> None:
+    """A rejection's reason and its place are translated, nested messages (a file kind) too."""
+    from moderator_gui.core.ingest import Rejection
+    from moderator_gui.core.messages import CONTEXT, Message
+
+    def zh(text: str) -> str:
+        return QCoreApplication.translate(CONTEXT, text)
+
+    fifo = Message.of("import.special_file", path="media/pipe.jpg", kind=Message.of("import.kind_fifo"))
+    r = Rejection.at(12, fifo)
+    assert (r.where, r.reason) == ("line 12", "media/pipe.jpg is a FIFO, not a media file")
+    assert (r.place.render(zh), r.msg.render(zh)) == ("第 12 行", "media/pipe.jpg 是命名管道（FIFO），不是媒体文件")
+    assert Rejection.at("sub/a.jpg", fifo).place.render(zh) == "sub/a.jpg"
+    unknown = Message.of("import.unknown_field", name="'mood'", where=Message.of("import.line", line=3))
+    assert unknown.render(zh) == "已忽略未知字段 'mood'（首次出现在第 3 行）"
 
 
 # Qt calls that put text on screen: a plain string literal there bypasses translation.
