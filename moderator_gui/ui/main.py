@@ -24,7 +24,8 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
 from moderator_gui.core.journal import JournalError, Orphan, DecisionJournal
-from moderator_gui.core.store import Store, StoreError
+from moderator_gui.core.messages import Message
+from moderator_gui.core.store import AuthenticationError, Store, StoreError
 from moderator_gui.core.store.engine import server_target
 from moderator_gui.core.store.team import Identity
 from moderator_gui.core.store.watch import ChangeWatcher
@@ -330,8 +331,11 @@ def run(argv: list[str]) -> int:
         )
 
     def failed(exc: BaseException) -> None:
-        if server is not None and isinstance(exc, StoreError) and exc.code in ("store.password_needed", "store.auth_failed"):
-            problem = message_text(exc.msg) if exc.code == "store.auth_failed" else None
+        if server is not None and isinstance(exc, AuthenticationError):
+            # No password found (ask for it), or a wrong one (ask again, saying so).
+            reason = exc.msg.args.get("reason", exc.msg)
+            asked = isinstance(reason, Message) and reason.code == "store.password_needed"
+            problem = None if asked else message_text(exc.msg)
             password = ask_password(server, problem, startup)
             if password is not None:
                 open_database(server.with_password(password))

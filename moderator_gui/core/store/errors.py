@@ -278,7 +278,7 @@ def translate(exc: BaseException) -> StoreError | None:
             return found
     pgconn = getattr(orig, "pgconn", None) if _is_psycopg_operational(orig) else None
     if pgconn is not None and getattr(pgconn, "needs_password", False) and not getattr(pgconn, "used_password", False):
-        return StoreError("store.password_needed")  # libpq found none: the desk asks for it
+        return AuthenticationError("store.password_needed")  # libpq found none: the desk asks for it
     if _is_psycopg_operational(orig):
         if _login_refused(orig):
             return AuthenticationError("store.auth_failed", detail=_detail(orig))
