@@ -135,3 +135,17 @@ catalogue(
         "os.error": QT_TRANSLATE_NOOP("Messages", "{reason}"),
     }
 )
+
+# Media stored in a team database (core/media_store.py, core/store/blobs.py, the media workers).
+catalogue(
+    {
+        "media.failed_verification": QT_TRANSLATE_NOOP("Messages", "media failed verification"),
+        "media.retired": QT_TRANSLATE_NOOP("Messages", "media removed by retention policy on {date}"),
+        "media.not_stored": QT_TRANSLATE_NOOP("Messages", "the media is not stored in the team database"),
+        "media.fetch_failed": QT_TRANSLATE_NOOP("Messages", "cannot fetch the media from the team database: {detail}"),
+        "media.changed_while_storing": QT_TRANSLATE_NOOP(
+            "Messages", "the file changed while it was being stored: {path}"
+        ),
+        "media.unreadable": QT_TRANSLATE_NOOP("Messages", "cannot read the media file {path}: {reason}"),
+    }
+)

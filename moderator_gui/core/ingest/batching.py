@@ -26,8 +26,9 @@ from moderator_gui.core.ingest import files, records
 from moderator_gui.core.ingest.fields import KNOWN_FIELDS, REQUIRED_FIELDS, Row, base_row, record_values
 from moderator_gui.core.ingest.files import FileInfo, HashCache, display_name
 from moderator_gui.core.ingest.reasons import ImportSourceError, Place, Reject, Rejection, place, short
+from moderator_gui.core.media_store import MediaStoreError
 from moderator_gui.core.messages import Message
-from moderator_gui.core.store import ITEM_TEXT_LIMITS, Store
+from moderator_gui.core.store import ITEM_TEXT_LIMITS, Store, path_from_db
 
 #: Rows per write transaction: a crash mid-import loses at most this many.
 BATCH_ROWS = 2000
@@ -124,6 +125,7 @@ class _Importer:
         self._unknown: set[str] = set()
         self._seen_keys: dict[tuple[str, str], Place] = {}
         self._seen_sha: dict[str, Place] = {}
+        self._stored: set[str] = set()  # contents stored in the team database by this import
         self._repeat_warnings = 0
         self._severity: dict[str | None, int] = {}
 
@@ -239,8 +241,28 @@ class _Importer:
     def _flush(self, batch: list[Row]) -> None:
         if not batch:
             return
+        if self.store.keeps_media:
+            batch = self._store_media(batch)
         added = self.store.add_items(
             [r.values for r in batch], same_content_source=self.source_text if self.by_content else None
         )
         self.report.imported += len(added)
         self.report.duplicates += len(batch) - len(added)
+
+    def _store_media(self, batch: list[Row]) -> list[Row]:
+        """Team database: store each row's media (once per content) BEFORE its item is committed,
+        so no desk ever sees an item whose media is missing. A file that cannot be stored (changed
+        or unreadable since it was hashed) rejects its row; a database failure stops the import,
+        and running it again stores what is missing (stored contents are skipped)."""
+        kept: list[Row] = []
+        for row in batch:
+            v = row.values
+            if v["media_path"] is not None and v["sha256"] is not None and v["sha256"] not in self._stored:
+                try:
+                    self.store.store_blob(path_from_db(v["media_path"]) or Path(), v["sha256"], v["media_type"])
+                except MediaStoreError as exc:
+                    self.report.rejected.append(Rejection.at(row.at, exc.msg))
+                    continue
+                self._stored.add(v["sha256"])
+            kept.append(row)
+        return kept

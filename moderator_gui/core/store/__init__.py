@@ -22,7 +22,7 @@ from moderator_gui.core.store.errors import (
 from moderator_gui.core.store.media import MediaToPrefetch
 from moderator_gui.core.store.rows import HistoryRow, QueueFilter, QueueRow, RecordedEvent
 from moderator_gui.core.store.statistics import StatsRows
-from moderator_gui.core.store.store import Store, open_store
+from moderator_gui.core.store.store import PurgeResult, Store, open_store
 from moderator_gui.core.store.tables import ITEM_TEXT_LIMITS, display_path, path_from_db, path_to_db
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "HistoryRow",
     "InvalidDecisionError",
     "MediaToPrefetch",
+    "PurgeResult",
     "NotFoundError",
     "PermissionDeniedError",
     "QueueFilter",

@@ -276,3 +276,48 @@ class ChangeLog(Base):
     kind: Mapped[str] = mapped_column(String(1))  # e: event, c: claim/skip mark, m: media
     item_id: Mapped[int | None] = mapped_column(BigInteger)
     sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class Blob(Base):
+    """A content stored in the team database (migration 0006); inserted after all its chunks."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    chunks: Mapped[int] = mapped_column(Integer)
+    mime: Mapped[str | None] = mapped_column(String(64))
+    stored_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    stored_by: Mapped[str] = mapped_column(String(200))
+
+
+class BlobChunk(Base):
+    __tablename__ = "blob_chunks"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class MediaPurge(Base):
+    """One retention purge: who, when, the cut-off, how many items and bytes."""
+
+    __tablename__ = "media_purges"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    purged_by: Mapped[str] = mapped_column(String(200))
+    purged_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_before: Mapped[datetime] = mapped_column(UtcDateTime)
+    items: Mapped[int] = mapped_column(Integer)
+    blobs: Mapped[int] = mapped_column(Integer)
+    bytes: Mapped[int] = mapped_column(BigInteger)
+
+
+class MediaRetired(Base):
+    """A content whose stored bytes a purge removed (its hash and decisions stay)."""
+
+    __tablename__ = "media_retired"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    purge_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("media_purges.id"))
+    retired_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -13,6 +13,7 @@ change events):
 ``queue.py``              queue pages, counts, rows of single items
 ``history.py``            history of an item, account, media file, reviewer
 ``media.py``              media pipeline results; what is left to prefetch
+``blobs.py``              media stored in a team database (chunks), retention purges
 ``decision_log.py``       the decision log for the export
 ``statistics.py``         aggregates for the statistics
 ========================  ==========================================================
@@ -26,6 +27,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from moderator_gui.core.store.blobs import BlobsMixin, PurgeResult
 from moderator_gui.core.store.claims import ClaimsMixin
 from moderator_gui.core.store.decision_log import DecisionLogMixin
 from moderator_gui.core.store.events import EventsMixin
@@ -45,10 +47,14 @@ class Store(
     QueueMixin,
     HistoryMixin,
     MediaMixin,
+    BlobsMixin,
     DecisionLogMixin,
     StatisticsMixin,
 ):
     """See the module docstring. Thread-safe; one per database per process."""
+
+
+__all__ = ["PurgeResult", "Store", "open_store"]
 
 
 def open_store(target: str | os.PathLike[str] | None = None, **kw: Any) -> Store:

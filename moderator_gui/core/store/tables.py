@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 from moderator_gui.core.store.models import (
+    Blob,
+    BlobChunk,
     ChangeLog,
     Claim,
     Conflict,
@@ -16,6 +18,8 @@ from moderator_gui.core.store.models import (
     Desk,
     Item,
     Media,
+    MediaPurge,
+    MediaRetired,
     Reviewer,
     Setting,
     SkipMark,
@@ -31,6 +35,10 @@ settings_t = Setting.__table__
 desks_t = Desk.__table__
 conflicts_t = Conflict.__table__
 change_log_t = ChangeLog.__table__
+blobs_t = Blob.__table__
+blob_chunks_t = BlobChunk.__table__
+media_purges_t = MediaPurge.__table__
+media_retired_t = MediaRetired.__table__
 
 
 def _length(column: str) -> int:

@@ -4,6 +4,8 @@ a reviewer must obey is checked here, by the server, whatever SQL the desk sends
 
 * Group roles ``moderator_reviewer`` and ``moderator_lead`` (NOLOGIN); leads are members
   of the reviewer role too. People log in as their own LOGIN roles, members of one group.
+* Media stored in the database (``blobs``, ``blob_chunks``): reviewers read it, only leads
+  store or purge it, and only leads record purges (``media_purges``, ``media_retired``).
 * Reviewers read the queue and its history; insert events, claims, skip marks, media
   probe results, their desk's heartbeat and kept conflicts — never update or delete
   events, never import items or create users, never take a lead's role.
@@ -52,7 +54,10 @@ def roles_sql() -> list[str]:
 def security_sql(schema: str) -> list[str]:
     s = f'"{schema}"'
     path = f"SET search_path = pg_catalog, {s}, pg_temp"
-    read = "items, decisions, reviewers, media, claims, skip_marks, settings, desks, conflicts, alembic_version"
+    read = (
+        "items, decisions, reviewers, media, claims, skip_marks, settings, desks, conflicts, alembic_version, "
+        "blobs, blob_chunks, media_purges, media_retired"
+    )
     stmts = [
         f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {REVIEWER_ROLE}, {LEAD_ROLE}",
         f"GRANT USAGE ON SCHEMA {s} TO {REVIEWER_ROLE}",
@@ -68,6 +73,10 @@ def security_sql(schema: str) -> list[str]:
         f"GRANT INSERT ON items, reviewers TO {LEAD_ROLE}",
         f"GRANT DELETE ON skip_marks TO {LEAD_ROLE}",
         f"GRANT UPDATE (resolution, resolved_by, resolved_at) ON conflicts TO {LEAD_ROLE}",
+        # Media stored in the database: everyone reads it; only leads store it, purge it and
+        # record purges (core/store/blobs.py).
+        f"GRANT INSERT, DELETE ON blobs, blob_chunks, media_retired TO {LEAD_ROLE}",
+        f"GRANT INSERT ON media_purges TO {LEAD_ROLE}",
     ]
     # Row-level security: everyone reads; a reviewer changes only their own rows; leads all.
     own = "reviewer = session_user"
