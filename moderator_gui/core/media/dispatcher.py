@@ -19,8 +19,10 @@ import logging
 import os
 import selectors
 import threading
+import time
 from typing import Any
 
+from moderator_gui.core.media.blob_source import fetch_allowance_s
 from moderator_gui.core.media.cache import MediaCache
 from moderator_gui.core.media.delivery import Delivery
 from moderator_gui.core.media.protocol import ProtocolError
@@ -48,8 +50,10 @@ class Dispatcher:
         workers: int,
         timeout_s: float,
         memory_mb: int,
+        blob_source: str | None = None,
     ) -> None:
         self.cache = cache
+        self.blob_source = blob_source
         self.queue = queue
         self.delivery = delivery
         self.timeout_s = timeout_s
@@ -139,7 +143,12 @@ class Dispatcher:
             self.pool.unassign(w, p)
             self._complete(p, cache_failure(p.job, exc), save=True)
             return
-        fields = {"path": p.job.path.hex(), "kind": p.job.kind.value, "stem": str(stem), "tmp": str(self.cache.tmp)}
+        fields: dict[str, Any] = {
+            "path": p.job.path.hex(), "kind": p.job.kind.value, "stem": str(stem), "tmp": str(self.cache.tmp),
+            "sha256": p.job.sha256,
+        }
+        if self.blob_source is not None:
+            fields["blob"] = {"source": self.blob_source, "dir": str(self.cache.root / "blobs")}
         if not self.pool.send(w, p, fields):
             self._worker_died(w)
 
@@ -172,6 +181,9 @@ class Dispatcher:
             if msg.get("ready"):
                 w.ready = True
                 self._start_failures = 0
+            elif w.jobs and msg.get("id") == w.jobs[0][0] and "fetch" in msg:
+                # Fetching the original from the team database first: time in proportion to its size.
+                w.deadline = time.monotonic() + self.timeout_s + fetch_allowance_s(int(msg["fetch"]))
             elif w.jobs and msg.get("id") == w.jobs[0][0]:
                 w.retiring = bool(msg.get("retire"))
                 self._finished(w, msg)

@@ -16,6 +16,11 @@ Isolation (see worker.py): each worker has an address-space cap; a job that runs
 past ``timeout_s`` gets its worker SIGKILLed; a worker that dies mid-job (segfault,
 OOM killer, ``kill -9``) is reaped and reported as "decoder crashed (signal N)".
 In every case a fresh worker replaces it and the rest of the queue continues.
+
+Team databases (``blob_source``, by default the store's): the workers fetch each original by
+SHA-256 into ``<cache>/blobs/`` and verify it before decoding (``blob_source.py``); the job's
+deadline grows with the size fetched. Requests made ahead (claimed items, the next items)
+therefore fetch ahead too.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ class MediaService:
         memory_mb: int = 1024,
         store: Store | None = None,
         cache_max_bytes: int = DEFAULT_MAX_BYTES,
+        blob_source: str | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
@@ -60,7 +66,8 @@ class MediaService:
         self._queue = RequestQueue()
         self._delivery = Delivery(self._queue, store, on_finished=self._finish_close)
         self._dispatcher = Dispatcher(
-            self.cache, self._queue, self._delivery, workers=workers, timeout_s=timeout_s, memory_mb=memory_mb
+            self.cache, self._queue, self._delivery, workers=workers, timeout_s=timeout_s, memory_mb=memory_mb,
+            blob_source=blob_source if blob_source is not None else (store.blob_source() if store is not None else None),
         )
         self._dispatcher.start()
         self._delivery.start()

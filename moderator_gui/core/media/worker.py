@@ -20,6 +20,7 @@ import argparse
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +57,21 @@ def _die_with_parent() -> None:
         os._exit(0)
 
 
-def handle(msg: dict[str, Any], memory_mb: int) -> tuple[dict[str, Any], bool]:
+def handle(
+    msg: dict[str, Any], memory_mb: int, tell: Callable[[dict[str, Any]], None] = lambda _msg: None
+) -> tuple[dict[str, Any], bool]:
     """Run one job; returns (reply, exit_afterwards)."""
     reply: dict[str, Any] = {"id": msg["id"]}
     try:
-        done = render(bytes.fromhex(msg["path"]), MediaKind(msg["kind"]), Path(msg["stem"]), Path(msg["tmp"]))
+        path = bytes.fromhex(msg["path"])
+        blob = msg.get("blob")
+        if blob:
+            from moderator_gui.core.media.blob_source import local_copy
+
+            path = local_copy(
+                msg["sha256"], path, blob["source"], Path(blob["dir"]), lambda size: tell({"id": msg["id"], "fetch": size})
+            )
+        done = render(path, MediaKind(msg["kind"]), Path(msg["stem"]), Path(msg["tmp"]))
     except MediaError as exc:
         reply.update(ok=False, error=exc.message, permanent=exc.permanent)
         return reply, False
@@ -73,6 +84,11 @@ def handle(msg: dict[str, Any], memory_mb: int) -> tuple[dict[str, Any], bool]:
         files=[{"name": w.name, "size": w.size, "hash": w.hash, "t": w.timestamp_ms} for w in done.files],
     )
     return reply, False
+
+
+def _send(out: Any, msg: dict[str, Any]) -> None:
+    out.write(encode(msg))
+    out.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         msg = read_message(inp)
         if msg is None:
             return 0
-        reply, leave = handle(msg, args.memory_mb)
+        reply, leave = handle(msg, args.memory_mb, lambda note: _send(out, note))
         reply["retire"] = leave
         out.write(encode(reply))
         out.flush()
