@@ -20,6 +20,7 @@ from moderator_gui.cli import (
     cmd_demo,
     cmd_export,
     cmd_import,
+    cmd_media,
     cmd_prefetch,
     cmd_queue,
     cmd_stats,
@@ -27,13 +28,13 @@ from moderator_gui.cli import (
     cmd_verify,
 )
 
-COMMANDS = (cmd_import, cmd_demo, cmd_export, cmd_verify, cmd_queue, cmd_stats, cmd_prefetch, cmd_team)
+COMMANDS = (cmd_import, cmd_demo, cmd_export, cmd_verify, cmd_queue, cmd_stats, cmd_prefetch, cmd_team, cmd_media)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moderator-cli",
-        description="Headless commands of moderator_gui: import, demo, export, verify, queue, stats, prefetch, team.",
+        description="Headless commands of moderator_gui: import, demo, export, verify, queue, stats, prefetch, team, media.",
     )
     parser.add_argument("--version", action="version", version=f"moderator_gui {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

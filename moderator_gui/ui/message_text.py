@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from moderator_gui.core.messages import CONTEXT, CodedError, Message
+from moderator_gui.core.messages import CONTEXT, CodedError, Message, template
 
 
 def message_text(msg: Message) -> str:
@@ -23,3 +23,17 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, CodedError):
         return message_text(exc.msg)
     return str(exc) or type(exc).__name__
+
+
+# Media errors the workers report as their English text (a worker's reply is text) that have
+# a coded template: shown translated. "media removed by retention policy on {date}" is told
+# by the queue row's date instead.
+_MEDIA_CODES = ("media.failed_verification", "media.not_stored")
+
+
+def media_error_text(error: str) -> str:
+    """A media pipeline error in the current UI language where it is a coded one."""
+    for code in _MEDIA_CODES:
+        if error == template(code):
+            return message_text(Message.of(code))
+    return error

@@ -7,7 +7,9 @@ from enum import IntEnum
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
+from moderator_gui.core.messages import Message
 from moderator_gui.core.store import QueueRow
+from moderator_gui.ui.message_text import media_error_text, message_text
 from moderator_gui.ui.names import platform_name
 from moderator_gui.ui.queue_thumbs import content_type_text
 
@@ -93,8 +95,12 @@ def cell_text(row: QueueRow, col: Column) -> str | None:
 
 
 def cell_tooltip(row: QueueRow, col: Column, holder: str | None) -> str | None:
+    if col == Column.THUMB and row.media_retired_at is not None:
+        return message_text(Message.of("media.retired", date=row.media_retired_at.date().isoformat()))
     if col == Column.THUMB and row.media_state == "failed":
-        return row.media_error or QCoreApplication.translate("QueueModel", "the media could not be rendered")
+        if row.media_error:
+            return media_error_text(row.media_error)
+        return QCoreApplication.translate("QueueModel", "the media could not be rendered")
     if col == Column.REASON:
         return row.flag_reason
     if col == Column.AGE:

@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from moderator_gui.core.messages import Message
 from moderator_gui.core.store import QueueRow
 from moderator_gui.ui.filmstrip import Filmstrip
 from moderator_gui.ui.image_canvas import ZOOM_STEP, ImageCanvas
 from moderator_gui.ui.media_bridge import MediaBridge
+from moderator_gui.ui.message_text import media_error_text, message_text
 from moderator_gui.ui.video_player import VideoPlayer
 from moderator_gui.ui.viewer_pictures import Frames, ItemPictures, Shown
 from moderator_gui.ui.wellbeing import Wellbeing
@@ -133,6 +135,8 @@ class Viewer(QWidget):
             self.text.setPlainText(row.text_body or self.tr("(this post has no text)"))
         elif row.media_path is None:
             self._say("no_media")
+        elif row.media_retired_at is not None:
+            self._say("retired", row.media_retired_at.date().isoformat())
         elif row.media_state == "failed":
             self._say("failed", row.media_error)
         else:
@@ -146,9 +150,11 @@ class Viewer(QWidget):
         self.canvas.set_message(self._message_text(kind, detail))
 
     def _message_text(self, kind: str, detail: str | None) -> str:
+        if kind == "retired":
+            return message_text(Message.of("media.retired", date=detail or ""))
         if kind == "failed":
             return self.tr("The media could not be shown:\n%1\n\nYou can still decide this item.").replace(
-                "%1", detail or self.tr("unknown reason")
+                "%1", media_error_text(detail) if detail else self.tr("unknown reason")
             )
         return {
             "none": self.tr("No item selected. The queue may be empty for this filter."),

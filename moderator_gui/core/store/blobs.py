@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from sqlalchemy import Connection, and_, delete, exists, func, insert, select
@@ -160,6 +160,7 @@ class BlobsMixin(StoreBase):
             .where(exists().where(items_t.c.sha256 == blobs_t.c.sha256))
             .where(blobs_t.c.sha256.not_in(undecided_or_late))
         )
+        self.require_lead("purge stored media")
         with self.write() as conn:
             rows = conn.execute(chosen).all()
             shas = [r.sha256 for r in rows]
@@ -185,6 +186,10 @@ class BlobsMixin(StoreBase):
                 ids = conn.execute(select(items_t.c.id).where(and_(items_t.c.sha256.in_(shas)))).scalars().all()
                 self.note(conn, Changes(items=frozenset(ids), media=frozenset(shas)))
         return PurgeResult(n_items, len(shas), total, False, int(purge_id))
+
+    if TYPE_CHECKING:
+
+        def require_lead(self, what: str) -> None: ...  # TeamMixin's
 
     def media_purges(self) -> list[dict[str, Any]]:
         with self.read() as conn:

@@ -11,7 +11,7 @@ from moderator_gui.core.domain import OPEN_STATUSES, ItemStatus
 from moderator_gui.core.store.base import StoreBase
 from moderator_gui.core.store.errors import NotFoundError
 from moderator_gui.core.store.rows import QueueFilter, QueueRow
-from moderator_gui.core.store.tables import claims_t, items_t, media_t, skip_marks_t
+from moderator_gui.core.store.tables import claims_t, items_t, media_retired_t, media_t, skip_marks_t
 
 _IN_CHUNK = 5_000
 
@@ -92,8 +92,11 @@ class QueueMixin(StoreBase):
             claims_t.c.reviewer.label("claimed_by"),
             claims_t.c.expires_at.label("claim_expires"),
             skipped.label("skipped_by_viewer"),
+            media_retired_t.c.retired_at.label("media_retired_at"),
         ).select_from(
-            items_t.outerjoin(media_t, media_t.c.sha256 == items_t.c.sha256).outerjoin(claims_t, live_claim)
+            items_t.outerjoin(media_t, media_t.c.sha256 == items_t.c.sha256)
+            .outerjoin(claims_t, live_claim)
+            .outerjoin(media_retired_t, media_retired_t.c.sha256 == items_t.c.sha256)
         )
 
     def queue_page(

@@ -72,6 +72,7 @@ class QueueRow(NamedTuple):
     claimed_by: str | None = None  # who holds the item with a live claim (lease not run out)
     claim_expires: datetime | None = None
     skipped_by_viewer: bool = False  # the filter's viewer skipped it: not handed to them again
+    media_retired_at: datetime | None = None  # a retention purge removed its stored media then
 
     @property
     def sort_key(self) -> tuple[Any, ...]:
