@@ -783,6 +783,30 @@ Final hash: {hash}</source>
         <translation>{text}</translation>
     </message>
     <message>
+        <source>media failed verification</source>
+        <translation>媒体未通过校验</translation>
+    </message>
+    <message>
+        <source>media removed by retention policy on {date}</source>
+        <translation>媒体已于 {date} 按保留策略删除</translation>
+    </message>
+    <message>
+        <source>the media is not stored in the team database</source>
+        <translation>团队数据库中没有存储该媒体</translation>
+    </message>
+    <message>
+        <source>cannot fetch the media from the team database: {detail}</source>
+        <translation>无法从团队数据库获取媒体：{detail}</translation>
+    </message>
+    <message>
+        <source>the file changed while it was being stored: {path}</source>
+        <translation>文件在存储过程中发生了变化：{path}</translation>
+    </message>
+    <message>
+        <source>cannot read the media file {path}: {reason}</source>
+        <translation>无法读取媒体文件 {path}：{reason}</translation>
+    </message>
+    <message>
         <source>cannot write the export: {reason}</source>
         <translation>无法写入导出文件：{reason}</translation>
     </message>
