@@ -10,6 +10,7 @@ are retried with a fresh connection; the caller's deadline bounds the whole fetc
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +23,6 @@ import psycopg
 from moderator_gui.core.media_store import (
     MediaRetiredError,
     MediaStoreError,
-    MediaVerificationError,
     VerifyingWriter,
 )
 
@@ -72,6 +72,10 @@ def iter_chunks(conn: psycopg.Connection[Any], sha256: str) -> Iterator[bytes]:
 def fetch_with(conn: psycopg.Connection[Any], sha256: str, dest: Path) -> Path:
     """Fetch into ``dest`` over ``conn``; verified before it is renamed into place."""
     blob_info(conn, sha256)
+    return _stream_to(conn, sha256, dest)
+
+
+def _stream_to(conn: psycopg.Connection[Any], sha256: str, dest: Path) -> Path:
     out = VerifyingWriter(sha256, dest)
     try:
         out.write_all(iter_chunks(conn, sha256))
@@ -98,29 +102,52 @@ def fetch(
     connect: Callable[[str], psycopg.Connection[Any]] | None = None,
     on_size: Callable[[int], None] | None = None,
 ) -> Path:
-    """Fetch ``sha256`` into ``dest`` on a connection of its own, retrying transient failures.
+    """Fetch ``sha256`` into ``dest`` on this process's connection to ``conninfo`` (opened on the
+    first fetch and kept; not thread-safe: a media worker fetches one content at a time), retrying
+    transient failures on a fresh connection (``connect``: a connection per call instead).
 
     ``on_size(bytes)`` is called once the content's size is known (the media worker then
     tells its parent, which extends the job's deadline in proportion). Raises
     :class:`MediaVerificationError`, :class:`MediaRetiredError`, or a :class:`MediaStoreError`
     (``media.not_stored`` / ``media.fetch_failed``).
     """
-    opener = connect or (lambda info: psycopg.connect(info, autocommit=True, **CONNECT_ARGS))
     told = False
     for attempt in range(attempts):
+        conn: psycopg.Connection[Any] | None = None
         try:
-            with opener(conninfo) as conn:
-                info = blob_info(conn, sha256)
-                if on_size is not None and not told:
-                    on_size(info.size)
-                    told = True
-                return fetch_with(conn, sha256, dest)
-        except (MediaVerificationError, MediaRetiredError):
-            raise
-        except MediaStoreError:
-            raise
+            conn = connect(conninfo) if connect is not None else _kept(conninfo)
+            info = blob_info(conn, sha256)
+            if on_size is not None and not told:
+                on_size(info.size)
+                told = True
+            return _stream_to(conn, sha256, dest)
         except psycopg.Error as exc:
+            if conn is not None:
+                _forget(conninfo, conn)
             if not transient(exc) or attempt == attempts - 1:
                 raise MediaStoreError("media.fetch_failed", detail=str(exc).strip() or type(exc).__name__) from exc
             time.sleep(min(0.2 * 2**attempt, 2.0))
+        finally:
+            if connect is not None and conn is not None:
+                conn.close()
     raise AssertionError("unreachable")
+
+
+# One connection per source, opened on the first fetch and kept (a worker fetches one content
+# at a time); a failed one is closed and the next attempt opens a fresh one.
+_KEPT: dict[str, psycopg.Connection[Any]] = {}
+
+
+def _kept(conninfo: str) -> psycopg.Connection[Any]:
+    conn = _KEPT.get(conninfo)
+    if conn is None or conn.closed:
+        conn = psycopg.connect(conninfo, autocommit=True, **CONNECT_ARGS)
+        _KEPT[conninfo] = conn
+    return conn
+
+
+def _forget(conninfo: str, conn: psycopg.Connection[Any]) -> None:
+    if _KEPT.get(conninfo) is conn:
+        del _KEPT[conninfo]
+    with contextlib.suppress(psycopg.Error):
+        conn.close()
