@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +35,8 @@ from moderator_gui.core.messages import CodedError
 #: Size of one stored chunk: large enough that per-row overhead is negligible, small
 #: enough that a reader or writer never holds more than a few of them.
 CHUNK_BYTES = 1024 * 1024
+#: Chunks waiting between a fetch's receiving and its hashing/writing thread.
+QUEUED = 4
 
 
 class MediaStoreError(CodedError):
@@ -84,10 +88,35 @@ class VerifyingWriter:
         self.size = 0
 
     def write_all(self, chunks: Iterable[bytes]) -> None:
-        for chunk in chunks:
-            self._hash.update(chunk)
-            self._fh.write(chunk)
-            self.size += len(chunk)
+        """Hash and write on a thread of its own while ``chunks`` keeps receiving (hashing and
+        writing release the GIL): a fetch then costs about the network's time, not the sum.
+        At most QUEUED chunks wait between the two, so memory stays flat."""
+        q: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
+        failed: list[BaseException] = []
+
+        def drain() -> None:
+            while (chunk := q.get()) is not None:
+                if failed:
+                    continue
+                try:
+                    self._hash.update(chunk)
+                    self._fh.write(chunk)
+                    self.size += len(chunk)
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+                    failed.append(exc)
+
+        t = threading.Thread(target=drain, name="blob-writer", daemon=True)
+        t.start()
+        try:
+            for chunk in chunks:
+                if failed:
+                    break
+                q.put(chunk)
+        finally:
+            q.put(None)
+            t.join()
+        if failed:
+            raise failed[0]
 
     def commit(self) -> Path:
         self._fh.close()

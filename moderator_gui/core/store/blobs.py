@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psycopg
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import Connection, and_, delete, exists, func, insert, select
 
 from moderator_gui.core.changes import Changes
@@ -37,7 +38,18 @@ from moderator_gui.core.store.tables import (
     media_retired_t,
 )
 
+#: Chunks the COPY writer thread may have waiting to be sent.
+QUEUED_CHUNKS = 4
 _COPY = "COPY blob_chunks (sha256, seq, data) FROM STDIN (FORMAT BINARY)"
+
+
+class _BoundedWriter(QueuedLibpqWriter):
+    """psycopg's queued COPY writer (sends on a thread), with at most a few chunks queued: its own
+    queue holds 1024 buffers, which with 1 MiB rows would let a slow network pile up a gigabyte."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        super().__init__(cursor)
+        self._queue = type(self._queue)(maxsize=QUEUED_CHUNKS)
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,9 @@ class BlobsMixin(StoreBase):
         try:
             with self.write() as conn, _driver_errors(), open(path, "rb") as fh:
                 cur = _driver(conn).cursor()
-                with cur.copy(_COPY) as cp:
+                # The queued writer sends on a thread of its own: reading and hashing the file
+                # overlap with the network (its queue is bounded: memory stays flat).
+                with cur.copy(_COPY, writer=_BoundedWriter(cur)) as cp:
                     cp.set_types(["text", "int4", "bytea"])
                     while chunk := fh.read(CHUNK_BYTES):
                         h.update(chunk)
