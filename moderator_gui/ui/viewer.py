@@ -187,7 +187,10 @@ class Viewer(QWidget):
         self.repaint()
 
     def preload(self, row: QueueRow | None) -> None:
-        """Render the preview of ``row`` (the item ahead) now, so Enter shows it at once."""
+        """Render the preview of ``row`` (the item ahead) now, so Enter shows it at once (on a team
+        database its original is fetched ahead too, in a media worker)."""
+        if row is not None and row.media_retired_at is not None:
+            return  # a retention purge removed it: nothing to render
         self._pictures.preload(row)
 
     def _request(self, row: QueueRow) -> None:

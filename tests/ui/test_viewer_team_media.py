@@ -47,14 +47,15 @@ def test_purged_media_says_when_it_was_removed_and_the_item_can_be_decided(
     make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any, lang: str, text: str, language: Any
 ) -> None:
     language(lang)
-    (item,) = add_items(ui_store, 1)
+    item, ahead = add_items(ui_store, 2)
     retire(ui_store, ui_store.item(item).sha256)
+    retire(ui_store, ui_store.item(ahead).sha256)
     svc, bridge = fake_media
     w = make_window(bridge=bridge, lang=lang)
-    assert w.viewer.canvas.message == text
+    qtbot.waitUntil(lambda: w.viewer.canvas.message == text)
     assert "file not found" not in w.viewer.canvas.message
     assert w.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == text
-    assert not [r for r in svc.requests if r[1] == "preview"]  # nothing asked of the pipeline
+    assert not [r for r in svc.requests if r[1] == "preview"]  # nothing asked of the pipeline, nor for the item ahead
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_0)
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: w.session.entries[-1].state == EntryState.RECORDED)
