@@ -136,9 +136,7 @@ def child(args: list[str]) -> None:
 
 
 def peak_mb(what: str, *args: str) -> float:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", what, *args], check=True, capture_output=True, text=True
-    ).stdout
+    out = subprocess.run([sys.executable, __file__, "--child", what, *args], check=True, capture_output=True, text=True).stdout
     return float(out.strip().splitlines()[-1])
 
 

@@ -5,6 +5,7 @@ stores each content once before its item is committed; SQLite keeps referring to
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,3 +167,33 @@ def test_sqlite_keeps_referring_to_files_where_they_are(sqlite_store: Store, tmp
     assert sqlite_store.keeps_media is False and sqlite_store.blob_source() is None
     with sqlite_store.read() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM blobs").scalar_one() == 0
+
+
+@pytest.mark.postgres
+def test_a_team_upgraded_to_team_media_may_use_it_without_running_team_init_again(team: TeamDB, tmp_path: Path) -> None:
+    """The owner upgrades a team set up before revision 0006: the migration grants as team init would."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from moderator_gui.core.store import migrate
+
+    engine = create_engine(team.url())
+    try:
+        with engine.begin() as conn:
+            cfg = migrate.alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0005")
+        with team.sql("alice") as alice, pytest.raises(psycopg.errors.UndefinedTable):
+            alice.execute("SELECT 1 FROM blobs")
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    src = random_file(tmp_path / "a.jpg", 3000)
+    sha = sha_of(src)
+    with team.store("lead") as lead:
+        lead.store_blob(src, sha)
+        assert lead.purge_media(datetime.now(UTC), dry_run=False).blobs == 0  # leads record purges
+    with team.store("alice") as alice:
+        assert alice.fetch_blob(sha, tmp_path / "got").read_bytes() == src.read_bytes()
+    with team.sql("alice") as alice, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        alice.execute("DELETE FROM blob_chunks")

@@ -66,6 +66,21 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE blob_chunks ALTER COLUMN data SET STORAGE EXTERNAL")
+        # A team set up before this revision: its desks may use the new tables at once, with the
+        # same grants ``team init`` gives (team_sql.py; running it again changes nothing).
+        op.execute(
+            """DO $$ BEGIN
+                IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'moderator_reviewer')
+                   AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'moderator_lead')
+                   AND EXISTS (SELECT 1 FROM settings WHERE key = 'team' AND value = '1') THEN
+                    GRANT SELECT ON blobs, blob_chunks, media_purges, media_retired TO moderator_reviewer;
+                    GRANT INSERT, DELETE ON blobs, blob_chunks, media_retired TO moderator_lead;
+                    GRANT INSERT ON media_purges TO moderator_lead;
+                    EXECUTE 'GRANT USAGE ON ALL SEQUENCES IN SCHEMA ' || quote_ident(current_schema())
+                         || ' TO moderator_reviewer';
+                END IF;
+            END $$"""
+        )
 
 
 def downgrade() -> None:

@@ -159,11 +159,7 @@ class BlobsMixin(StoreBase):
         before ``decided_before``. Hashes, signatures, decisions and pipeline results stay; each
         content is marked retired and the purge recorded (who, when, items, bytes). Leads only
         (the server refuses anyone else)."""
-        last_decided = (
-            select(func.max(decisions_t.c.decided_at))
-            .where(decisions_t.c.item_id == items_t.c.id)
-            .scalar_subquery()
-        )
+        last_decided = select(func.max(decisions_t.c.decided_at)).where(decisions_t.c.item_id == items_t.c.id).scalar_subquery()
         undecided_or_late = (
             select(items_t.c.sha256)
             .where(items_t.c.sha256.is_not(None))
@@ -187,8 +183,12 @@ class BlobsMixin(StoreBase):
             purge_id = conn.execute(
                 insert(media_purges_t)
                 .values(
-                    purged_by=func.session_user(), purged_at=self.now_sql(), decided_before=decided_before,
-                    items=n_items, blobs=len(shas), bytes=total,
+                    purged_by=func.session_user(),
+                    purged_at=self.now_sql(),
+                    decided_before=decided_before,
+                    items=n_items,
+                    blobs=len(shas),
+                    bytes=total,
                 )
                 .returning(media_purges_t.c.id)
             ).scalar_one()
