@@ -39,6 +39,7 @@ def local_copy(sha256: str, path: bytes, source: str, folder: Path, on_size: Cal
     if dest.is_file():
         os.utime(dest)  # recently used: kept longest
         return os.fsencode(dest)
+    on_size(0)  # the first fetch imports psycopg and connects: not on the decoder's time either
     from moderator_gui.core.media_store import MediaRetiredError, MediaStoreError, MediaVerificationError
     from moderator_gui.core.store import blob_fetch
 
