@@ -80,14 +80,19 @@ class ClaimsMixin(StoreBase):
         lease = lease_s or self.lease_seconds()
         with self.write() as conn:
             held: set[int] = set()
+            rounds: list[list[int]] = []
             for _ in range(_MAX_ROUNDS):
                 locked = list(conn.execute(self._next_open(reviewer, count - len(held), held | set(exclude))).scalars())
                 if not locked:
                     break
+                rounds.append(locked)
                 held.update(self._upsert(conn, self._free_rows(reviewer, locked, lease)))
                 if len(held) >= count:
                     break
-            ids = self._in_queue_order(conn, sorted(held))
+            if len(rounds) == 1:  # one round: its lock statement read them in queue order (no round trip)
+                ids = [i for i in rounds[0] if i in held]
+            else:
+                ids = self._in_queue_order(conn, sorted(held))
             if ids:
                 self.note(conn, Changes(items=frozenset(ids)))
         return ids
