@@ -72,6 +72,10 @@ class QueueThumbnails(QObject):
     def failed(self, sha: str) -> bool:
         return sha in self._failed
 
+    def pending(self, sha: str) -> bool:
+        """Asked for, not yet arrived."""
+        return sha in self._pending
+
     def forget_failures(self, shas: list[str] | None = None) -> None:
         """Ask again for failed thumbnails (all, or of these media): a failure may have been transient."""
         if shas is None:

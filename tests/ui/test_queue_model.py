@@ -255,12 +255,16 @@ def test_a_failed_thumbnail_is_asked_again_after_a_refresh(
     svc.failures[flaky] = "the disk was busy"
     w = make_window(bridge=bridge)
     asked = lambda: [s for s, k, _p in svc.requests if k == "thumb" and s == flaky]  # noqa: E731
-    qtbot.waitUntil(lambda: len(asked()) == 1)
-    qtbot.waitUntil(lambda: w.model.thumbs.failed(flaky))
+    # Asked at least once, and the failure shown. (The window may ask more than once while it
+    # settles, e.g. when its wellbeing settings arrive: the count is not the point.)
+    qtbot.waitUntil(lambda: w.model.thumbs.failed(flaky) and not w.model.thumbs.pending(flaky))
+    before = len(asked())
+    assert before >= 1
+    assert not w.model.thumbs.cached(flaky)
     del svc.failures[flaky]  # the cause went away
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_F5)
-    qtbot.waitUntil(lambda: len(asked()) == 2, timeout=3000)
-    qtbot.waitUntil(lambda: w.model.thumbs.cached(flaky), timeout=3000)
+    qtbot.waitUntil(lambda: len(asked()) > before)
+    qtbot.waitUntil(lambda: w.model.thumbs.cached(flaky))
     assert not w.model.thumbs.failed(flaky)
 
 
