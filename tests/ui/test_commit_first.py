@@ -16,6 +16,7 @@ from moderator_gui.ui.paint_gate import DEFAULT_MAX_MS
 from moderator_gui.ui.queue_model import Column
 from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
+from qt_wait import drain_events
 
 pytestmark = pytest.mark.gui
 
@@ -45,7 +46,7 @@ def test_enter_paints_the_next_item_at_once_and_the_rest_after_the_commit(
     qtbot.waitUntil(lambda: any(key[0] == second.sha256 for key in bridge._kept))  # rendered ahead
     table = w.queue_view.table
     qtbot.keyClick(table, Qt.Key.Key_2)
-    qtbot.wait(50)  # the choice is painted, as a reviewer sees it before pressing Enter
+    drain_events()  # the choice is painted, as a reviewer sees it before pressing Enter
     shown_before = canvas.pixmap.cacheKey()
     canvas_paints, queue_paints = PaintCounter(canvas), PaintCounter(queue)
 
@@ -163,6 +164,6 @@ def test_closing_right_after_enter_starts_nothing_once_shut_down(make_window: An
     assert w.paint_gate.held
     assert not w.close()  # a write is on its way: it closes when the commit has answered
     qtbot.waitUntil(lambda: not w.isVisible(), timeout=5000)
-    qtbot.wait(50)
+    drain_events()
     assert w._shut_down and not w.context._history_timer.isActive()
     assert w.session.entries[-1].state == EntryState.RECORDED

@@ -338,13 +338,12 @@ def test_watchdog_reports_a_stalled_main_loop(qtbot: Any, caplog: Any) -> None:
 
     dog = Watchdog(interval_ms=20)
     dog.start()
-    qtbot.wait(60)
-    assert dog.stalls == 0
+    before = dog.stalls  # (a busy machine may already have stalled the loop for a moment)
     with caplog.at_level("WARNING", logger="moderator_gui.ui.watchdog"):
         _time.sleep(0.2)  # the GUI thread blocked, as by a synchronous database call
-        qtbot.wait(60)
+        qtbot.waitUntil(lambda: dog.stalls > before)
     dog.stop()
-    assert dog.stalls == 1 and dog.worst_ms >= 150
+    assert dog.worst_ms >= 150
     assert "main loop stalled for" in caplog.text
     dog.deleteLater()
 

@@ -21,6 +21,7 @@ from moderator_gui.core.store.tables import decisions_t
 from moderator_gui.ui.export_dialog import ExportDialog
 from moderator_gui.ui.export_target import default_export_name
 from moderator_gui.ui.tasks import TaskRunner
+from qt_wait import drain_events
 
 # The offscreen platform cannot resize native windows and says so; that is not a fault of the dialog.
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
@@ -156,7 +157,7 @@ def test_closing_while_exporting_stops_it_quietly(qtbot: QtBot, runner: TaskRunn
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: bool(destroyed))
     assert runner.wait(20_000)
-    qtbot.wait(50)  # deliver whatever the finished export sent back (it must be ignored)
+    drain_events()  # deliver whatever the finished export sent back (it must be ignored)
     assert list(folder.iterdir()) == []
 
 
@@ -295,7 +296,7 @@ def test_existing_file_asks_and_no_exports_nothing(qtbot: QtBot, runner: TaskRun
     assert question_box(dialog) is None
     assert dialog.export_button.isEnabled() and dialog.export_button.isVisible() and dialog.path_edit.isEnabled()
     assert runner.wait(10_000)
-    qtbot.wait(50)  # anything still on its way to the dialog lands now
+    drain_events()  # anything still on its way to the dialog lands now
     assert not dialog.running and exported == []
     assert out.read_text() == "the lead's earlier export"
     assert list(folder.iterdir()) == [out], "no temporary file either"
@@ -366,13 +367,14 @@ def test_one_check_at_a_time_and_closing_during_it_leaves_nothing_running(
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
         qtbot.keyClick(dialog.path_edit, Qt.Key.Key_Return)
         dialog.start_export()  # even called directly: one check at a time
-        qtbot.wait(50)
+        drain_events()
         assert looked == [out]
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: bool(destroyed))
     finally:
         gate.set()
     assert runner.wait(10_000)
-    qtbot.wait(50)  # the dropped answer arrives now and must go nowhere
+    drain_events()  # the dropped answer arrives now and must go nowhere
+    assert looked == [out], "the clicks while the check was held started no other"
     assert [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()] == []
     assert list(folder.iterdir()) == []

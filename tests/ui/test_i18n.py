@@ -23,6 +23,7 @@ from moderator_gui.ui import i18n_build
 from moderator_gui.ui.export_dialog import ExportDialog
 from moderator_gui.ui.i18n import available_languages, current_language, install_translators
 from moderator_gui.ui.queue_model import Column
+from qt_wait import drain_events
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
@@ -267,7 +268,8 @@ def test_main_window_in_chinese(qtbot: QtBot, chinese: QApplication, make_window
     assert buttons
     english = [t for t in buttons if not CJK.search(t) and not LATIN_OK.match(t.replace("&", ""))]
     assert not english, f"buttons still in English: {english}"
-    qtbot.wait(200)  # let the first page and the item paint
+    qtbot.waitUntil(lambda: w.model.rowCount() == 3)
+    drain_events()  # the first page and the item are painted
     shot = artifacts_dir / "main-window-zh_CN.png"
     assert w.grab().save(str(shot))
 
@@ -289,7 +291,7 @@ def test_decision_buttons_fit_their_chinese_text(qtbot: QtBot, chinese: QApplica
     add_items(ui_store, 3)
     w = make_window(lang="zh_CN")
     w.resize(w.minimumSize())  # the narrowest the reviewer can make it
-    qtbot.wait(50)
+    drain_events()  # laid out again
     panel = w.panel
     assert "撤销" in panel.undo_button.text()
     for b in (panel.skip_button, panel.escalate_button, panel.undo_button):

@@ -20,6 +20,7 @@ from moderator_gui.core.store import Store
 from moderator_gui.core.store.tables import decisions_t, reviewers_t
 from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
+from qt_wait import drain_events
 
 pytestmark = pytest.mark.gui
 
@@ -228,7 +229,9 @@ def test_old_journals_stay_when_this_session_cannot_write_its_own(
     w.session.adopt(journal.orphans())
     qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=8000)  # the database took it
     assert len(stored(ui_store, write.decision.uuid)) == 1
-    qtbot.wait(200)  # (the journal's thread has had every chance to retire the old journal)
+    # This session's journal could not be written: the old one must outlive that failure.
+    qtbot.waitUntil(lambda: w.session._journal.error is not None)
+    drain_events()
     assert gone.path.exists(), "not removed: this session's own journal was never written"
 
 

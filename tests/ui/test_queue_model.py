@@ -19,6 +19,7 @@ from moderator_gui.ui.review_session import ReviewSession
 from moderator_gui.ui.session_history import SessionHistoryModel
 from moderator_gui.ui.tasks import TaskRunner
 from moderator_gui.ui.wellbeing import Wellbeing, app_settings
+from qt_wait import drain_events
 
 pytestmark = pytest.mark.gui
 
@@ -80,7 +81,7 @@ def test_filter_change_drops_stale_pages(qtbot: Any, ui_store: Store, runner: Ta
     m.set_filter(QueueFilter(status="open", platform="douyin"))  # before the first page arrived
     loaded(qtbot, m, 5)
     runner.wait()
-    qtbot.wait(50)
+    drain_events()
     assert m.rowCount() == 5
     assert {m.row_at(i).platform for i in range(5)} == {"douyin"}
     assert m.total == 5
@@ -132,7 +133,9 @@ def test_thumbnails_only_for_visible_rows_and_a_few_more(
     view = w.queue_view
     qtbot.waitUntil(lambda: any(k == "thumb" for _s, k, _p in svc.requests))
     first, last = view.visible_rows()
-    qtbot.wait(150)
+    # Every thumbnail asked for has arrived: nothing is on its way that could ask again.
+    qtbot.waitUntil(lambda: all(w.model.thumbs.cached(s) for s, k, _p in svc.requests if k == "thumb"))
+    drain_events()
     thumbs = [s for s, k, _p in svc.requests if k == "thumb"]
     assert 0 < len(thumbs) <= (last - first + 1) + 8
     assert len(set(thumbs)) == len(thumbs)  # never asked twice

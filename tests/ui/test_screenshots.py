@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from moderator_gui.core.domain import utcnow
 from moderator_gui.core.store import Store
+from qt_wait import drain_events
 
 pytestmark = pytest.mark.gui
 
@@ -50,8 +51,7 @@ def fill(store: Store, add_items: Any) -> None:
 
 def shoot(w: Any, path: Path, qtbot: Any) -> None:
     w.resize(1440, 900)
-    qtbot.wait(200)
-    QApplication.processEvents()
+    drain_events()  # laid out and painted at that size
     assert w.grab().save(str(path))
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from pytestqt.qtbot import QtBot
 
 from moderator_gui.ui.tasks import SerialWorker, TaskRunner
+from qt_wait import drain_events
 
 pytestmark = pytest.mark.gui
 
@@ -62,7 +63,7 @@ def test_a_cancelled_task_delivers_nothing(qtbot: QtBot, runner: TaskRunner, out
     release.set()
     assert runner.wait(10_000)
     qtbot.waitUntil(lambda: not runner.busy)  # its last message has been handled
-    qtbot.wait(20)
+    drain_events()
     assert got.calls == [("progress", "started")], "neither later progress nor the result nor the error"
 
 
@@ -145,5 +146,5 @@ def test_a_serial_worker_destroyed_without_shutdown_still_stops_its_thread(qtbot
     assert started.wait(5)
     shiboken6.delete(owner)  # the C++ objects go now, the worker with them
     assert not any(t.name == "test-owned" and t.is_alive() for t in threading.enumerate())
-    qtbot.wait(50)
+    drain_events()
     assert got == []
