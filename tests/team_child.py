@@ -104,7 +104,7 @@ class Desk:
             return None
         try:
             result = write.perform(self.store)
-        except Exception as exc:  # noqa: BLE001 - the queue sorts it; a bug is raised below
+        except Exception as exc:  # the queue sorts it; a bug is raised below
             failure = self.queue.failed(exc)
             if failure.unexpected:
                 raise  # not a coded StoreError: the store let a driver error through

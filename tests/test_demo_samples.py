@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from moderator_gui.core import demo
-from moderator_gui.core.demo.samples import SAMPLES_FILE, SamplesError, load_samples, bundled_samples
+from moderator_gui.core.demo.samples import SAMPLES_FILE, SamplesError, bundled_samples, load_samples
 from moderator_gui.core.domain import ContentType
 from moderator_gui.core.paths import resources_dir
 from moderator_gui.core.policy import load_policy
@@ -20,8 +20,8 @@ def test_the_bundled_samples_are_read_once_and_fit_the_policy() -> None:
     s = bundled_samples()
     assert bundled_samples() is s
     assert s.source == BUNDLED
-    assert demo.PLATFORMS == s.platforms and len(s.platforms) == 7
-    assert demo.REVIEWERS == (*s.team, s.lead) and s.lead == "huang.lead"
+    assert s.platforms == demo.PLATFORMS and len(s.platforms) == 7
+    assert (*s.team, s.lead) == demo.REVIEWERS and s.lead == "huang.lead"
     assert set(s.id_prefix) == set(s.platforms)
     assert set(s.platform_weights) == set(ContentType)
     assert all(len(w) == len(s.platforms) for w in s.platform_weights.values())

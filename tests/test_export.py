@@ -16,6 +16,7 @@ import pytest
 from factories import T0, bulk_decisions, decided_history, make_item, record
 from moderator_gui.cli import main
 from moderator_gui.core import export as export_module
+from moderator_gui.core.decision_filter import DecisionFilter, FilterError
 from moderator_gui.core.export import (
     ALL_COLUMNS,
     GENESIS_HASH,
@@ -25,7 +26,6 @@ from moderator_gui.core.export import (
     verify_file,
     write_export,
 )
-from moderator_gui.core.decision_filter import DecisionFilter, FilterError
 from moderator_gui.core.paths import resources_dir
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.decision_log import DecisionLogMixin

@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corpus import PILLOW_CORPUS
-from test_ingest_reasons import check_coded
 from sqlalchemy import select
 
+from corpus import PILLOW_CORPUS
 from moderator_gui.core import ingest
 from moderator_gui.core.ingest import ImportReport, ImportSourceError, import_path, records
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.tables import items_t
+from test_ingest_reasons import check_coded
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from moderator_gui.core.domain import DecisionInput, EventKind
-from moderator_gui.core.journal import JournalError, DecisionJournal, PendingWrite, database_key
+from moderator_gui.core.journal import DecisionJournal, JournalError, PendingWrite, database_key
 
 DB = "sqlite+pysqlite:////srv/team/moderator.sqlite3"
 WHEN = datetime(2026, 11, 30, 9, 15, 42, 123000, tzinfo=UTC)

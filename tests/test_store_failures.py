@@ -101,7 +101,7 @@ def _limit_pages(store: Store, extra_pages: int) -> None:
         limit = conn.exec_driver_sql("PRAGMA page_count").scalar_one() + extra_pages
 
     @event.listens_for(store.engine, "connect")
-    def _cap(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _cap(dbapi_conn, _record) -> None:
         dbapi_conn.execute(f"PRAGMA max_page_count = {limit}")
 
     store.engine.dispose()  # pooled connections were opened without the cap

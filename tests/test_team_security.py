@@ -187,6 +187,5 @@ def test_team_init_is_idempotent_and_a_role_can_change(team: TeamDB) -> None:
 
 
 def test_solo_sqlite_refuses_team_init(tmp_path: Any) -> None:
-    with Store.open(tmp_path / "solo.sqlite3") as solo:
-        with pytest.raises(Exception, match="team mode needs a PostgreSQL server"):
-            solo.team_init()
+    with Store.open(tmp_path / "solo.sqlite3") as solo, pytest.raises(Exception, match="team mode needs a PostgreSQL server"):
+        solo.team_init()

@@ -11,16 +11,17 @@ from typing import Any
 
 import pytest
 
-from moderator_gui.core.messages import Message
+from factories import make_item
 from moderator_gui.core.domain import DecisionInput, EventKind
 from moderator_gui.core.journal import PendingWrite
+from moderator_gui.core.messages import Message
 from moderator_gui.core.store import (
     ConflictError,
     DatabaseLockedError,
     DiskFullError,
     InvalidDecisionError,
-    Store,
     StorageUnavailableError,
+    Store,
 )
 from moderator_gui.core.write_queue import (
     BACKOFF_MS,
@@ -33,7 +34,6 @@ from moderator_gui.core.write_queue import (
     WriteQueue,
     WriteResult,
 )
-from factories import make_item
 
 NOW = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
 LOCKED = Message.of("store.locked").render()

@@ -100,7 +100,7 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_password(args: argparse.Namespace) -> str | None | int:
+def _read_password(args: argparse.Namespace) -> str | int | None:
     if args.no_password:
         return None
     if args.password_file is not None:

@@ -75,7 +75,7 @@ class Banner(QFrame):
         for i, title in enumerate(self._titles):
             self._buttons.itemAt(i).widget().setText(_say(title))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._render()
         super().changeEvent(event)

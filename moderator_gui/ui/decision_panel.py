@@ -55,7 +55,7 @@ class EscapeLeaves(QObject):
         self._leave = leave
         self._own_return = own_return
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not isinstance(event, QKeyEvent):
             return False
         if (
@@ -79,11 +79,11 @@ class RoomyButton(QPushButton):
         super().__init__(text, parent)
         self._roomy_height = roomy_height
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         natural = super().sizeHint()
         return QSize(natural.width(), max(natural.height(), self._roomy_height))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         # QPushButton's own minimumSizeHint() is its (here roomy) sizeHint(): use the natural one.
         return super().sizeHint()
 
@@ -96,7 +96,7 @@ class FollowFocus(QObject):
         super().__init__(parent)
         self._scroll = scroll
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
             self._scroll.ensureWidgetVisible(watched)
         return False

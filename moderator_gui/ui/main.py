@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
-from moderator_gui.core.journal import JournalError, Orphan, DecisionJournal
+from moderator_gui.core.journal import DecisionJournal, JournalError, Orphan
 from moderator_gui.core.messages import Message
 from moderator_gui.core.store import AuthenticationError, Store, StoreError
 from moderator_gui.core.store.engine import server_target
@@ -34,8 +34,8 @@ from moderator_gui.ui.main_window import LANGUAGE_KEY, Desk, MainWindow
 from moderator_gui.ui.media_bridge import MediaBridge, open_media_service
 from moderator_gui.ui.message_text import message_text
 from moderator_gui.ui.reviewer_prompt import ask_reviewer
-from moderator_gui.ui.team_login import ask_password, refuse_reviewer_option
 from moderator_gui.ui.tasks import TaskRunner
+from moderator_gui.ui.team_login import ask_password, refuse_reviewer_option
 from moderator_gui.ui.wellbeing import APPLICATION, ORGANIZATION, app_settings
 
 log = logging.getLogger(__name__)

@@ -38,9 +38,9 @@ from moderator_gui.ui.desk_tools import LANGUAGE_KEY, DeskTools
 from moderator_gui.ui.i18n import current_language
 from moderator_gui.ui.media_bridge import MediaBridge
 from moderator_gui.ui.paint_gate import PaintGate
-from moderator_gui.ui.quit_confirmation import confirm_discard
 from moderator_gui.ui.queue_model import QueueModel
 from moderator_gui.ui.queue_view import QueueView
+from moderator_gui.ui.quit_confirmation import confirm_discard
 from moderator_gui.ui.review_session import ReviewSession
 from moderator_gui.ui.session_history import SessionHistoryModel
 from moderator_gui.ui.tasks import TaskRunner
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText(self.tr("%n decision(s) saving…", "", n) if n else self.tr("All decisions saved"))
 
     # -- reveal while held -----------------------------------------------------------------------
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
         # R's press is a shortcut (the keymap); its release reaches the window from the
         # focused widget, which ignores it. (Not an application-wide event filter: that
         # would run Python for every event of the program.)
@@ -316,7 +316,7 @@ class MainWindow(QMainWindow):
             self.wellbeing.set_revealed(False)
         super().keyReleaseEvent(event)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         # R held while the window loses the keyboard (Alt+Tab, a dialog): its release goes
         # elsewhere. Never leave the media revealed behind the reviewer's back.
         if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
@@ -332,7 +332,7 @@ class MainWindow(QMainWindow):
         this). ``kept``: they are in the journal on this computer and the next start saves them."""
         return confirm_discard(self, count, reason, kept)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         pending = self.session.unsaved
         if pending:
             if self.session.waiting_for_retry:

@@ -244,7 +244,7 @@ class QueueView(QWidget):
         if last >= first:
             self._model.want_thumbnails(first, last)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_columns()
         self._visible_timer.start()

@@ -20,9 +20,8 @@ when it was decided.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 

@@ -361,7 +361,7 @@ class Viewer(QWidget):
         self.video.play()
         self._sync_play_button()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.video.fit()
 

@@ -13,26 +13,25 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import gc  # noqa: E402
-import sys  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import weakref  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import gc
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from sqlalchemy import event, insert  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import event, insert
+from sqlalchemy.engine import Engine
 
-from moderator_gui.core.store import Store  # noqa: E402
-from moderator_gui.core.store.tables import items_t  # noqa: E402
-from moderator_gui.ui.tasks import TaskRunner  # noqa: E402
-from factories import item_values  # noqa: E402
-
+from factories import item_values
+from moderator_gui.core.store import Store
+from moderator_gui.core.store.tables import items_t
+from moderator_gui.ui.tasks import TaskRunner
 
 REPO = Path(__file__).resolve().parents[2]
 LEAK_GRACE_S = 5.0

@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 
 from moderator_gui.core.store import Store
+from moderator_gui.core.write_queue import EntryState
 from moderator_gui.ui.paint_gate import DEFAULT_MAX_MS
 from moderator_gui.ui.queue_model import Column
-from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui
@@ -27,7 +27,7 @@ class PaintCounter(QObject):
         for w in widgets:
             w.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             self.count += 1
         return False

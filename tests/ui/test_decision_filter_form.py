@@ -85,7 +85,7 @@ def test_an_error_shows_under_its_field_and_goes_when_the_filter_changes(qtbot: 
     assert error_label(form, "since").isVisible() and form.error_shown("since") == "'2026-02-30' is not a valid date (YYYY-MM-DD)"
     assert form.show_error(FilterError("filter.empty_range", field="range", since="b", until="a"))
     assert not error_label(form, "since").isVisible(), "one error at a time"
-    assert error_label(form, "until").isVisible() and "the start (b) is after the end (a)" == form.error_shown("until")
+    assert error_label(form, "until").isVisible() and form.error_shown("until") == "the start (b) is after the end (a)"
     qtbot.mouseClick(form.since.enabled_box, Qt.MouseButton.LeftButton)  # the lead changes the filter
     assert not error_label(form, "until").isVisible() and form.error_shown("until") == ""
     assert not form.show_error(FilterError("filter.bad_day", field="elsewhere", value="x"))  # names no field here

@@ -215,7 +215,6 @@ def test_ctrl_e_in_the_main_window_opens_it(qtbot: QtBot, make_window, add_items
 
 def test_closing_the_main_window_during_an_export_stops_it(qtbot: QtBot, make_window, add_items, ui_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """No temporary file is left and the shutdown does not wait for the whole export."""
-    import time
 
     add_items(ui_store, 1)
     bulk_decisions(ui_store, 12_000)

@@ -9,8 +9,8 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, QTranslator
@@ -142,10 +142,9 @@ def test_import_reasons_in_chinese(chinese: QApplication) -> None:
 
 # Qt calls that put text on screen: a plain string literal there bypasses translation.
 TEXT_SETTERS = frozenset(
-    "setText setWindowTitle setToolTip setPlaceholderText setStatusTip setWhatsThis addTab setTabText "
-    "setTitle showMessage setLabelText setTitleText addMenu setItemText setAccessibleName".split()
+    ["setText", "setWindowTitle", "setToolTip", "setPlaceholderText", "setStatusTip", "setWhatsThis", "addTab", "setTabText", "setTitle", "showMessage", "setLabelText", "setTitleText", "addMenu", "setItemText", "setAccessibleName"]
 )
-TEXT_WIDGETS = frozenset("QLabel QPushButton QAction QCheckBox QRadioButton QGroupBox QToolButton QMenu".split())
+TEXT_WIDGETS = frozenset(["QLabel", "QPushButton", "QAction", "QCheckBox", "QRadioButton", "QGroupBox", "QToolButton", "QMenu"])
 
 
 def test_no_untranslated_literal_reaches_a_widget() -> None:
@@ -334,7 +333,7 @@ def test_a_refused_decision_says_why_in_chinese(qtbot: QtBot, chinese: QApplicat
 def window_texts(w: Any) -> dict[str, Any]:
     """Every text a reviewer can read in the main window (labels, buttons, tooltips, menus,
     filters, placeholders, tab titles, table headers and the queue's cells), by where it is."""
-    from PySide6.QtWidgets import QComboBox, QGroupBox, QLineEdit, QTableView, QTabBar, QWidget
+    from PySide6.QtWidgets import QComboBox, QGroupBox, QLineEdit, QTabBar, QTableView, QWidget
 
     out: dict[str, Any] = {"title": w.windowTitle(), "status": w.statusBar().currentMessage()}
     widgets = [w, *w.findChildren(QWidget)]

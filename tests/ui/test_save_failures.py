@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from sqlalchemy import func, select
 
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.watch import ChangeWatcher
 from moderator_gui.core.store.tables import decisions_t
+from moderator_gui.core.store.watch import ChangeWatcher
 from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
 
 from factories import decided_history, make_items, record
-from moderator_gui.core.domain import EventKind, utcnow
 from moderator_gui.core.decision_filter import DecisionFilter
+from moderator_gui.core.domain import EventKind, utcnow
 from moderator_gui.core.stats import AGE_BUCKETS, Stats, compute_stats
 from moderator_gui.core.store import Store
 from moderator_gui.ui.i18n import install_translators

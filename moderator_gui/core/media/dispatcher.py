@@ -110,7 +110,7 @@ class Dispatcher:
                     self._hand_on()
                 else:
                     self._poll()
-        except Exception:  # noqa: BLE001 - a bug here must not leave workers behind
+        except Exception:  # a bug here must not leave workers behind
             log.exception("media dispatcher failed")
         finally:
             self.pool.stop()
