@@ -124,9 +124,12 @@ def _fill_until_full(store: Store, items: list[int], note_size: int) -> tuple[li
         try:
             acknowledged.append(store.record(inp).uuid)
         except DiskFullError as exc:
-            assert exc.retryable and "disk is full" in exc.message and "not saved" in exc.message
-            return acknowledged, inp
-    raise AssertionError(f"the disk never filled up after {len(acknowledged)} decisions")
+            refused = exc
+            break
+    else:
+        raise AssertionError(f"the disk never filled up after {len(acknowledged)} decisions")
+    assert refused.retryable and "disk is full" in refused.message and "not saved" in refused.message
+    return acknowledged, inp
 
 
 def test_disk_full_sqlite_max_page_count(sqlite_path: Path) -> None:

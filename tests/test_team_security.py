@@ -43,7 +43,8 @@ def reviewer_id(conn: psycopg.Connection[Any], login: str) -> int:
 
 def insert_event(conn: psycopg.Connection[Any], item: int, reviewer: int, kind: str = "decide", **extra: Any) -> None:
     values = {"uuid": extra.pop("uuid", None) or str(__import__("uuid").uuid4()), "item_id": item, "kind": kind,
-              "category": "no_violation" if kind == "decide" else None, "actions": json.dumps(["no_action"]) if kind == "decide" else "[]",
+              "category": "no_violation" if kind == "decide" else None,
+              "actions": json.dumps(["no_action"]) if kind == "decide" else "[]",
               "note": "", "reviewer_id": reviewer, "policy_version": "test", **extra}  # fmt: skip
     cols = ", ".join(values)
     marks = ", ".join(["%s"] * len(values))

@@ -286,7 +286,9 @@ class DecisionPanel(QWidget):
         bold.setBold(True)
         texts = [t for t in (self._record_text, self._escalate_text) if t]
         if texts:
-            chrome = self.record_button.sizeHint().width() - QFontMetrics(self.record_button.font()).horizontalAdvance(self.record_button.text())
+            chrome = self.record_button.sizeHint().width() - QFontMetrics(self.record_button.font()).horizontalAdvance(
+                self.record_button.text()
+            )
             self.record_button.setMinimumWidth(max(QFontMetrics(bold).horizontalAdvance(t) for t in texts) + chrome)
         self._body.layout().invalidate()
         scroll_bar = self._scroll.verticalScrollBar().sizeHint().width()
@@ -366,8 +368,12 @@ class DecisionPanel(QWidget):
             cat = self._policy.category(self._category)
             if "note" in cat.requires:
                 names.append(cat.label.get(self._lang))
-            names += [self._policy.action(a).label.get(self._lang) for a in self.actions() if "note" in self._policy.action(a).requires]
-            return self.tr("A note is required for: %1").replace("%1", "、".join(names) if self._lang.startswith("zh") else ", ".join(names))
+            names += [
+                self._policy.action(a).label.get(self._lang) for a in self.actions() if "note" in self._policy.action(a).requires
+            ]
+            return self.tr("A note is required for: %1").replace(
+                "%1", "、".join(names) if self._lang.startswith("zh") else ", ".join(names)
+            )
         return ""
 
     def _on_changed(self) -> None:

@@ -60,7 +60,9 @@ class DeskActions(QObject):
             menu.setTitle(keymap.group_title(group))
         for b in keymap.KEYMAP:
             text = keymap.describe(b)
-            cat = self._policy.category_for_key(b.command.removeprefix("category_")) if b.command.startswith("category_") else None
+            cat = (
+                self._policy.category_for_key(b.command.removeprefix("category_")) if b.command.startswith("category_") else None
+            )
             if cat is not None:
                 text = cat.label.get(lang)
             self.actions[b.command].setText(text)

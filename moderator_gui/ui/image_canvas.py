@@ -109,5 +109,7 @@ class ImageCanvas(QWidget):
             f = p.font()
             f.setPointSizeF(f.pointSizeF() * 1.15)
             p.setFont(f)
-            p.drawText(self.rect().adjusted(24, 24, -24, -24), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message)
+            p.drawText(
+                self.rect().adjusted(24, 24, -24, -24), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message
+            )
         p.end()

@@ -49,7 +49,9 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     p = argparse.ArgumentParser(prog="moderator-gui", description="Review flagged media for content harmful to minors.")
     p.add_argument("--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL (default: your data folder)")
     p.add_argument("--reviewer", metavar="NAME", help="your name, recorded with each decision (asked once if missing)")
-    p.add_argument("--lang", choices=("en", "zh_CN"), help="language of the interface (default: as last chosen, else the system's)")
+    p.add_argument(
+        "--lang", choices=("en", "zh_CN"), help="language of the interface (default: as last chosen, else the system's)"
+    )
     p.add_argument("--demo", action="store_true", help="open a generated sample queue in a throwaway folder")
     # Unknown options (-platform, -style…) are Qt's.
     return p.parse_known_args(argv)

@@ -11,6 +11,7 @@ Every dependency is passed in (:class:`Desk`); nothing here is global.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -141,7 +142,9 @@ class MainWindow(QMainWindow):
         self._desk_banners = DeskBanners(self.banners, self.session, self.model, self.reminder, self)
         self.goto = DeskGoTo(self.queue_view, self.model, self.session, self)
         self.goto.not_found.connect(
-            lambda _item: self.statusBar().showMessage(self.tr("That item is not there any more: it changed meanwhile (another lead may have decided it)."), 5000)
+            lambda _item: self.statusBar().showMessage(
+                self.tr("That item is not there any more: it changed meanwhile (another lead may have decided it)."), 5000
+            )
         )
         self.watchdog.start()
         self.model.set_filter(QueueFilter(status="open"))
@@ -151,7 +154,7 @@ class MainWindow(QMainWindow):
     # -- commands --------------------------------------------------------------------------
     def _handlers(self) -> dict[str, Callable[[], None]]:
         h: dict[str, Callable[[], None]] = {
-            b.command: (lambda key=b.command.removeprefix("category_"): self.choose_key(key))
+            b.command: functools.partial(self.choose_key, b.command.removeprefix("category_"))
             for b in keymap.KEYMAP
             if b.command.startswith("category_")
         }

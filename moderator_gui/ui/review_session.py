@@ -251,7 +251,9 @@ class ReviewSession(QObject):
             self.banner.emit(
                 "adopted",
                 "info",
-                lambda: self.tr("Saving %n decision(s) made earlier on this computer that the database could not take then.", "", n),
+                lambda: self.tr(
+                    "Saving %n decision(s) made earlier on this computer that the database could not take then.", "", n
+                ),
             )
         problems = [p for o in orphans for p in o.problems]
         if problems:

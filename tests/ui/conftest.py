@@ -13,6 +13,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import contextlib
 import gc
 import sys
 import threading
@@ -79,17 +80,15 @@ def _qsettings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
         QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
-    yield folder
+    return folder
 
 
 def _busy_pools(runners: weakref.WeakSet[TaskRunner]) -> int:
     """Worker threads (QThreads of QThreadPools) still running a task."""
     busy = QThreadPool.globalInstance().activeThreadCount()
     for r in list(runners):
-        try:
+        with contextlib.suppress(RuntimeError):  # the C++ object is gone: its threads were joined
             busy += r._pool.activeThreadCount()
-        except RuntimeError:  # the C++ object is gone: its threads were joined
-            pass
     return busy
 
 

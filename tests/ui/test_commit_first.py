@@ -153,7 +153,9 @@ def test_a_second_enter_before_the_first_commit_answers_still_shows_its_next_ite
     assert [e.state for e in w.session.entries] == [EntryState.RECORDED, EntryState.RECORDED]
 
 
-def test_closing_right_after_enter_starts_nothing_once_shut_down(make_window: Any, ui_store: Store, add_items: Any, qtbot: Any) -> None:
+def test_closing_right_after_enter_starts_nothing_once_shut_down(
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any
+) -> None:
     """The window waits for the commit, closes, and the gate opening then starts no history
     read or render for a window that is gone."""
     add_items(ui_store, 3)

@@ -74,7 +74,9 @@ def test_message_text_translates_the_template_then_fills_it_in(fake_catalogue: N
     assert error_text(ValueError("plain")) == "plain" and error_text(KeyError()) == "KeyError"
 
 
-def test_an_error_shows_under_its_field_and_goes_when_the_filter_changes(qtbot: QtBot, runner: TaskRunner, history_store: Store) -> None:
+def test_an_error_shows_under_its_field_and_goes_when_the_filter_changes(
+    qtbot: QtBot, runner: TaskRunner, history_store: Store
+) -> None:
     form = DecisionFilterForm(history_store, runner, history_store.policy)
     qtbot.addWidget(form)
     form.show()

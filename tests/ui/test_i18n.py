@@ -87,8 +87,9 @@ def test_every_ui_module_is_scanned_and_no_string_is_missing(tmp_path: Path) -> 
     shutil.copy(TS, copy)
     i18n_build.lupdate(copy)
     missing = sorted(set(messages(copy)) - set(messages(TS)))
-    assert not missing, "strings not in the catalogue; run `python -m moderator_gui.ui.i18n_build --update` and translate:\n" + "\n".join(
-        f"{ctx}: {src!r}" for ctx, src in missing
+    assert not missing, (
+        "strings not in the catalogue; run `python -m moderator_gui.ui.i18n_build --update` and translate:\n"
+        + "\n".join(f"{ctx}: {src!r}" for ctx, src in missing)
     )
 
 
@@ -96,7 +97,11 @@ def format_fields(text: str) -> list[str]:
     """The ``{placeholders}`` of a ``str.format`` template, in order (format specs included)."""
     import string
 
-    return [f"{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}" for _lit, name, spec, conv in string.Formatter().parse(text) if name is not None]
+    return [
+        f"{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
+        for _lit, name, spec, conv in string.Formatter().parse(text)
+        if name is not None
+    ]
 
 
 def test_every_coded_message_is_translated_with_the_same_placeholders(chinese: QApplication) -> None:
@@ -142,7 +147,23 @@ def test_import_reasons_in_chinese(chinese: QApplication) -> None:
 
 # Qt calls that put text on screen: a plain string literal there bypasses translation.
 TEXT_SETTERS = frozenset(
-    ["setText", "setWindowTitle", "setToolTip", "setPlaceholderText", "setStatusTip", "setWhatsThis", "addTab", "setTabText", "setTitle", "showMessage", "setLabelText", "setTitleText", "addMenu", "setItemText", "setAccessibleName"]
+    [
+        "setText",
+        "setWindowTitle",
+        "setToolTip",
+        "setPlaceholderText",
+        "setStatusTip",
+        "setWhatsThis",
+        "addTab",
+        "setTabText",
+        "setTitle",
+        "showMessage",
+        "setLabelText",
+        "setTitleText",
+        "addMenu",
+        "setItemText",
+        "setAccessibleName",
+    ]
 )
 TEXT_WIDGETS = frozenset(["QLabel", "QPushButton", "QAction", "QCheckBox", "QRadioButton", "QGroupBox", "QToolButton", "QMenu"])
 
@@ -219,7 +240,7 @@ def chinese(qapp: QApplication) -> Iterator[QApplication]:
 
 def test_languages_and_switching_at_run_time(qtbot: QtBot, qapp: QApplication, sqlite_store, runner) -> None:  # type: ignore[no-untyped-def]
     assert available_languages() == ["en", "zh_CN"]
-    with pytest.raises(ValueError, match="unknown language 'fr'.*en, zh_CN"):
+    with pytest.raises(ValueError, match=r"unknown language 'fr'.*en, zh_CN"):
         install_translators(qapp, "fr")
     dialog = ExportDialog(sqlite_store, runner, sqlite_store.policy)  # open before the switch
     qtbot.addWidget(dialog)
@@ -247,7 +268,9 @@ def test_languages_and_switching_at_run_time(qtbot: QtBot, qapp: QApplication, s
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Text that stays as it is in a Chinese UI: key names, units, format names, numbers.
-LATIN_OK = re.compile(r"^[\s\d\W]*((Ctrl|Shift|Alt|Enter|Return|Esc|Space|Tab|SHA-256|UTC|ID|CSV|JSON|Lines|[A-Z]|F\d+)[\s\d\W]*)*$")
+LATIN_OK = re.compile(
+    r"^[\s\d\W]*((Ctrl|Shift|Alt|Enter|Return|Esc|Space|Tab|SHA-256|UTC|ID|CSV|JSON|Lines|[A-Z]|F\d+)[\s\d\W]*)*$"
+)
 
 
 def ink(image: QImage) -> tuple[int, int]:
@@ -257,7 +280,9 @@ def ink(image: QImage) -> tuple[int, int]:
     return sum(p != background for p in pixels), len(set(pixels))
 
 
-def test_main_window_in_chinese(qtbot: QtBot, chinese: QApplication, make_window, add_items, ui_store, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_main_window_in_chinese(
+    qtbot: QtBot, chinese: QApplication, make_window, add_items, ui_store, artifacts_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
     add_items(ui_store, 3)
     w = make_window(lang="zh_CN")
     menus = [a.text() for a in w.menuBar().actions()]

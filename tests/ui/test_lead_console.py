@@ -64,7 +64,7 @@ def team(qapp: QApplication) -> Iterator[Team]:
             with pytest.raises(ConflictError):
                 stores["bob"].record(
                     DecisionInput(items[4], EventKind.DECIDE, bob, category="cyberbullying", actions=("remove_content", "warn"),
-                                  note="bullying in the comments")  # fmt: skip
+                                  note="bullying in the comments")
                 )
             yield t
         finally:
@@ -305,7 +305,9 @@ def test_screenshot_zh_cn(chinese: QApplication, team: Team, lead_desk: Any, qtb
     shoot(qtbot, console, artifacts_dir / "lead-console-zh_CN.png")
 
 
-def test_a_solo_desk_has_the_console_too(make_window: Callable[..., Any], ui_store: Store, add_items: Any, qtbot: Any, qapp: QApplication) -> None:
+def test_a_solo_desk_has_the_console_too(
+    make_window: Callable[..., Any], ui_store: Store, add_items: Any, qtbot: Any, qapp: QApplication
+) -> None:
     """A SQLite file has no roles: its desk is its own lead. The console shows the desk itself
     online with what it holds, and follows a language switch while open."""
     add_items(ui_store, 5)
