@@ -116,7 +116,7 @@ class TeamMixin(StoreBase):
                 text("SELECT session_user, rolsuper FROM pg_roles WHERE rolname = session_user")
             ).one()
             team = conn.execute(select(settings_t.c.value).where(settings_t.c.key == TEAM_KEY)).scalar() == "1"
-            roles = dict(
+            roles: dict[str, bool] = dict(
                 conn.execute(
                     text(
                         "SELECT r.rolname, pg_has_role(session_user, r.oid, 'MEMBER') FROM pg_roles r "
@@ -227,7 +227,7 @@ class TeamMixin(StoreBase):
             select(reviewers_t.c.name, hour.label("h"), func.count())
             .join(reviewers_t, reviewers_t.c.id == decisions_t.c.reviewer_id)
             .where(decisions_t.c.kind == EventKind.DECIDE.value, decisions_t.c.decided_at >= since,
-                   decisions_t.c.uuid.not_in(undone))  # fmt: skip
+                   decisions_t.c.uuid.not_in(undone))
             .group_by(reviewers_t.c.name, hour)
         )
         out: dict[str, dict[int, int]] = {}
@@ -248,7 +248,7 @@ class TeamMixin(StoreBase):
         with self.read() as conn:
             return [
                 KeptConflict(r.id, r.uuid, r.item_id, r.external_id, r.kind, r.category, tuple(json.loads(r.actions)),
-                             r.note, r.reviewer, r.decided_at, r.kept_at, r.found_head)  # fmt: skip
+                             r.note, r.reviewer, r.decided_at, r.kept_at, r.found_head)
                 for r in conn.execute(q)
             ]
 
@@ -268,7 +268,7 @@ class TeamMixin(StoreBase):
             # Not record(): a lead's refused adjudication is not itself a late decision to keep.
             event = self.record_as_is(  # type: ignore[attr-defined]
                 DecisionInput(item_id=found.item_id, kind=EventKind(found.kind), reviewer=lead, category=found.category,
-                              actions=found.actions, note=note, expected_head=head)  # fmt: skip
+                              actions=found.actions, note=note, expected_head=head)
             )
         with self.write() as conn:
             conn.execute(
