@@ -103,7 +103,7 @@ class DecisionFilterForm(QWidget):
                 error.setObjectName(f"{name}_error")
                 error.setWordWrap(True)
                 error.setStyleSheet(ERROR_STYLE)
-                self.form.addRow(None, error)
+                self.form.setWidget(self.form.rowCount(), QFormLayout.ItemRole.FieldRole, error)  # a row with no label
                 self.form.setRowVisible(error, False)
                 self._errors[name] = error
         self.reviewer.addItem("", None)

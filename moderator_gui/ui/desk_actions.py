@@ -19,7 +19,7 @@ SEPARATOR_AFTER = ("category_0", "undo", "refresh", "toggle_grayscale", "zoom_fi
 
 class DeskActions(QObject):
     def __init__(
-        self, window: QMainWindow, handlers: dict[str, Callable[[], None]], policy: Policy, wellbeing: Wellbeing
+        self, window: QMainWindow, handlers: dict[str, Callable[[], object]], policy: Policy, wellbeing: Wellbeing
     ) -> None:
         super().__init__(window)
         self._policy = policy

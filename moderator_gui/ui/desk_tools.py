@@ -102,7 +102,9 @@ class DeskTools(QObject):
                 desk.settings.setValue(LANGUAGE_KEY, lang)
                 desk.settings.sync()
                 # Qt then sends every window a LanguageChange: the desk relabels itself in changeEvent.
-                install_translators(QApplication.instance(), lang)
+                app = QApplication.instance()
+                assert app is not None  # a dialog is open
+                install_translators(app, lang)
 
         dlg.accepted.connect(accepted)
         dlg.open()

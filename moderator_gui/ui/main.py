@@ -239,7 +239,7 @@ def configure_logging() -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-def quit_on_signals(app: QApplication) -> tuple[QTimer, dict[int, Any]]:
+def quit_on_signals(app: QApplication) -> tuple[QTimer, dict[signal.Signals, Any]]:
     """SIGTERM (logout, `kill`) and SIGINT (Ctrl+C) close the windows as the user would:
     writes in flight finish, unsaved decisions are asked about, temporary files go.
 
@@ -259,7 +259,7 @@ def quit_on_signals(app: QApplication) -> tuple[QTimer, dict[int, Any]]:
     return wake, previous
 
 
-def restore_signals(wake: QTimer, previous: dict[int, Any]) -> None:
+def restore_signals(wake: QTimer, previous: dict[signal.Signals, Any]) -> None:
     wake.stop()
     wake.deleteLater()
     for sig, handler in previous.items():

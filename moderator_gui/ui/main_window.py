@@ -122,10 +122,12 @@ class MainWindow(QMainWindow):
 
         self.tools = DeskTools(self, desk, self.wellbeing)
         desk_actions = self._desk_actions = DeskActions(self, self._handlers(), desk.policy, self.wellbeing)
-        self.actions, self._menus = desk_actions.actions, desk_actions.menus
+        self.desk_actions, self._menus = desk_actions.actions, desk_actions.menus
         desk_actions.label(desk.lang)
-        self.actions["lead_console"].setVisible(desk.lead)  # hidden (and its key off) at a reviewer's desk
-        self.panel.connect_actions(self.actions["record"], self.actions["skip"], self.actions["escalate"], self.actions["undo"])
+        self.desk_actions["lead_console"].setVisible(desk.lead)  # hidden (and its key off) at a reviewer's desk
+        self.panel.connect_actions(
+            self.desk_actions["record"], self.desk_actions["skip"], self.desk_actions["escalate"], self.desk_actions["undo"]
+        )
         self._retranslate()
 
         # Wiring: selection <-> session -> widgets.
@@ -152,8 +154,8 @@ class MainWindow(QMainWindow):
         self.queue_view.table.setFocus()
 
     # -- commands --------------------------------------------------------------------------
-    def _handlers(self) -> dict[str, Callable[[], None]]:
-        h: dict[str, Callable[[], None]] = {
+    def _handlers(self) -> dict[str, Callable[[], object]]:
+        h: dict[str, Callable[[], object]] = {
             b.command: functools.partial(self.choose_key, b.command.removeprefix("category_"))
             for b in keymap.KEYMAP
             if b.command.startswith("category_")
@@ -280,7 +282,7 @@ class MainWindow(QMainWindow):
         if self.panel.escalating:
             self.escalate()
             return
-        why = self.session.record(self.panel.category, self.panel.actions(), self.panel.note_text())
+        why = self.session.record(self.panel.category, self.panel.chosen_actions(), self.panel.note_text())
         self._after_command(why)
 
     def skip(self) -> None:

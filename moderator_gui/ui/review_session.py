@@ -149,6 +149,7 @@ class ReviewSession(QObject):
             return message_text(why)
         assert row is not None
         inp = make_decision(row, kind, category, actions, note, reviewer=self.reviewer, time_spent_ms=self._nav.shown_ms())
+        assert inp.decided_at is not None  # make_decision stamps it
         entry = SessionEntry(inp, row.external_id, made_at=inp.decided_at)
         self.entries.append(entry)
         self._queue.add(entry)
@@ -231,8 +232,8 @@ class ReviewSession(QObject):
             ).replace("%2", error)
         else:
             text = self.tr("Not saved yet: %1 — %n decision(s) kept and retried automatically.", "", n)
-        error = self._queue.last_error
-        return text.replace("%1", message_text(error) if error is not None else "")
+        last = self._queue.last_error
+        return text.replace("%1", message_text(last) if last is not None else "")
 
     def adopt(self, orphans: list[Orphan]) -> None:
         """Take over the unsaved writes of earlier sessions that ended before saving them (found

@@ -183,7 +183,8 @@ class Viewer(QWidget):
         """Put the item on screen now, before anything else of the window repaints: the
         layout first (the filmstrip and Play come and go with the content type), then a
         synchronous paint of the viewer."""
-        self.layout().activate()
+        if (layout := self.layout()) is not None:
+            layout.activate()
         self.repaint()
 
     def preload(self, row: QueueRow | None) -> None:

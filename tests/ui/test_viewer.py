@@ -77,7 +77,7 @@ def test_blur_reveal_grayscale_change_the_displayed_image(
     qtbot.keyClick(table, Qt.Key.Key_B)
     assert not w.wellbeing.state.blur
     assert pure_fraction(canvas.pixmap) > 0.9
-    assert w.actions["toggle_blur"].isChecked() is False
+    assert w.desk_actions["toggle_blur"].isChecked() is False
     assert len([r for r in svc.requests if r[1] == "preview"]) == previews  # instant: both variants were there
     # G: grayscale, rendered in a worker, then shown.
     qtbot.keyClick(table, Qt.Key.Key_G)
