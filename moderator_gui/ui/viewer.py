@@ -357,8 +357,8 @@ class Viewer(QWidget):
         self.pages.setCurrentWidget(self.video_view)
         self._apply_video_effect()
         self.video.fit()
-        if 0 <= self._frame < len(self._frames) and self._frames[self._frame][0] is not None:
-            self.video.seek(self._frames[self._frame][0])  # type: ignore[arg-type]
+        if 0 <= self._frame < len(self._frames) and (at_ms := self._frames[self._frame][0]) is not None:
+            self.video.seek(at_ms)
         self.video.play()
         self._sync_play_button()
 

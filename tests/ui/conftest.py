@@ -48,7 +48,7 @@ def _flush_deletes() -> None:
 def _live_threads() -> set[threading.Thread]:
     # _DummyThread: Python's record of a foreign (Qt pool) thread that once ran Python code;
     # it is never removed, so it says nothing about a thread still running.
-    return {t for t in threading.enumerate() if t.is_alive() and not isinstance(t, threading._DummyThread)}  # type: ignore[attr-defined]
+    return {t for t in threading.enumerate() if t.is_alive() and not isinstance(t, threading._DummyThread)}
 
 
 # The offscreen platform plugin warns about window-manager requests it cannot pass on;

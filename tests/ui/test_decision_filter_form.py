@@ -30,7 +30,7 @@ CLI_OPTIONS = ("--since", "--until", "--category", "--action", "--reviewer")
 class FakeCatalogue(QTranslator):
     """A stand-in catalogue for the core's messages: translates the unknown-code templates only."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:  # type: ignore[override]
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
         if context == "Messages" and source in (template("filter.unknown_category"), template("filter.unknown_action")):
             return "未知代码 {code!r}（已知：{known}）"
         return None

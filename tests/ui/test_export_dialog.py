@@ -225,9 +225,9 @@ def test_ctrl_e_in_the_main_window_opens_it(qtbot: QtBot, make_window, add_items
     assert not dialog.isVisible()
 
 
-def test_closing_the_main_window_during_an_export_stops_it(
+def test_closing_the_main_window_during_an_export_stops_it(  # type: ignore[no-untyped-def]
     qtbot: QtBot, make_window, add_items, ui_store, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """No temporary file is left and the shutdown does not wait for the whole export."""
 
     add_items(ui_store, 1)

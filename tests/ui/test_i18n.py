@@ -280,9 +280,9 @@ def ink(image: QImage) -> tuple[int, int]:
     return sum(p != background for p in pixels), len(set(pixels))
 
 
-def test_main_window_in_chinese(
+def test_main_window_in_chinese(  # type: ignore[no-untyped-def]
     qtbot: QtBot, chinese: QApplication, make_window, add_items, ui_store, artifacts_dir: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     add_items(ui_store, 3)
     w = make_window(lang="zh_CN")
     menus = [a.text() for a in w.menuBar().actions()]
@@ -385,8 +385,8 @@ def window_texts(w: Any) -> dict[str, Any]:
     return out
 
 
-def test_switching_language_in_settings_relabels_the_open_window_at_once(
-    qtbot: QtBot, qapp: QApplication, make_window, add_items, ui_store  # type: ignore[no-untyped-def]
+def test_switching_language_in_settings_relabels_the_open_window_at_once(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, qapp: QApplication, make_window, add_items, ui_store
 ) -> None:
     """Settings → Chinese: the open window shows exactly what a window built in Chinese shows,
     policy labels included, and keeps its item, decisions and undo; the choice is remembered."""
@@ -432,8 +432,8 @@ def test_switching_language_in_settings_relabels_the_open_window_at_once(
     qtbot.waitUntil(lambda: w.windowTitle().startswith("Moderator"))
 
 
-def test_open_banners_follow_a_language_switch(
-    qtbot: QtBot, qapp: QApplication, make_window, quick_store, add_items  # type: ignore[no-untyped-def]
+def test_open_banners_follow_a_language_switch(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, qapp: QApplication, make_window, quick_store, add_items
 ) -> None:
     from store_helpers import WriteLock
 

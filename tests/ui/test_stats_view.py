@@ -141,9 +141,9 @@ def test_filters_are_applied(qtbot: QtBot, runner: TaskRunner, busy_store: Store
     assert_view_shows(view, filtered)
 
 
-def test_model_is_sound_when_empty_and_after_a_reset(
+def test_model_is_sound_when_empty_and_after_a_reset(  # type: ignore[no-untyped-def]
     qtbot: QtBot, runner: TaskRunner, sqlite_store: Store, qtmodeltester
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     view = open_view(qtbot, sqlite_store, runner)
     qtmodeltester.check(StatsTableModel())
     assert shown_table(view.model)[("Summary", "Median handling time")] == "no timed decisions"
