@@ -93,8 +93,12 @@ def conninfo(url: str) -> str:
 def copy_baseline(info: str, files: list[tuple[Path, str]]) -> None:
     with psycopg.connect(info) as conn:
         for path, sha in files:
-            with conn.transaction(), conn.cursor() as cur, open(path, "rb") as fh:
-                with cur.copy("COPY base_chunks (sha256, seq, data) FROM STDIN (FORMAT BINARY)") as cp:
+            with (
+                conn.transaction(),
+                conn.cursor() as cur,
+                open(path, "rb") as fh,
+                cur.copy("COPY base_chunks (sha256, seq, data) FROM STDIN (FORMAT BINARY)") as cp,
+            ):
                     cp.set_types(["text", "int4", "bytea"])
                     seq = 0
                     while chunk := fh.read(CHUNK_BYTES):

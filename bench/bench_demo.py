@@ -34,34 +34,33 @@ def main() -> int:
     ap.add_argument("--db", default=None, help="database URL or file (default: a fresh temporary SQLite file)")
     ap.add_argument("--check", action="store_true", help="run Store.rebuild_projection() afterwards (slow)")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench_demo_") as tmp:
-        with Store.open(args.db or Path(tmp) / "demo.sqlite3") as store:
-            started = time.monotonic()
-            cpu0 = time.process_time()
-            seen: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix="bench_demo_") as tmp, Store.open(args.db or Path(tmp) / "demo.sqlite3") as store:
+        started = time.monotonic()
+        cpu0 = time.process_time()
+        seen: set[str] = set()
 
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in seen:
-                    seen.add(stage)
-                    print(f"{time.monotonic() - started:8.1f} s  {stage} started", flush=True)
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in seen:
+                seen.add(stage)
+                print(f"{time.monotonic() - started:8.1f} s  {stage} started", flush=True)
 
-            summary = generate_demo(
-                store, Path(tmp) / "out", items=args.items, decided=args.decided, seed=args.seed, progress=progress
-            )
-            total = time.monotonic() - started
-            cpu = time.process_time() - cpu0
-            print(
-                f"{total:8.1f} s  done: {summary.items_imported} items ({summary.history_items} with history), "
-                f"{summary.decisions} decisions, {summary.rejected} rejected"
-            )
-            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"cpu {cpu:.1f} s (this process), peak RSS {peak_mb:.0f} MB")
-            if args.check:
-                t = time.monotonic()
-                changed = store.rebuild_projection()
-                print(f"rebuild_projection: {changed} items changed ({time.monotonic() - t:.1f} s)")
-                if changed:
-                    return 1
+        summary = generate_demo(
+            store, Path(tmp) / "out", items=args.items, decided=args.decided, seed=args.seed, progress=progress
+        )
+        total = time.monotonic() - started
+        cpu = time.process_time() - cpu0
+        print(
+            f"{total:8.1f} s  done: {summary.items_imported} items ({summary.history_items} with history), "
+            f"{summary.decisions} decisions, {summary.rejected} rejected"
+        )
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"cpu {cpu:.1f} s (this process), peak RSS {peak_mb:.0f} MB")
+        if args.check:
+            t = time.monotonic()
+            changed = store.rebuild_projection()
+            print(f"rebuild_projection: {changed} items changed ({time.monotonic() - t:.1f} s)")
+            if changed:
+                return 1
     return 0
 
 

@@ -33,6 +33,7 @@ Databases are built once with Core bulk inserts (the demo queue with
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -298,7 +299,7 @@ def bench_latency(n: int, keys: str = "reviewer") -> dict[str, Any]:
                 t0 = time.perf_counter()
             starts.append(t0)
             QTest.keyClick(focus, Qt.Key.Key_Return)
-            moved_on = lambda: window.session.current is not None and window.session.current.id != item.id  # noqa: E731
+            moved_on = lambda item=item: window.session.current is not None and window.session.current.id != item.id  # noqa: E731
             if not moved_on():  # normally synchronous; allow the session a moment under load
                 try:
                     wait_until(app, moved_on, 5, "the next item")
@@ -308,13 +309,18 @@ def bench_latency(n: int, keys: str = "reviewer") -> dict[str, Any]:
                         f"{type(focus).__name__}; last session entry: {window.session.entries[-1:]})"
                     ) from None
             nxt = window.session.current
-            wait_until(app, lambda: item.id in committed and nxt.id in painted, 30, f"item {item.id} committed, {nxt.id} shown")
+            wait_until(
+                app,
+                lambda item=item, nxt=nxt: item.id in committed and nxt.id in painted,
+                30,
+                f"item {item.id} committed, {nxt.id} shown",
+            )
             commit_ms.append((committed[item.id] - t0) * 1000)
             shown_ms.append((painted[nxt.id] - t0) * 1000)
             both_ms.append((max(committed[item.id], painted[nxt.id]) - t0) * 1000)
             kinds.append(nxt.content_type)
         close_window(app, window, runner, store, bridge)
-    interval = statistics.median((b - a) * 1000 for a, b in zip(starts, starts[1:], strict=False))
+    interval = statistics.median((b - a) * 1000 for a, b in itertools.pairwise(starts))
     paced = bare_record_ms(db_src, n, interval_ms=interval)
     return {
         "decisions": n,

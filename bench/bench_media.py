@@ -112,9 +112,9 @@ def bench_images(media: dict[str, Path], work: Path, repeat: int) -> None:
     for label, path in media.items():
         if label.startswith("H.264"):
             continue
-        contenders = [lambda: ours(path, MediaKind.THUMB, work), lambda: plain_thumbnail(path)]
+        contenders = [lambda path=path: ours(path, MediaKind.THUMB, work), lambda path=path: plain_thumbnail(path)]
         if label.startswith("JPEG"):
-            contenders.append(lambda: jpeg_eighth(path))
+            contenders.append(lambda path=path: jpeg_eighth(path))
         t_ours, t_plain, *t_floor = compare(repeat, *contenders)
         line = f"{label:28} ours {t_ours * 1000:7.1f} ms | plain thumbnail / ours = {t_plain / t_ours:5.2f}x"
         if t_floor:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's two set-up commands (see README):
 #   scripts/dev.sh demo   - run the app on a generated sample queue
-#   scripts/dev.sh test   - run the whole test suite
+#   scripts/dev.sh test   - the import contracts, ruff, mypy, then the whole test suite
 # Each creates .venv if needed and installs only what is missing: Python
 # packages from pyproject.toml, and (on Debian/Ubuntu, as root or with sudo)
 # the system libraries Qt needs, a CJK font, Xvfb and xdotool.
@@ -64,6 +64,8 @@ case "${1:-}" in
     export MODERATOR_TEST_ARTIFACTS=${MODERATOR_TEST_ARTIFACTS:-$ROOT/test-artifacts}
     mkdir -p "$MODERATOR_TEST_ARTIFACTS"
     "$VENV/bin/lint-imports"  # reads the contracts from pyproject.toml
+    "$VENV/bin/ruff" check moderator_gui tests bench scripts  # rules in pyproject.toml [tool.ruff]
+    "$VENV/bin/mypy"  # files and options in pyproject.toml [tool.mypy]; cache in .mypy_cache
     exec "$VENV/bin/python" -m pytest -n 2 "$@"
     ;;
   *)

@@ -11,11 +11,11 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
-from moderator_gui.ui.main import run  # noqa: E402
-from moderator_gui.ui.main_window import MainWindow  # noqa: E402
+from moderator_gui.ui.main import run
+from moderator_gui.ui.main_window import MainWindow
 
 
 def main() -> int:

@@ -58,7 +58,7 @@ SCRAM_HBA = (
 _LIVE: set[TempCluster] = set()
 
 
-class ClusterUnavailable(Exception):
+class ClusterUnavailable(Exception):  # noqa: N818 - a reason to skip, not a failure
     """A temporary cluster cannot be run here (the message says why)."""
 
 
@@ -202,7 +202,9 @@ class TempCluster:
         """Start (initialising first if needed) and wait until it accepts connections."""
         self.init()
         for attempt in range(3):
-            done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.logfile), "-w", "-t", str(START_TIMEOUT_S), "-s", "start")
+            done = self._run(
+                "pg_ctl", "-D", str(self.data), "-l", str(self.logfile), "-w", "-t", str(START_TIMEOUT_S), "-s", "start"
+            )
             if done.returncode == 0:
                 return self
             self._kill_all()  # a half-started server must not linger

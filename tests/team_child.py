@@ -104,7 +104,7 @@ class Desk:
             return None
         try:
             result = write.perform(self.store)
-        except Exception as exc:  # noqa: BLE001 - the queue sorts it; a bug is raised below
+        except Exception as exc:  # the queue sorts it; a bug is raised below
             failure = self.queue.failed(exc)
             if failure.unexpected:
                 raise  # not a coded StoreError: the store let a driver error through
@@ -157,7 +157,7 @@ class Child:
     thread of their own, so that the test waits for a line with a deadline."""
 
     def __init__(self, *args: str, prefix: Sequence[str] = (), stdin: bool = False) -> None:
-        self._err = tempfile.TemporaryFile()
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115 - the child's stderr, for its whole life
         self.proc = subprocess.Popen(
             [*prefix, sys.executable, str(HERE), *args],
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err,

@@ -5,9 +5,9 @@ stores each content once before its item is committed; SQLite keeps referring to
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from factories import T0, item_values, make_item, record
-from moderator_gui.core.changes import Changes, ChangeHub, ItemState, Origin
+from moderator_gui.core.changes import ChangeHub, Changes, ItemState, Origin
 from moderator_gui.core.domain import DecisionInput, EventKind
 from moderator_gui.core.store import ConflictError, InvalidDecisionError, Store
 

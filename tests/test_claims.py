@@ -14,7 +14,6 @@ from moderator_gui.core.domain import DecisionInput, EventKind
 from moderator_gui.core.store import ClaimedError, ConflictError, Store
 from moderator_gui.core.store.tables import claims_t, conflicts_t
 
-
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from factories import make_item
 from moderator_gui.cli import main
 from moderator_gui.core.domain import DecisionInput, EventKind
 from moderator_gui.core.store import InvalidDecisionError, Store
-from factories import make_item
 
 
 @pytest.mark.parametrize("command", [["export", "--format", "csv"], ["stats"], ["queue"]])

@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from corpus import PILLOW_CORPUS
 from sqlalchemy import select
 
+from corpus import PILLOW_CORPUS
 from moderator_gui.cli import main
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.tables import items_t

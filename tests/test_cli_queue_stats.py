@@ -123,6 +123,8 @@ def test_stats_text_and_json(store: Store, db_url: str, capsys: pytest.CaptureFi
         (["--until", "31/12/2026"], "--until: '31/12/2026' is not a date"),
     ],
 )
-def test_stats_bad_filters_exit_2(sqlite_store: Store, sqlite_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+def test_stats_bad_filters_exit_2(
+    sqlite_store: Store, sqlite_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     assert main(["stats", "--db", str(sqlite_path), *args]) == 2
     assert message in capsys.readouterr().err

@@ -28,7 +28,16 @@ def item(tmp_path: Any) -> Any:
         store.close()
 
 
-def why(kind: EventKind, category: str | None = None, actions: tuple[str, ...] = (), note: str = "", *, item: Any, saving: bool = False, lang: str = "en") -> Message | None:
+def why(
+    kind: EventKind,
+    category: str | None = None,
+    actions: tuple[str, ...] = (),
+    note: str = "",
+    *,
+    item: Any,
+    saving: bool = False,
+    lang: str = "en",
+) -> Message | None:
     return refusal(POLICY, kind, category, actions, note, item=item, saving=saving, lang=lang)
 
 
@@ -39,7 +48,10 @@ def test_the_refusals_in_the_order_the_desk_checks_them(item: Any) -> None:
         "Escalating needs a note for the team lead: type it, then press E or Enter again."
     )
     assert str(why(EventKind.SKIP, item=None)) == "No item is selected."
-    assert str(why(EventKind.DECIDE, "cyberbullying", ("warn",), item=item, saving=True)) == "This item's last decision is still being saved."
+    assert (
+        str(why(EventKind.DECIDE, "cyberbullying", ("warn",), item=item, saving=True))
+        == "This item's last decision is still being saved."
+    )
     assert why(EventKind.DECIDE, "cyberbullying", ("warn",), item=item) is None
     assert why(EventKind.SKIP, item=item) is None
     assert why(EventKind.ESCALATE, None, ("escalate",), "for the lead", item=item) is None
@@ -61,7 +73,13 @@ def test_a_policy_error_is_passed_on_as_its_text(item: Any) -> None:
 
 def test_the_catalogue_is_registered_for_translation() -> None:
     assert "moderator_gui.core.decision_builder" in CATALOGUE_MODULES
-    codes = {"decision.choose_category", "decision.escalation_note", "decision.no_item", "decision.still_saving", "decision.note_required"}
+    codes = {
+        "decision.choose_category",
+        "decision.escalation_note",
+        "decision.no_item",
+        "decision.still_saving",
+        "decision.note_required",
+    }
     assert codes <= set(all_templates())
 
 

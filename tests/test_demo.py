@@ -161,7 +161,7 @@ def test_images_open_and_have_the_promised_peculiarities(run: Run, manifest: lis
 
 
 @pytest.mark.parametrize(
-    "rel, fmt",
+    ("rel", "fmt"),
     [
         ("animations/sticker_00.gif", "GIF"),
         ("animations/sticker_03.gif", "GIF"),
@@ -212,9 +212,8 @@ def test_one_clip_has_audio_and_one_is_rotated(run: Run) -> None:
 def test_broken_files_are_broken(run: Run) -> None:
     with Image.open(_media(run, "broken/truncated.jpg")) as img, pytest.raises(OSError, match="truncated"):
         img.load()
-    with pytest.raises(av.error.FFmpegError):
-        with av.open(str(_media(run, "broken/truncated.mp4"))) as container:
-            list(container.decode(video=0))
+    with pytest.raises(av.error.FFmpegError), av.open(str(_media(run, "broken/truncated.mp4"))) as container:
+        list(container.decode(video=0))
     with pytest.raises(UnidentifiedImageError):
         Image.open(_media(run, "broken/garbage.png"))
     assert _media(run, "broken/empty.gif").stat().st_size == 0
@@ -250,7 +249,8 @@ def test_import_rejects_two_broken_files_with_reasons_and_keeps_the_others(run: 
     assert s.items_imported == len(manifest) - 2 == 60 - 2 + s.history_items
     with run.store.read() as conn:
         imported = {
-            bytes(p).decode() for p in conn.execute(select(items_t.c.media_path).where(items_t.c.media_path.is_not(None))).scalars()
+            bytes(p).decode()
+            for p in conn.execute(select(items_t.c.media_path).where(items_t.c.media_path.is_not(None))).scalars()
         }
     assert any(p.endswith("broken/truncated.jpg") for p in imported)  # fails later, in the media pipeline
     assert any(p.endswith("broken/truncated.mp4") for p in imported)
@@ -287,7 +287,7 @@ def test_history_is_consistent_with_the_store_rules(run: Run) -> None:
     for item_events in per_item.values():
         head = None
         refs: list[EventRef] = []
-        for (seq, uuid, _p, _x, kind, category, actions, note, _r, decided_at, spent, reverts, supersedes,
+        for (_seq, uuid, _p, _x, kind, category, actions, note, _r, decided_at, spent, reverts, supersedes,
              flagged_at) in item_events:
             assert decided_at >= flagged_at
             assert NOW - timedelta(days=28) <= decided_at <= NOW

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from moderator_gui.core import demo
-from moderator_gui.core.demo.samples import SAMPLES_FILE, SamplesError, load_samples, bundled_samples
+from moderator_gui.core.demo.samples import SAMPLES_FILE, SamplesError, bundled_samples, load_samples
 from moderator_gui.core.domain import ContentType
 from moderator_gui.core.paths import resources_dir
 from moderator_gui.core.policy import load_policy
@@ -20,8 +20,8 @@ def test_the_bundled_samples_are_read_once_and_fit_the_policy() -> None:
     s = bundled_samples()
     assert bundled_samples() is s
     assert s.source == BUNDLED
-    assert demo.PLATFORMS == s.platforms and len(s.platforms) == 7
-    assert demo.REVIEWERS == (*s.team, s.lead) and s.lead == "huang.lead"
+    assert s.platforms == demo.PLATFORMS and len(s.platforms) == 7
+    assert (*s.team, s.lead) == demo.REVIEWERS and s.lead == "huang.lead"
     assert set(s.id_prefix) == set(s.platforms)
     assert set(s.platform_weights) == set(ContentType)
     assert all(len(w) == len(s.platforms) for w in s.platform_weights.values())
@@ -46,7 +46,7 @@ def _edited(tmp_path: Path, old: str, new: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    "old, new, key, problem",
+    ("old", "new", "key", "problem"),
     [
         ('lead = "huang.lead"', 'leader = "huang.lead"', "reviewers.lead", "missing"),
         ('lead = "huang.lead"', 'lead = "li.na"', "reviewers.lead", "'li.na' is also in reviewers.team"),
@@ -88,8 +88,12 @@ def test_every_category_of_the_media_pool_has_flag_reasons(tmp_path: Path) -> No
     from moderator_gui.core.demo.media_pool import check_categories
 
     check_categories(bundled_samples())
-    path = _edited(tmp_path, 'addiction_safeguards = ["绕过防沉迷教程", "Tips to bypass anti-addiction limits", "未成年人深夜游戏"]\n', "")
+    path = _edited(
+        tmp_path, 'addiction_safeguards = ["绕过防沉迷教程", "Tips to bypass anti-addiction limits", "未成年人深夜游戏"]\n', ""
+    )
     text = path.read_text(encoding="utf-8").replace('suspected = "addiction_safeguards"\n', "")
     tomllib.loads(text)
-    with pytest.raises(SamplesError, match=r"flag_reasons\.by_category\.addiction_safeguards: missing \(the media pool's live/live_00\.mp4"):
+    with pytest.raises(
+        SamplesError, match=r"flag_reasons\.by_category\.addiction_safeguards: missing \(the media pool's live/live_00\.mp4"
+    ):
         check_categories(load_samples(_write(tmp_path, text)))

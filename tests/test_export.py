@@ -16,6 +16,7 @@ import pytest
 from factories import T0, bulk_decisions, decided_history, make_item, record
 from moderator_gui.cli import main
 from moderator_gui.core import export as export_module
+from moderator_gui.core.decision_filter import DecisionFilter, FilterError
 from moderator_gui.core.export import (
     ALL_COLUMNS,
     GENESIS_HASH,
@@ -25,7 +26,6 @@ from moderator_gui.core.export import (
     verify_file,
     write_export,
 )
-from moderator_gui.core.decision_filter import DecisionFilter, FilterError
 from moderator_gui.core.paths import resources_dir
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.decision_log import DecisionLogMixin
@@ -174,7 +174,10 @@ def test_filters_select_events(store: Store, history: dict, tmp_path: Path) -> N
         (DecisionFilter(category="porn"), "unknown category code 'porn'"),
         (DecisionFilter(action="remove"), "unknown action code 'remove'"),
         (DecisionFilter(action='%"'), "unknown action code"),
-        (DecisionFilter(since=date(2026, 11, 3), until=date(2026, 11, 2)), r"the start \(2026-11-03\) is after the end \(2026-11-02\)"),
+        (
+            DecisionFilter(since=date(2026, 11, 3), until=date(2026, 11, 2)),
+            r"the start \(2026-11-03\) is after the end \(2026-11-02\)",
+        ),
     ],
 )
 def test_bad_filter_is_refused_before_writing(sqlite_store: Store, tmp_path: Path, flt: DecisionFilter, expected: str) -> None:
@@ -248,7 +251,9 @@ def test_unwritable_target_is_a_clear_error(sqlite_store: Store, tmp_path: Path)
 
 
 # -- CLI ------------------------------------------------------------------------------------------
-def test_cli_export_to_file_then_verify(store: Store, history: dict, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_export_to_file_then_verify(
+    store: Store, history: dict, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "log.csv"
     assert main(["export", "--db", db_url, "--format", "csv", "-o", str(out), "--reviewer", "alice"]) == 0
     err = capsys.readouterr().err
@@ -257,7 +262,9 @@ def test_cli_export_to_file_then_verify(store: Store, history: dict, db_url: str
     assert capsys.readouterr().out.startswith("OK: 3 rows, final hash ")
 
 
-def test_cli_export_to_stdout_is_a_complete_sealed_log(sqlite_store: Store, sqlite_path: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+def test_cli_export_to_stdout_is_a_complete_sealed_log(
+    sqlite_store: Store, sqlite_path: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
     decided_history(sqlite_store, 2)
     assert main(["export", "--db", str(sqlite_path), "--format", "jsonl"]) == 0
     captured = capsysbinary.readouterr()
@@ -275,21 +282,27 @@ def test_cli_export_to_stdout_is_a_complete_sealed_log(sqlite_store: Store, sqli
         (["--since", "2026-1-1"], "--since: '2026-1-1' is not a date"),
     ],
 )
-def test_cli_export_bad_filters_exit_2(sqlite_store: Store, sqlite_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+def test_cli_export_bad_filters_exit_2(
+    sqlite_store: Store, sqlite_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     out = tmp_path / "log.csv"
     assert main(["export", "--db", str(sqlite_path), "--format", "csv", "-o", str(out), *args]) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
 
 
-def test_cli_export_warns_about_unknown_reviewer(sqlite_store: Store, sqlite_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_export_warns_about_unknown_reviewer(
+    sqlite_store: Store, sqlite_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "log.csv"
     assert main(["export", "--db", str(sqlite_path), "--format", "csv", "-o", str(out), "--reviewer", "alcie"]) == 0
     assert "no reviewer named 'alcie'" in capsys.readouterr().err
     assert verify_file(out).rows == 0 and verify_file(out).ok
 
 
-def test_cli_export_to_missing_folder_exits_1(sqlite_store: Store, sqlite_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_export_to_missing_folder_exits_1(
+    sqlite_store: Store, sqlite_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["export", "--db", str(sqlite_path), "--format", "csv", "-o", str(tmp_path / "no" / "x.csv")]) == 1
     assert "does not exist" in capsys.readouterr().err
 

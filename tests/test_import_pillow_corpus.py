@@ -7,9 +7,9 @@ import hashlib
 import os
 
 import pytest
-from corpus import PILLOW_CORPUS
 from sqlalchemy import select
 
+from corpus import PILLOW_CORPUS
 from moderator_gui.core.ingest import import_path
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.tables import items_t

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corpus import PILLOW_CORPUS
 from sqlalchemy import func, select
 
+from corpus import PILLOW_CORPUS
 from moderator_gui.core.domain import compute_priority
 from moderator_gui.core.ingest import batching, files, import_path
 from moderator_gui.core.store import DatabaseLockedError, Store, display_path, path_from_db

@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corpus import PILLOW_CORPUS
-from test_ingest_reasons import check_coded
 from sqlalchemy import select
 
+from corpus import PILLOW_CORPUS
 from moderator_gui.core import ingest
 from moderator_gui.core.ingest import ImportReport, ImportSourceError, import_path, records
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.tables import items_t
+from test_ingest_reasons import check_coded
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -103,7 +103,8 @@ def test_each_bad_row_is_rejected_with_its_line_and_reason(store: Store, drop: P
         (row("b", media_path="../secret.jpg"), "media_path '../secret.jpg' is outside the manifest's folder"),
         (row("b", media_path="media/../../secret.jpg"), "media_path 'media/../../secret.jpg' is outside the manifest's folder"),
         (row("b", media_path="/etc/hostname"), "media_path '/etc/hostname' is outside the manifest's folder"),
-        (row("b", media_path="media/escape.jpg"), "media_path 'media/escape.jpg' is a symlink pointing outside the manifest's folder"),
+        (row("b", media_path="media/escape.jpg"),
+         "media_path 'media/escape.jpg' is a symlink pointing outside the manifest's folder"),
         (row("b", media_path="media/empty.jpg"), "empty file (0 bytes): media/empty.jpg"),
         (row("b", media_path="media/page.jpg"), "not a recognised image or video format (first bytes: 3c 21 44 4f)"),
         (row("b", media_path="media/pipe.jpg"), "media/pipe.jpg is a FIFO, not a media file"),
@@ -231,7 +232,7 @@ def test_csv_header_problems_are_source_errors(
 
 
 def test_source_errors(sqlite_store: Store, tmp_path: Path) -> None:
-    with pytest.raises(ImportSourceError, match="source not found: .*nope"):
+    with pytest.raises(ImportSourceError, match=r"source not found: .*nope"):
         import_path(sqlite_store, tmp_path / "nope")
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(ImportSourceError, match=r"notes\.txt is not a folder, a \.jsonl manifest or a \.csv manifest"):

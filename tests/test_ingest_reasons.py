@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from corpus import PILLOW_CORPUS
 
+from corpus import PILLOW_CORPUS
 from moderator_gui.core import ingest, messages
 from moderator_gui.core.ingest import ImportReport, ImportSourceError, Rejection, import_path
 from moderator_gui.core.messages import CodedError, Message

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from moderator_gui.core.domain import DecisionInput, EventKind
-from moderator_gui.core.journal import JournalError, DecisionJournal, PendingWrite, database_key
+from moderator_gui.core.journal import DecisionJournal, JournalError, PendingWrite, database_key
 
 DB = "sqlite+pysqlite:////srv/team/moderator.sqlite3"
 WHEN = datetime(2026, 11, 30, 9, 15, 42, 123000, tzinfo=UTC)
@@ -51,7 +51,14 @@ def died(j: DecisionJournal) -> None:
 
 def test_a_write_survives_its_instance_field_for_field(tmp_path: Path) -> None:
     a = opened(tmp_path)
-    writes = [PendingWrite(decision(), "dy-001"), PendingWrite(decision(8, kind=EventKind.SKIP, category=None, actions=()), "dy-002", revert_uuid="0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b")]
+    writes = [
+        PendingWrite(decision(), "dy-001"),
+        PendingWrite(
+            decision(8, kind=EventKind.SKIP, category=None, actions=()),
+            "dy-002",
+            revert_uuid="0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b",
+        ),
+    ]
     assert a.save(writes, seq=1)
     died(a)
     b = opened(tmp_path)
@@ -150,7 +157,11 @@ def test_damaged_entries_are_reported_and_the_rest_kept(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [(b"{not json", "cannot be read"), (b'{"format": 99, "writes": []}', "not a journal of this program"), (b"[]", "not a journal")],
+    [
+        (b"{not json", "cannot be read"),
+        (b'{"format": 99, "writes": []}', "not a journal of this program"),
+        (b"[]", "not a journal"),
+    ],
 )
 def test_a_file_that_is_no_journal_is_reported(tmp_path: Path, content: bytes, expected: str) -> None:
     a = opened(tmp_path)

@@ -96,7 +96,7 @@ def test_failures_are_cached_but_a_missing_file_is_retried(tmp_path: Path) -> No
 
 def test_least_recently_used_entries_are_evicted_first(tmp_path: Path) -> None:
     cache = MediaCache(tmp_path / "c", max_bytes=10**9)
-    a, b, c = (_entry(cache, n) for n in "abc")
+    a, b, _c = (_entry(cache, n) for n in "abc")
     per_entry = cache.total_bytes() // 3
     cache.max_bytes = int(per_entry * 3.5)
     assert cache.lookup(a, MediaKind.THUMB) is not None  # a is now more recent than b and c
@@ -128,7 +128,7 @@ def test_a_new_process_accounts_for_what_is_on_disk(tmp_path: Path) -> None:
 
 def test_keys_that_are_not_sha256_are_refused(tmp_path: Path) -> None:
     cache = MediaCache(tmp_path / "c")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a lowercase hex SHA-256"):
         cache.lookup("../../etc/passwd", MediaKind.THUMB)
 
 

@@ -120,7 +120,7 @@ def test_previews_render_viewer_images_and_filmstrips(
 ) -> None:
     fill(sqlite_store, media_dir)
     assert prefetch(sqlite_path, "--previews") == 0
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert "prefetch: 17/17 100%" in err  # 5 good contents × 3 kinds; the 2 failures stop at their thumbnail
     rows = media_rows(sqlite_store)
     for name in ("hopper.jpg", "iss634.gif", "clip.mp4"):

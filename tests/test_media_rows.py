@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from factories import make_item
 from moderator_gui.core.store import QueueFilter, Store
 from moderator_gui.core.store.tables import media_t
-from factories import make_item
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64

@@ -14,11 +14,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, insert, select, text
+from sqlalchemy import Engine, insert, inspect, select, text
 
 from moderator_gui.core.paths import migrations_dir
-from moderator_gui.core.store import SchemaError, Store
-from moderator_gui.core.store import migrate
+from moderator_gui.core.store import SchemaError, Store, migrate
 from moderator_gui.core.store.engine import make_engine, resolve_target
 from moderator_gui.core.store.models import Base
 from moderator_gui.core.store.tables import decisions_t, items_t, reviewers_t

@@ -48,7 +48,7 @@ def test_which_decisions_need_a_note() -> None:
     assert policy.required_fields("porn_violence", ["report_authorities"]) == {"note"}
     assert policy.required_fields("porn_violence", ["remove_content", "suspend_account"]) == frozenset()
     policy.validate_decision("self_harm_csam", ["report_authorities"], "ticket 42")
-    with pytest.raises(PolicyError, match="note is required for: Self-harm .*, Report to authorities"):
+    with pytest.raises(PolicyError, match=r"note is required for: Self-harm .*, Report to authorities"):
         policy.validate_decision("self_harm_csam", ["report_authorities"], " \n")
     with pytest.raises(PolicyError, match="unknown category code 'nope'"):
         policy.category("nope")
@@ -115,12 +115,20 @@ def test_a_malformed_field_is_named(change: Callable[[dict[str, Any]], None], me
     ("old", "new", "message"),
     [
         ('label.zh_CN = "色情暴力内容"\n', "", "category[1].label.zh_CN: missing"),
-        ('severity = 5\ncolour = "#dc2626"', 'severity = "high"\ncolour = "#dc2626"', "category[1].severity: expected int, got str"),
-        ('default_actions = ["order_rectification"]', 'default_actions = ["fine_parents"]', "category[6].default_actions[0]: unknown action 'fine_parents'"),
+        (
+            'severity = 5\ncolour = "#dc2626"',
+            'severity = "high"\ncolour = "#dc2626"',
+            "category[1].severity: expected int, got str",
+        ),
+        (
+            'default_actions = ["order_rectification"]',
+            'default_actions = ["fine_parents"]',
+            "category[6].default_actions[0]: unknown action 'fine_parents'",
+        ),
         ('colour = "#7c3aed"', 'colour = "purple"', "category[4].colour: 'purple' is not a #rrggbb colour"),
         ('key = "2"', 'key = "1"', "category: duplicate key ['1']"),
         ('code = "porn_violence"\nkey = "2"', 'code = "porn_violence"\nkey = "2"\nkey = "3"', "invalid TOML"),
-        ('schema = 1', 'schema = 1\nversion = [', "invalid TOML"),
+        ("schema = 1", "schema = 1\nversion = [", "invalid TOML"),
     ],
 )
 def test_a_malformed_policy_file_is_named(tmp_path: Path, old: str, new: str, message: str) -> None:

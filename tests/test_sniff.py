@@ -9,8 +9,8 @@ import av
 import pytest
 from PIL import Image
 
-from moderator_gui.core.sniff import SNIFF_BYTES, sniff
 from corpus import PILLOW_CORPUS
+from moderator_gui.core.sniff import SNIFF_BYTES, sniff
 
 
 def _image_bytes(fmt: str, **kw: object) -> bytes:

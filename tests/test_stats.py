@@ -23,7 +23,9 @@ def history(store: Store) -> dict[str, object]:
     d1 = T0
     a1 = record(store, items[0], reviewer="alice", category="porn_violence", time_spent_ms=4000, decided_at=d1)
     record(store, items[1], reviewer="alice", category="cyberbullying", time_spent_ms=1000, decided_at=d1 + timedelta(hours=1))
-    undone = record(store, items[2], reviewer="alice", category="porn_violence", time_spent_ms=99_000, decided_at=d1 + timedelta(hours=2))
+    undone = record(
+        store, items[2], reviewer="alice", category="porn_violence", time_spent_ms=99_000, decided_at=d1 + timedelta(hours=2)
+    )
     record(store, items[3], reviewer="bob", category="no_violation", time_spent_ms=2000, decided_at=d1 + timedelta(hours=3))
     record(store, items[4], "skip", reviewer="bob", decided_at=d1 + timedelta(days=1))
     record(store, items[5], "escalate", reviewer="carol", note="unsure", time_spent_ms=500, decided_at=d1 + timedelta(days=1))

@@ -395,7 +395,9 @@ def test_two_store_instances_in_two_threads_exactly_one_wins(db_url: str) -> Non
             barrier = threading.Barrier(2)
             outcomes: dict[str, object] = {}
 
-            def press(s: Store, who: str, item: int = item, barrier: threading.Barrier = barrier) -> None:
+            def press(
+                s: Store, who: str, item: int = item, barrier: threading.Barrier = barrier, outcomes: dict[str, object] = outcomes
+            ) -> None:
                 s.item(item)
                 barrier.wait()
                 try:
@@ -428,14 +430,20 @@ def test_a_new_reviewer_on_two_instances_at_once_gets_one_row(db_url: str) -> No
             barrier = threading.Barrier(2)
             failures: list[BaseException] = []
 
-            def press(s: Store, item: int, name: str = name, barrier: threading.Barrier = barrier) -> None:
+            def press(
+                s: Store,
+                item: int,
+                name: str = name,
+                barrier: threading.Barrier = barrier,
+                failures: list[BaseException] = failures,
+            ) -> None:
                 barrier.wait()
                 try:
                     s.record(decision(item, name))
                 except BaseException as exc:  # noqa: BLE001 - reported below
                     failures.append(exc)
 
-            threads = [threading.Thread(target=press, args=(s, i)) for s, i in zip((first, second), items)]
+            threads = [threading.Thread(target=press, args=(s, i)) for s, i in zip((first, second), items, strict=True)]
             for t in threads:
                 t.start()
             for t in threads:

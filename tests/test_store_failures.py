@@ -101,7 +101,7 @@ def _limit_pages(store: Store, extra_pages: int) -> None:
         limit = conn.exec_driver_sql("PRAGMA page_count").scalar_one() + extra_pages
 
     @event.listens_for(store.engine, "connect")
-    def _cap(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _cap(dbapi_conn, _record) -> None:
         dbapi_conn.execute(f"PRAGMA max_page_count = {limit}")
 
     store.engine.dispose()  # pooled connections were opened without the cap
@@ -124,9 +124,12 @@ def _fill_until_full(store: Store, items: list[int], note_size: int) -> tuple[li
         try:
             acknowledged.append(store.record(inp).uuid)
         except DiskFullError as exc:
-            assert exc.retryable and "disk is full" in exc.message and "not saved" in exc.message
-            return acknowledged, inp
-    raise AssertionError(f"the disk never filled up after {len(acknowledged)} decisions")
+            refused = exc
+            break
+    else:
+        raise AssertionError(f"the disk never filled up after {len(acknowledged)} decisions")
+    assert refused.retryable and "disk is full" in refused.message and "not saved" in refused.message
+    return acknowledged, inp
 
 
 def test_disk_full_sqlite_max_page_count(sqlite_path: Path) -> None:

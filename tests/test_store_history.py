@@ -79,7 +79,7 @@ def test_a_write_by_someone_else_between_two_batches_is_seen(store: Store) -> No
 
     with pytest.raises(ConflictError):
         store.append_history(history, batch=1, progress=meanwhile)
-    assert [e[0] for e in _events(store)][0] == _uuid(1) and len(_events(store)) == 2  # the history's first, carol's
+    assert next(e[0] for e in _events(store)) == _uuid(1) and len(_events(store)) == 2  # the history's first, carol's
     assert store.item(a).head_event != _uuid(2)
     assert store.rebuild_projection() == 0
 
@@ -87,7 +87,7 @@ def test_a_write_by_someone_else_between_two_batches_is_seen(store: Store) -> No
 def test_the_policy_is_asked_for_every_kind_of_decision_even_when_one_like_it_passed(store: Store) -> None:
     """A note is required for this category: the same category and actions with a blank note is refused."""
     a, b = add_items(store, 2)
-    needs_note = dict(category="self_harm_csam", actions=("remove_content", "ban_account", "report_authorities"))
+    needs_note = {"category": "self_harm_csam", "actions": ("remove_content", "ban_account", "report_authorities")}
     history = [
         decision(a, note="reported", uuid=_uuid(1), decided_at=_at(1), **needs_note),  # type: ignore[arg-type]
         decision(b, note="   ", uuid=_uuid(2), decided_at=_at(2), **needs_note),  # type: ignore[arg-type]
@@ -102,7 +102,7 @@ def test_the_policy_is_asked_for_every_kind_of_decision_even_when_one_like_it_pa
 
 
 @pytest.mark.parametrize(
-    "make, error, code",
+    ("make", "error", "code"),
     [
         (lambda a: [decision(a, uuid=_uuid(1), decided_at=_at(1)), decision(a, "bob", uuid=_uuid(2), decided_at=_at(2))],
          ConflictError, "conflict.changed"),  # the second one says it saw no head

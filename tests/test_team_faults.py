@@ -121,7 +121,7 @@ def test_twenty_desks_racing_for_one_queue_decide_every_item_exactly_once(tmp_pa
             for d in desks:
                 d.expect("ready", timeout_s=left())
             go.touch()
-            results = {u: json.loads(d.line(timeout_s=left())) for u, d in zip(users, desks)}
+            results = {u: json.loads(d.line(timeout_s=left())) for u, d in zip(users, desks, strict=True)}
             for d in desks:
                 d.finish()
         finally:
@@ -135,7 +135,9 @@ def test_twenty_desks_racing_for_one_queue_decide_every_item_exactly_once(tmp_pa
         with team.store() as owner, owner.read() as conn:
             per_item = dict(
                 conn.execute(
-                    select(decisions_t.c.item_id, func.count()).where(decisions_t.c.kind != "revert").group_by(decisions_t.c.item_id)
+                    select(decisions_t.c.item_id, func.count())
+                    .where(decisions_t.c.kind != "revert")
+                    .group_by(decisions_t.c.item_id)
                 ).all()
             )
             assert set(per_item.values()) == {1} and len(per_item) == RACE_ITEMS
@@ -165,7 +167,9 @@ def team_on(cluster: TempCluster, lease_seconds: int) -> list[int]:
 
 @pytest.mark.parametrize("how", ["fast", "kill"])
 def test_the_server_restarted_mid_shift_loses_no_decision_and_no_claim(
-    pg_cluster: TempCluster, tmp_path: Path, how: str
+    pg_cluster: TempCluster,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
+    how: str,
 ) -> None:
     """Stopped cleanly ("fast") or crashed ("kill": SIGKILL, recovery from the WAL at start)."""
     queue = team_on(pg_cluster, lease_seconds=600)
@@ -245,7 +249,10 @@ class Changed:
 
 
 @pytest.mark.parametrize("how", ["fast", "kill"])
-def test_the_change_watcher_listens_again_after_a_restart(pg_cluster: TempCluster, how: str) -> None:
+def test_the_change_watcher_listens_again_after_a_restart(
+    pg_cluster: TempCluster,  # noqa: F811 - the fixture imported above
+    how: str,
+) -> None:
     team_on(pg_cluster, lease_seconds=600)
     with Store.open(pg_cluster.url()) as owner, Store.open(pg_cluster.url("alice")) as here:
         changed = Changed(here)

@@ -68,7 +68,9 @@ def _ip(*args: str, ns: str | None = None) -> subprocess.CompletedProcess[str]:
 
 def _free_subnet() -> ipaddress.IPv4Network:
     """A /30 in 10.213.0.0/16 that no interface of the host uses."""
-    used = [ipaddress.ip_interface(w).network for w in _ip("-o", "-4", "addr", "show").stdout.split() if "/" in w and w[0].isdigit()]
+    used = [
+        ipaddress.ip_interface(w).network for w in _ip("-o", "-4", "addr", "show").stdout.split() if "/" in w and w[0].isdigit()
+    ]
     for _ in range(100):
         net = ipaddress.ip_network(f"10.213.{random.randrange(256)}.{random.randrange(64) * 4}/30")
         if not any(net.overlaps(u) for u in used):

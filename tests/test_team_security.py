@@ -43,7 +43,8 @@ def reviewer_id(conn: psycopg.Connection[Any], login: str) -> int:
 
 def insert_event(conn: psycopg.Connection[Any], item: int, reviewer: int, kind: str = "decide", **extra: Any) -> None:
     values = {"uuid": extra.pop("uuid", None) or str(__import__("uuid").uuid4()), "item_id": item, "kind": kind,
-              "category": "no_violation" if kind == "decide" else None, "actions": json.dumps(["no_action"]) if kind == "decide" else "[]",
+              "category": "no_violation" if kind == "decide" else None,
+              "actions": json.dumps(["no_action"]) if kind == "decide" else "[]",
               "note": "", "reviewer_id": reviewer, "policy_version": "test", **extra}  # fmt: skip
     cols = ", ".join(values)
     marks = ", ".join(["%s"] * len(values))
@@ -187,6 +188,5 @@ def test_team_init_is_idempotent_and_a_role_can_change(team: TeamDB) -> None:
 
 
 def test_solo_sqlite_refuses_team_init(tmp_path: Any) -> None:
-    with Store.open(tmp_path / "solo.sqlite3") as solo:
-        with pytest.raises(Exception, match="team mode needs a PostgreSQL server"):
-            solo.team_init()
+    with Store.open(tmp_path / "solo.sqlite3") as solo, pytest.raises(Exception, match="team mode needs a PostgreSQL server"):
+        solo.team_init()

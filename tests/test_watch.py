@@ -53,7 +53,7 @@ def pair(db_url: str) -> Iterator[tuple[Store, Store, Listener]]:
 
 
 def test_a_decision_elsewhere_arrives(pair: tuple[Store, Store, Listener]) -> None:
-    here, there, listener = pair
+    _here, there, listener = pair
     item = make_item(there)
     ev = there.record(DecisionInput(item_id=item, kind=EventKind.SKIP, reviewer="bob"))
     got = listener.next_external(lambda c: item in c.items)
@@ -63,7 +63,7 @@ def test_a_decision_elsewhere_arrives(pair: tuple[Store, Store, Listener]) -> No
 
 
 def test_new_items_claims_and_media_elsewhere_arrive(pair: tuple[Store, Store, Listener]) -> None:
-    here, there, listener = pair
+    _here, there, listener = pair
     ids = there.add_items([item_values(external_id=f"w-{i}") for i in range(3)])
     assert set(ids) <= listener.next_external(lambda c: set(ids) <= c.added).added
     there.claim_next("bob", 1)
@@ -73,7 +73,7 @@ def test_new_items_claims_and_media_elsewhere_arrive(pair: tuple[Store, Store, L
 
 
 def test_a_big_import_elsewhere_arrives_whole(pair: tuple[Store, Store, Listener]) -> None:
-    here, there, listener = pair
+    _here, there, listener = pair
     ids = there.add_items([item_values(external_id=f"big-{i}") for i in range(450)])
     assert listener.next_external(lambda c: set(ids) <= c.added or c.everything)
 

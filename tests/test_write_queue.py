@@ -11,16 +11,17 @@ from typing import Any
 
 import pytest
 
-from moderator_gui.core.messages import Message
+from factories import make_item
 from moderator_gui.core.domain import DecisionInput, EventKind
 from moderator_gui.core.journal import PendingWrite
+from moderator_gui.core.messages import Message
 from moderator_gui.core.store import (
     ConflictError,
     DatabaseLockedError,
     DiskFullError,
     InvalidDecisionError,
-    Store,
     StorageUnavailableError,
+    Store,
 )
 from moderator_gui.core.write_queue import (
     BACKOFF_MS,
@@ -33,7 +34,6 @@ from moderator_gui.core.write_queue import (
     WriteQueue,
     WriteResult,
 )
-from factories import make_item
 
 NOW = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
 LOCKED = Message.of("store.locked").render()
@@ -71,7 +71,9 @@ class Harness:
         self.cancelled += 1
 
     def decide(self, item_id: int = 1, kind: EventKind = EventKind.DECIDE) -> SessionEntry:
-        entry = SessionEntry(DecisionInput(item_id, kind, "alice", "cyberbullying" if kind == EventKind.DECIDE else None), f"dy-{item_id}")
+        entry = SessionEntry(
+            DecisionInput(item_id, kind, "alice", "cyberbullying" if kind == EventKind.DECIDE else None), f"dy-{item_id}"
+        )
         self.q.add(entry)
         return entry
 
@@ -128,7 +130,7 @@ def test_backoff_sequence_its_cap_and_the_clock() -> None:
 def test_a_custom_backoff_repeats_its_last_delay() -> None:
     h = Harness(backoff_ms=(5, 50))
     assert [h.q.backoff_delay(n) for n in (1, 2, 3, 9)] == [5, 50, 50, 50]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="backoff_ms needs at least one delay"):
         WriteQueue(schedule_retry=lambda _ms: None, backoff_ms=())
 
 
@@ -357,7 +359,9 @@ def test_perform_records_reverts_and_says_when_there_was_nothing_to_revert(store
     undo = h.start()
     result = undo.perform(store)
     assert result.event is not None and result.event.reverts == entry.inp.uuid and result.event.reviewer == "bob"
-    assert result.fresh is not None and result.fresh.status == "pending" and result.fresh.head_event is None  # (back to no decision)
+    assert (
+        result.fresh is not None and result.fresh.status == "pending" and result.fresh.head_event is None
+    )  # (back to no decision)
     again = undo.perform(store)  # a retry after a lost reply: the same revert, recorded once
     assert again.event == result.event
     other = Write(Op(entry, revert_uuid="9b2c7e0a-3f41-4c6d-8a57-1e2f3a4b5c6d"), entry.inp, "carol").perform(store)

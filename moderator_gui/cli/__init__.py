@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeGuard
 
 from moderator_gui import __version__
 from moderator_gui.cli import (
@@ -27,6 +28,9 @@ from moderator_gui.cli import (
     cmd_team,
     cmd_verify,
 )
+
+if TYPE_CHECKING:
+    from moderator_gui.core.store.errors import StoreError
 
 COMMANDS = (cmd_import, cmd_demo, cmd_export, cmd_verify, cmd_queue, cmd_stats, cmd_prefetch, cmd_team, cmd_media)
 
@@ -56,11 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if not _is_store_error(exc):
             raise
-        print(f"moderator-cli {args.command}: {exc.message}", file=sys.stderr)  # type: ignore[attr-defined]
+        print(f"moderator-cli {args.command}: {exc.message}", file=sys.stderr)
         return 3
 
 
-def _is_store_error(exc: BaseException) -> bool:
+def _is_store_error(exc: BaseException) -> TypeGuard[StoreError]:
     """A StoreError, without importing the store for it: if the store's errors module was
     never loaded, nothing can have raised one (importing it would load SQLAlchemy too)."""
     errors = sys.modules.get("moderator_gui.core.store.errors")

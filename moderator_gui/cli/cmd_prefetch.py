@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from moderator_gui.cli.common import add_db_option, fail, open_store
 from moderator_gui.core.domain import ItemStatus

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _section(title: str, counts: dict[str, int], label: dict[str, str] | None = None) -> list[str]:
     lines = [f"{title}:"]
     if not counts:
-        return lines + ["  (none)"]
+        return [*lines, "  (none)"]
     width = max(len((label or {}).get(k, k)) for k in counts)
     lines += [f"  {(label or {}).get(k, k):<{width}}  {n:>8}" for k, n in counts.items()]
     return lines

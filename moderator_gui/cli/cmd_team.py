@@ -100,7 +100,7 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_password(args: argparse.Namespace) -> str | None | int:
+def _read_password(args: argparse.Namespace) -> str | int | None:
     if args.no_password:
         return None
     if args.password_file is not None:
@@ -167,7 +167,7 @@ def run_claims(args: argparse.Namespace) -> int:
     if args.json:
         print_json(
             {"claims": [{"item_id": c.item_id, "external_id": c.external_id, "reviewer": c.reviewer,
-                         "expires_at": _iso(c.expires_at)} for c in claims]}  # fmt: skip
+                         "expires_at": _iso(c.expires_at)} for c in claims]}
         )
     else:
         for c in claims:

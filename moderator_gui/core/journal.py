@@ -190,7 +190,9 @@ class DecisionJournal:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd = os.open(hidden, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
-            raise JournalError(f"cannot create the journal of unsaved decisions in {self.folder}: {exc.strerror or exc}") from None
+            raise JournalError(
+                f"cannot create the journal of unsaved decisions in {self.folder}: {exc.strerror or exc}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             os.rename(hidden, self._lock_path)
@@ -300,7 +302,9 @@ def _read_into(orphan: Orphan) -> None:
         orphan.problems.append(f"{orphan.journal.name}: cannot be read ({exc})")
         return
     if not isinstance(raw, dict) or raw.get("format") != JOURNAL_FORMAT or not isinstance(raw.get("writes"), list):
-        orphan.problems.append(f"{orphan.journal.name}: not a journal of this program (format {raw.get('format') if isinstance(raw, dict) else '?'})")
+        orphan.problems.append(
+            f"{orphan.journal.name}: not a journal of this program (format {raw.get('format') if isinstance(raw, dict) else '?'})"
+        )
         return
     for i, entry in enumerate(raw["writes"], 1):
         try:

@@ -44,7 +44,7 @@ class PolicyError(CodedError, ValueError):
 @dataclass(frozen=True)
 class Label:
     en: str
-    zh_CN: str
+    zh_CN: str  # noqa: N815 - the locale's name, as in the policy file
 
     def get(self, lang: str) -> str:
         return self.zh_CN if lang.startswith("zh") else self.en

@@ -117,7 +117,7 @@ def read_decisions(store: Store, *, now: datetime | None = None) -> tuple[Hourly
             Escalation(
                 row.id, row.external_id, row.flag_reason,
                 event.reviewer if event else None, event.decided_at if event else None, event.note if event else "",
-            )  # fmt: skip
+            )
         )
     return hourly, escalations
 

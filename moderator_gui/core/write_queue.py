@@ -137,7 +137,9 @@ class Write:
             return WriteResult(store.record(self.decision))
         item_id = self.decision.item_id
         try:
-            ev: RecordedEvent | None = store.revert(self.decision.uuid, self.reverter, uuid=op.revert_uuid, decided_at=op.revert_at)
+            ev: RecordedEvent | None = store.revert(
+                self.decision.uuid, self.reverter, uuid=op.revert_uuid, decided_at=op.revert_at
+            )
         except ConflictError:
             ev = None  # already undone (e.g. by an earlier attempt whose reply was lost)
         except NotFoundError:

@@ -58,8 +58,9 @@ class Banner(QFrame):
                            f" QLabel {{{LEVEL_STYLES.get(level, LEVEL_STYLES['info'])} border:none;}}")
         while self._buttons.count():
             item = self._buttons.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for _title, fn in actions:
             b = QPushButton(self)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -73,15 +74,21 @@ class Banner(QFrame):
         self._close.setText(self.tr("Dismiss"))
         self.label.setText(_say(self._text))
         for i, title in enumerate(self._titles):
-            self._buttons.itemAt(i).widget().setText(_say(title))
+            self._button(i).setText(_say(title))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._render()
         super().changeEvent(event)
 
     def button_texts(self) -> list[str]:
-        return [self._buttons.itemAt(i).widget().text() for i in range(self._buttons.count())]
+        return [self._button(i).text() for i in range(self._buttons.count())]
+
+    def _button(self, i: int) -> QPushButton:
+        item = self._buttons.itemAt(i)
+        button = item.widget() if item is not None else None
+        assert isinstance(button, QPushButton), i
+        return button
 
 
 class BannerArea(QWidget):

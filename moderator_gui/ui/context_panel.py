@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import HistoryRow, QueueRow, Store, StoreError
 from moderator_gui.ui.names import flag_source_name, platform_name
-from moderator_gui.ui.session_history import tr_kind
 from moderator_gui.ui.row_list_model import RowListModel
+from moderator_gui.ui.session_history import tr_kind
 from moderator_gui.ui.tasks import TaskRunner
 
 HISTORY_LIMIT = 50

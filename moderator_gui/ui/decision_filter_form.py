@@ -95,7 +95,7 @@ class DecisionFilterForm(QWidget):
         self._shown_error: tuple[QLabel, Message] | None = None
         fields = {"since": self.since, "until": self.until, "reviewer": self.reviewer, "category": self.category,
                   "action": self.action}  # fmt: skip
-        for label, (name, field) in zip(self._labels, fields.items()):
+        for label, (name, field) in zip(self._labels, fields.items(), strict=True):
             label.setBuddy(field.date_edit if isinstance(field, DateLimitEdit) else field)
             self.form.addRow(label, field)
             if name in ERROR_ROW.values():
@@ -103,7 +103,7 @@ class DecisionFilterForm(QWidget):
                 error.setObjectName(f"{name}_error")
                 error.setWordWrap(True)
                 error.setStyleSheet(ERROR_STYLE)
-                self.form.addRow(None, error)
+                self.form.setWidget(self.form.rowCount(), QFormLayout.ItemRole.FieldRole, error)  # a row with no label
                 self.form.setRowVisible(error, False)
                 self._errors[name] = error
         self.reviewer.addItem("", None)
@@ -131,6 +131,7 @@ class DecisionFilterForm(QWidget):
         for label, text in zip(
             self._labels,
             (self.tr("&From (UTC):"), self.tr("&To (UTC):"), self.tr("&Reviewer:"), self.tr("&Category:"), self.tr("&Action:")),
+            strict=True,
         ):
             label.setText(text)
         for box in (self.since, self.until):

@@ -55,7 +55,7 @@ class EscapeLeaves(QObject):
         self._leave = leave
         self._own_return = own_return
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not isinstance(event, QKeyEvent):
             return False
         if (
@@ -79,11 +79,11 @@ class RoomyButton(QPushButton):
         super().__init__(text, parent)
         self._roomy_height = roomy_height
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         natural = super().sizeHint()
         return QSize(natural.width(), max(natural.height(), self._roomy_height))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         # QPushButton's own minimumSizeHint() is its (here roomy) sizeHint(): use the natural one.
         return super().sizeHint()
 
@@ -96,7 +96,7 @@ class FollowFocus(QObject):
         super().__init__(parent)
         self._scroll = scroll
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
             self._scroll.ensureWidgetVisible(watched)
         return False
@@ -182,18 +182,18 @@ class DecisionPanel(QWidget):
         self.skip_button = QPushButton(body)
         self.escalate_button = QPushButton(body)
         self.undo_button = QPushButton(body)
-        for b in (self.record_button, self.skip_button, self.escalate_button, self.undo_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.setMinimumHeight(32)
+        for button in (self.record_button, self.skip_button, self.escalate_button, self.undo_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(32)
         # 40 px tall when there is room, down to the others' 32 when the panel is short.
         self.record_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         self.record_button.setStyleSheet("QPushButton:enabled { font-weight:bold; }")
         lay.addWidget(self.record_button)
         self._buttons = QHBoxLayout()
-        for b in (self.skip_button, self.escalate_button, self.undo_button):
+        for button in (self.skip_button, self.escalate_button, self.undo_button):
             # Never narrower than the text (with its key): the panel's minimum width follows.
-            b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
-            self._buttons.addWidget(b)
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            self._buttons.addWidget(button)
         lay.addLayout(self._buttons)
 
         self._session_label = QLabel(body)
@@ -286,9 +286,12 @@ class DecisionPanel(QWidget):
         bold.setBold(True)
         texts = [t for t in (self._record_text, self._escalate_text) if t]
         if texts:
-            chrome = self.record_button.sizeHint().width() - QFontMetrics(self.record_button.font()).horizontalAdvance(self.record_button.text())
+            chrome = self.record_button.sizeHint().width() - QFontMetrics(self.record_button.font()).horizontalAdvance(
+                self.record_button.text()
+            )
             self.record_button.setMinimumWidth(max(QFontMetrics(bold).horizontalAdvance(t) for t in texts) + chrome)
-        self._body.layout().invalidate()
+        if (body_layout := self._body.layout()) is not None:
+            body_layout.invalidate()
         scroll_bar = self._scroll.verticalScrollBar().sizeHint().width()
         self.setMinimumWidth(self._body.minimumSizeHint().width() + scroll_bar + 2 * self._scroll.frameWidth())
 
@@ -297,7 +300,8 @@ class DecisionPanel(QWidget):
     def category(self) -> str | None:
         return self._category
 
-    def actions(self) -> tuple[str, ...]:
+    def chosen_actions(self) -> tuple[str, ...]:
+        """The codes of the checked actions (not QWidget.actions(), the widget's QActions)."""
         return tuple(code for code, box in self.action_boxes.items() if box.isChecked())
 
     def note_text(self) -> str:
@@ -358,7 +362,7 @@ class DecisionPanel(QWidget):
         if self._category is None:
             return self.tr("Choose a category (1–7) or No violation (0).")
         try:
-            needs = self._policy.required_fields(self._category, self.actions())
+            needs = self._policy.required_fields(self._category, self.chosen_actions())
         except PolicyError as exc:
             return str(exc)
         if "note" in needs and not self.note.text().strip():
@@ -366,8 +370,14 @@ class DecisionPanel(QWidget):
             cat = self._policy.category(self._category)
             if "note" in cat.requires:
                 names.append(cat.label.get(self._lang))
-            names += [self._policy.action(a).label.get(self._lang) for a in self.actions() if "note" in self._policy.action(a).requires]
-            return self.tr("A note is required for: %1").replace("%1", "、".join(names) if self._lang.startswith("zh") else ", ".join(names))
+            names += [
+                self._policy.action(a).label.get(self._lang)
+                for a in self.chosen_actions()
+                if "note" in self._policy.action(a).requires
+            ]
+            return self.tr("A note is required for: %1").replace(
+                "%1", "、".join(names) if self._lang.startswith("zh") else ", ".join(names)
+            )
         return ""
 
     def _on_changed(self) -> None:

@@ -19,7 +19,7 @@ SEPARATOR_AFTER = ("category_0", "undo", "refresh", "toggle_grayscale", "zoom_fi
 
 class DeskActions(QObject):
     def __init__(
-        self, window: QMainWindow, handlers: dict[str, Callable[[], None]], policy: Policy, wellbeing: Wellbeing
+        self, window: QMainWindow, handlers: dict[str, Callable[[], object]], policy: Policy, wellbeing: Wellbeing
     ) -> None:
         super().__init__(window)
         self._policy = policy
@@ -60,7 +60,9 @@ class DeskActions(QObject):
             menu.setTitle(keymap.group_title(group))
         for b in keymap.KEYMAP:
             text = keymap.describe(b)
-            cat = self._policy.category_for_key(b.command.removeprefix("category_")) if b.command.startswith("category_") else None
+            cat = (
+                self._policy.category_for_key(b.command.removeprefix("category_")) if b.command.startswith("category_") else None
+            )
             if cat is not None:
                 text = cat.label.get(lang)
             self.actions[b.command].setText(text)

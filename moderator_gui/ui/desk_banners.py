@@ -17,7 +17,12 @@ SNOOZE_MS = 10 * 60_000
 
 class DeskBanners(QObject):
     def __init__(
-        self, banners: BannerArea, session: ReviewSession, model: QueueModel, reminder: BreakReminder, parent: QObject | None = None
+        self,
+        banners: BannerArea,
+        session: ReviewSession,
+        model: QueueModel,
+        reminder: BreakReminder,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._banners = banners
@@ -31,7 +36,9 @@ class DeskBanners(QObject):
         reminder.due.connect(self._break_due)
 
     def _on_session_banner(self, key: str, level: str, text: Text) -> None:
-        actions: list[tuple[Text, Callable[[], None]]] = [(lambda: self.tr("Retry now"), self._session.retry_now)] if key == "save" else []
+        actions: list[tuple[Text, Callable[[], None]]] = (
+            [(lambda: self.tr("Retry now"), self._session.retry_now)] if key == "save" else []
+        )
         self._banners.show_message(key, level, text, actions)
 
     def _queue_failed(self, msg: str) -> None:

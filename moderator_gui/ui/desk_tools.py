@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow
+from PySide6.QtWidgets import QApplication, QDialog
 
 from moderator_gui.ui import keymap
 from moderator_gui.ui.i18n import available_languages, install_translators
@@ -17,14 +17,14 @@ from moderator_gui.ui.wellbeing import Wellbeing
 if TYPE_CHECKING:
     from moderator_gui.ui.help_overlay import HelpOverlay
     from moderator_gui.ui.lead_console import LeadConsole
-    from moderator_gui.ui.main_window import Desk
+    from moderator_gui.ui.main_window import Desk, MainWindow
     from moderator_gui.ui.stats_view import StatsView
 
 LANGUAGE_KEY = "language"  # the settings key of the interface language
 
 
 class DeskTools(QObject):
-    def __init__(self, window: QMainWindow, desk: Desk, wellbeing: Wellbeing) -> None:
+    def __init__(self, window: MainWindow, desk: Desk, wellbeing: Wellbeing) -> None:
         super().__init__(window)
         self._window = window
         self._desk = desk
@@ -72,10 +72,10 @@ class DeskTools(QObject):
             self._console = LeadConsole(
                 desk.store, desk.runner, desk.policy, lead=desk.reviewer,
                 team=desk.identity is not None and desk.identity.team,
-                open_at_desk=lambda item_id: window.open_item(item_id, "escalated"),  # type: ignore[attr-defined]
+                open_at_desk=lambda item_id: window.open_item(item_id, "escalated"),
                 parent=window,
             )  # fmt: skip
-            window.change_feed.changed.connect(self._console.data.changed)  # type: ignore[attr-defined]
+            window.change_feed.changed.connect(self._console.data.changed)
         self._console.show()
         self._console.raise_()
         self._console.activateWindow()
@@ -102,7 +102,9 @@ class DeskTools(QObject):
                 desk.settings.setValue(LANGUAGE_KEY, lang)
                 desk.settings.sync()
                 # Qt then sends every window a LanguageChange: the desk relabels itself in changeEvent.
-                install_translators(QApplication.instance(), lang)
+                app = QApplication.instance()
+                assert app is not None  # a dialog is open
+                install_translators(app, lang)
 
         dlg.accepted.connect(accepted)
         dlg.open()

@@ -270,7 +270,8 @@ class ExportDialog(QDialog):
     @Slot()
     def _target_confirmed(self) -> None:
         """The file may be written: no file there, or the lead said Yes to "Replace?"."""
-        out, fmt, flt = self._checked_export  # type: ignore[misc]
+        assert self._checked_export is not None  # set before the check started
+        out, fmt, flt = self._checked_export
         self._begin_export(out, fmt, flt)
 
     @Slot(object)

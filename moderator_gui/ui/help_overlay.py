@@ -135,7 +135,8 @@ class HelpOverlay(QWidget):
 
     def open_help(self) -> None:
         parent = self.parentWidget()
-        self.setGeometry(parent.rect())
+        if parent is not None:
+            self.setGeometry(parent.rect())
         self._return_focus = QWidget.focusWidget(parent) if parent is not None else None
         self.raise_()
         self.show()
@@ -149,8 +150,9 @@ class HelpOverlay(QWidget):
 
     # -- events -------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None and watched is parent and event.type() == QEvent.Type.Resize:
+            self.setGeometry(parent.rect())
         return False
 
     def event(self, event: QEvent) -> bool:

@@ -136,7 +136,11 @@ def build(*, update: bool = False, quiet: bool = False) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m moderator_gui.ui.i18n_build", description=__doc__.splitlines()[0])
-    parser.add_argument("--update", action="store_true", help="refresh the .ts files from the sources first (ui/*.py and the core's message catalogues)")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="refresh the .ts files from the sources first (ui/*.py and the core's message catalogues)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing unless something fails")
     args = parser.parse_args(argv)
     if not ts_files():

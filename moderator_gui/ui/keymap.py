@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QKeySequence
+
+from moderator_gui.core.messages import QT_TRANSLATE_NOOP  # typed str -> str (PySide6 says object)
 
 CONTEXT = "Keymap"
 

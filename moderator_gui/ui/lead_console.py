@@ -119,7 +119,7 @@ class LeadConsole(QWidget):
         self.escalations.setTitle(self.tr("Escalations waiting (%1)").replace("%1", str(self.escalations_model.rowCount())))
         self.conflicts.setTitle(self.tr("Conflicts to adjudicate (%1)").replace("%1", str(self.conflicts_model.rowCount())))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
         super().changeEvent(event)
@@ -231,17 +231,17 @@ class LeadConsole(QWidget):
         )
 
     # -- life -----------------------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not event.spontaneous():
             self.data.start()
 
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+    def hideEvent(self, event: QHideEvent) -> None:
         if not event.spontaneous():
             self.data.stop()
         super().hideEvent(event)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.data.stop()
         if self.confirmation is not None:
             self.confirmation.reject()

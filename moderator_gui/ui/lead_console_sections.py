@@ -9,9 +9,9 @@ its item or conflict), so a refresh never moves the lead's hand.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from PySide6.QtCore import QAbstractItemModel, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +27,13 @@ from PySide6.QtWidgets import (
 
 from moderator_gui.core.store import Claim
 from moderator_gui.core.team_overview import ConflictCase, Escalation
+
+
+@runtime_checkable
+class RowSource(Protocol):
+    """A model that hands out its row objects (the selectable sections' models)."""
+
+    def row(self, n: int) -> Any: ...
 
 
 class TableSection(QGroupBox):
@@ -73,7 +80,7 @@ class TableSection(QGroupBox):
 
     def selected(self) -> Any:
         row = self.selected_row()
-        return self.model.row(row) if row is not None else None  # type: ignore[attr-defined]
+        return self._row(row) if row is not None else None
 
     def keep_selection(self, replace: Callable[[], None], key: Callable[[Any], Hashable]) -> None:
         """Replace the rows (``replace``), keeping the same row selected if it is still there."""
@@ -82,10 +89,14 @@ class TableSection(QGroupBox):
         if was is not None:
             wanted = key(was)
             for r in range(self.model.rowCount()):
-                if key(self.model.row(r)) == wanted:  # type: ignore[attr-defined]
+                if key(self._row(r)) == wanted:
                     self.table.selectRow(r)
                     break
         self.sync_buttons()
+
+    def _row(self, n: int) -> Any:
+        assert isinstance(self.model, RowSource), "a table without row objects has no selection"
+        return self.model.row(n)
 
     def sync_buttons(self) -> None:
         """Buttons act on the selected row: enabled only while there is one."""

@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
-from moderator_gui.core.journal import JournalError, Orphan, DecisionJournal
+from moderator_gui.core.journal import DecisionJournal, JournalError, Orphan
 from moderator_gui.core.messages import Message
 from moderator_gui.core.store import AuthenticationError, Store, StoreError
 from moderator_gui.core.store.engine import server_target
@@ -34,8 +34,8 @@ from moderator_gui.ui.main_window import LANGUAGE_KEY, Desk, MainWindow
 from moderator_gui.ui.media_bridge import MediaBridge, open_media_service
 from moderator_gui.ui.message_text import message_text
 from moderator_gui.ui.reviewer_prompt import ask_reviewer
-from moderator_gui.ui.team_login import ask_password, refuse_reviewer_option
 from moderator_gui.ui.tasks import TaskRunner
+from moderator_gui.ui.team_login import ask_password, refuse_reviewer_option
 from moderator_gui.ui.wellbeing import APPLICATION, ORGANIZATION, app_settings
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,9 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     p = argparse.ArgumentParser(prog="moderator-gui", description="Review flagged media for content harmful to minors.")
     p.add_argument("--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL (default: your data folder)")
     p.add_argument("--reviewer", metavar="NAME", help="your name, recorded with each decision (asked once if missing)")
-    p.add_argument("--lang", choices=("en", "zh_CN"), help="language of the interface (default: as last chosen, else the system's)")
+    p.add_argument(
+        "--lang", choices=("en", "zh_CN"), help="language of the interface (default: as last chosen, else the system's)"
+    )
     p.add_argument("--demo", action="store_true", help="open a generated sample queue in a throwaway folder")
     # Unknown options (-platform, -style…) are Qt's.
     return p.parse_known_args(argv)
@@ -237,7 +239,7 @@ def configure_logging() -> None:
         logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-def quit_on_signals(app: QApplication) -> tuple[QTimer, dict[int, Any]]:
+def quit_on_signals(app: QApplication) -> tuple[QTimer, dict[signal.Signals, Any]]:
     """SIGTERM (logout, `kill`) and SIGINT (Ctrl+C) close the windows as the user would:
     writes in flight finish, unsaved decisions are asked about, temporary files go.
 
@@ -257,7 +259,7 @@ def quit_on_signals(app: QApplication) -> tuple[QTimer, dict[int, Any]]:
     return wake, previous
 
 
-def restore_signals(wake: QTimer, previous: dict[int, Any]) -> None:
+def restore_signals(wake: QTimer, previous: dict[signal.Signals, Any]) -> None:
     wake.stop()
     wake.deleteLater()
     for sig, handler in previous.items():

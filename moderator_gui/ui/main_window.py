@@ -11,6 +11,7 @@ Every dependency is passed in (:class:`Desk`); nothing here is global.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,9 +39,9 @@ from moderator_gui.ui.desk_tools import LANGUAGE_KEY, DeskTools
 from moderator_gui.ui.i18n import current_language
 from moderator_gui.ui.media_bridge import MediaBridge
 from moderator_gui.ui.paint_gate import PaintGate
-from moderator_gui.ui.quit_confirmation import confirm_discard
 from moderator_gui.ui.queue_model import QueueModel
 from moderator_gui.ui.queue_view import QueueView
+from moderator_gui.ui.quit_confirmation import confirm_discard
 from moderator_gui.ui.review_session import ReviewSession
 from moderator_gui.ui.session_history import SessionHistoryModel
 from moderator_gui.ui.tasks import TaskRunner
@@ -121,10 +122,12 @@ class MainWindow(QMainWindow):
 
         self.tools = DeskTools(self, desk, self.wellbeing)
         desk_actions = self._desk_actions = DeskActions(self, self._handlers(), desk.policy, self.wellbeing)
-        self.actions, self._menus = desk_actions.actions, desk_actions.menus
+        self.desk_actions, self._menus = desk_actions.actions, desk_actions.menus
         desk_actions.label(desk.lang)
-        self.actions["lead_console"].setVisible(desk.lead)  # hidden (and its key off) at a reviewer's desk
-        self.panel.connect_actions(self.actions["record"], self.actions["skip"], self.actions["escalate"], self.actions["undo"])
+        self.desk_actions["lead_console"].setVisible(desk.lead)  # hidden (and its key off) at a reviewer's desk
+        self.panel.connect_actions(
+            self.desk_actions["record"], self.desk_actions["skip"], self.desk_actions["escalate"], self.desk_actions["undo"]
+        )
         self._retranslate()
 
         # Wiring: selection <-> session -> widgets.
@@ -141,7 +144,9 @@ class MainWindow(QMainWindow):
         self._desk_banners = DeskBanners(self.banners, self.session, self.model, self.reminder, self)
         self.goto = DeskGoTo(self.queue_view, self.model, self.session, self)
         self.goto.not_found.connect(
-            lambda _item: self.statusBar().showMessage(self.tr("That item is not there any more: it changed meanwhile (another lead may have decided it)."), 5000)
+            lambda _item: self.statusBar().showMessage(
+                self.tr("That item is not there any more: it changed meanwhile (another lead may have decided it)."), 5000
+            )
         )
         self.watchdog.start()
         self.model.set_filter(QueueFilter(status="open"))
@@ -149,9 +154,9 @@ class MainWindow(QMainWindow):
         self.queue_view.table.setFocus()
 
     # -- commands --------------------------------------------------------------------------
-    def _handlers(self) -> dict[str, Callable[[], None]]:
-        h: dict[str, Callable[[], None]] = {
-            b.command: (lambda key=b.command.removeprefix("category_"): self.choose_key(key))
+    def _handlers(self) -> dict[str, Callable[[], object]]:
+        h: dict[str, Callable[[], object]] = {
+            b.command: functools.partial(self.choose_key, b.command.removeprefix("category_"))
             for b in keymap.KEYMAP
             if b.command.startswith("category_")
         }
@@ -277,7 +282,7 @@ class MainWindow(QMainWindow):
         if self.panel.escalating:
             self.escalate()
             return
-        why = self.session.record(self.panel.category, self.panel.actions(), self.panel.note_text())
+        why = self.session.record(self.panel.category, self.panel.chosen_actions(), self.panel.note_text())
         self._after_command(why)
 
     def skip(self) -> None:
@@ -308,7 +313,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText(self.tr("%n decision(s) saving…", "", n) if n else self.tr("All decisions saved"))
 
     # -- reveal while held -----------------------------------------------------------------------
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
         # R's press is a shortcut (the keymap); its release reaches the window from the
         # focused widget, which ignores it. (Not an application-wide event filter: that
         # would run Python for every event of the program.)
@@ -316,7 +321,7 @@ class MainWindow(QMainWindow):
             self.wellbeing.set_revealed(False)
         super().keyReleaseEvent(event)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         # R held while the window loses the keyboard (Alt+Tab, a dialog): its release goes
         # elsewhere. Never leave the media revealed behind the reviewer's back.
         if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
@@ -332,7 +337,7 @@ class MainWindow(QMainWindow):
         this). ``kept``: they are in the journal on this computer and the next start saves them."""
         return confirm_discard(self, count, reason, kept)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         pending = self.session.unsaved
         if pending:
             if self.session.waiting_for_retry:

@@ -83,7 +83,7 @@ def open_media_service(store: Any) -> MediaServiceLike | None:
         return None
     try:
         return MediaService(store=store)
-    except Exception:  # noqa: BLE001 - the app must still open; the reason goes to the log
+    except Exception:  # the app must still open; the reason goes to the log
         log.exception("the media pipeline could not start: showing placeholders")
         return None
 
@@ -206,7 +206,7 @@ class MediaBridge(QObject):
         if self._service is not None and sha_priorities:
             try:
                 self._service.reprioritize(sha_priorities)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("media reprioritize failed")
 
     @Slot(int, object)

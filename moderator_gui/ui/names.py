@@ -6,7 +6,9 @@ One table per kind of code, translated at display time; a code not in the table
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
+
+from moderator_gui.core.messages import QT_TRANSLATE_NOOP  # typed str -> str (PySide6 says object)
 
 CONTEXT = "Names"
 

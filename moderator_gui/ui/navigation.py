@@ -77,8 +77,8 @@ class Navigation(QObject):
         looks at this one (two, so that a reviewer clearing obvious items at a second each
         never waits for a render)."""
         rows: list[QueueRow] = []
-        r = self._current_row
-        while len(rows) < count and (r := self._model.next_open(r)) is not None:
+        r: int | None = self._current_row
+        while len(rows) < count and r is not None and (r := self._model.next_open(r)) is not None:
             rows.append(self._model.row_at(r))
         return rows
 

@@ -69,7 +69,7 @@ class PaintGate(QObject):
             QCoreApplication.postEvent(self._window, QEvent(QEvent.Type.UpdateRequest), Qt.EventPriority.LowEventPriority.value)
         self.released.emit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._held and watched is self._window and event.type() == QEvent.Type.UpdateRequest:
             self._swallowed = True
             return True

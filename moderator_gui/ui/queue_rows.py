@@ -60,7 +60,7 @@ class LoadedRows:
 
     def insertion_point(self, row: QueueRow, key: Callable[[QueueRow], tuple[Any, ...]]) -> int:
         """Where ``row`` goes to keep the order (binary search: the loaded rows are sorted)."""
-        return bisect.bisect_left(self, key(row), key=key)  # type: ignore[arg-type]
+        return bisect.bisect_left(self, key(row), key=key)
 
     def insert(self, i: int, row: QueueRow) -> None:
         """Insert at ``i``; call :meth:`reindex` after a series of inserts."""

@@ -3,6 +3,7 @@ with the wellbeing blur/grayscale in worker threads, kept in a bounded cache of 
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
@@ -122,7 +123,7 @@ class QueueThumbnails(QObject):
                 continue
             self._pending.add(sha)
             self._bridge.request(
-                sha, row.media_path, "thumb", (variant,), lambda res, v=variant: self._arrived(res, v), priority=prio
+                sha, row.media_path, "thumb", (variant,), functools.partial(self._arrived, variant=variant), priority=prio
             )
         self._bridge.reprioritize(priorities)
 

@@ -74,8 +74,8 @@ class QueueView(QWidget):
         for code in ("open", "pending", "skipped", "escalated", "decided", "all"):
             self.status_box.addItem("", code)
         self.type_box = QComboBox(self)
-        for code in (None, "image", "animation", "video", "live_clip", "text"):
-            self.type_box.addItem("", code)
+        for type_code in (None, "image", "animation", "video", "live_clip", "text"):
+            self.type_box.addItem("", type_code)
         self.platform_box = QComboBox(self)
         self.platform_box.addItem("", None)
         self.order_box = QComboBox(self)
@@ -244,7 +244,7 @@ class QueueView(QWidget):
         if last >= first:
             self._model.want_thumbnails(first, last)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_columns()
         self._visible_timer.start()

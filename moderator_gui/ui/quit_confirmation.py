@@ -35,7 +35,9 @@ class QuitConfirmation(QObject):
         answer = QMessageBox.warning(
             parent,
             self.tr("Decisions not saved"),
-            self.tr("%n decision(s) could not be saved yet:\n%1\n\nQuit anyway? They will be lost.", "", count).replace("%1", reason),
+            self.tr("%n decision(s) could not be saved yet:\n%1\n\nQuit anyway? They will be lost.", "", count).replace(
+                "%1", reason
+            ),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

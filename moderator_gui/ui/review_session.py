@@ -20,9 +20,8 @@ when it was decided.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
@@ -150,6 +149,7 @@ class ReviewSession(QObject):
             return message_text(why)
         assert row is not None
         inp = make_decision(row, kind, category, actions, note, reviewer=self.reviewer, time_spent_ms=self._nav.shown_ms())
+        assert inp.decided_at is not None  # make_decision stamps it
         entry = SessionEntry(inp, row.external_id, made_at=inp.decided_at)
         self.entries.append(entry)
         self._queue.add(entry)
@@ -232,8 +232,8 @@ class ReviewSession(QObject):
             ).replace("%2", error)
         else:
             text = self.tr("Not saved yet: %1 — %n decision(s) kept and retried automatically.", "", n)
-        error = self._queue.last_error
-        return text.replace("%1", message_text(error) if error is not None else "")
+        last = self._queue.last_error
+        return text.replace("%1", message_text(last) if last is not None else "")
 
     def adopt(self, orphans: list[Orphan]) -> None:
         """Take over the unsaved writes of earlier sessions that ended before saving them (found
@@ -252,7 +252,9 @@ class ReviewSession(QObject):
             self.banner.emit(
                 "adopted",
                 "info",
-                lambda: self.tr("Saving %n decision(s) made earlier on this computer that the database could not take then.", "", n),
+                lambda: self.tr(
+                    "Saving %n decision(s) made earlier on this computer that the database could not take then.", "", n
+                ),
             )
         problems = [p for o in orphans for p in o.problems]
         if problems:

@@ -95,9 +95,8 @@ class SessionHistoryModel(RowListModel[SessionEntry]):
             if e.state in (EntryState.RETRYING, EntryState.CONFLICT, EntryState.REJECTED):
                 return QColor(220, 38, 38)
             return None
-        if role == Qt.ItemDataRole.DecorationRole and col == 1 and e.inp.category:
-            if self._policy.has_category(e.inp.category):
-                return QColor(self._policy.category(e.inp.category).colour)
+        if role == Qt.ItemDataRole.DecorationRole and col == 1 and e.inp.category and self._policy.has_category(e.inp.category):
+            return QColor(self._policy.category(e.inp.category).colour)
         return None
 
 

@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QColor
 
 from moderator_gui.core.policy import Category
@@ -48,10 +48,15 @@ def day_range(by_day: dict[str, int]) -> list[tuple[date, int]]:
     return out
 
 
+def _midnight(d: date) -> QDateTime:
+    """Local midnight of the calendar date ``d``."""
+    return QDateTime(QDate(d.year, d.month, d.day), QTime(0, 0))
+
+
 def _day_msecs(d: date) -> int:
     """A UTC day as a point on QDateTimeAxis, which labels in local time: local midnight of
     that calendar date, so the axis shows the UTC day's own date in every time zone."""
-    return QDateTime(d, QTime(0, 0)).toMSecsSinceEpoch()
+    return _midnight(d).toMSecsSinceEpoch()
 
 
 def _chart(title: str) -> QChart:
@@ -121,8 +126,8 @@ def day_chart(title: str, series_name: str, by_day: dict[str, int], width_px: in
     if days:
         first, last = days[0][0], days[-1][0]
         axis_x.setRange(
-            QDateTime(first - timedelta(days=1), QTime(0, 0)),
-            QDateTime(last + timedelta(days=1), QTime(0, 0)),
+            _midnight(first - timedelta(days=1)),
+            _midnight(last + timedelta(days=1)),
         )
         # One tick per day while the labels fit side by side (the axis cannot skip labels).
         fitting = max(3, width_px // DAY_LABEL_WIDTH_PX)

@@ -8,6 +8,7 @@ the GUI thread through a queued signal.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import logging
@@ -122,10 +123,8 @@ class _Delivery(QObject):
 
     def _post(self, task_id: int, kind: str, payload: object) -> None:
         """Worker thread: hand a result to this object's thread (thread-safe)."""
-        try:
+        with contextlib.suppress(RuntimeError):  # the receiver was deleted (its window closed): nobody wants the answer
             QCoreApplication.postEvent(self, _ResultEvent(task_id, kind, payload), self._priority)
-        except RuntimeError:
-            pass  # the receiver was deleted (its window closed): nobody wants the answer
 
     def event(self, event: QEvent) -> bool:
         if event.type() == _RESULT_EVENT:

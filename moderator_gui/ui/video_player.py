@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QUrl
 from PySide6.QtGui import QColor
@@ -24,6 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+if TYPE_CHECKING:  # imported for real on the first Play (load)
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+    from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
+
 
 class VideoPlayer:
     """One video at a time in ``view`` (a child of ``parent``)."""
@@ -33,9 +38,9 @@ class VideoPlayer:
         self.view.setScene(QGraphicsScene(self.view))
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.setBackgroundBrush(QColor(0, 0, 0))
-        self.player = None  # QMediaPlayer, made only on explicit Play
-        self.audio = None
-        self.item = None  # QGraphicsVideoItem: carries the blur
+        self.player: QMediaPlayer | None = None  # made only on explicit Play
+        self.audio: QAudioOutput | None = None
+        self.item: QGraphicsVideoItem | None = None  # carries the blur
         self.frame: QGraphicsRectItem | None = None  # its invisible parent: carries the grayscale
 
     @property
@@ -97,8 +102,8 @@ class VideoPlayer:
         self.player.setPosition(ms)
 
     def set_muted(self, muted: bool) -> None:
-        if self.player is not None:
-            self.audio.setMuted(muted)  # type: ignore[union-attr]
+        if self.audio is not None:  # made and dropped with the player
+            self.audio.setMuted(muted)
 
     def fit(self) -> None:
         """The video fills the view (after a resize, too)."""
@@ -123,9 +128,10 @@ class VideoPlayer:
         """Stop and drop the player; its items leave the scene."""
         if self.player is not None:
             self.player.stop()
-            self.player.setVideoOutput(None)
+            self.player.setVideoOutput(None)  # type: ignore[arg-type]  # Qt takes None (detach); the stub does not say so
             self.player.deleteLater()
-            self.audio.deleteLater()  # type: ignore[union-attr]
+            if self.audio is not None:
+                self.audio.deleteLater()
             self.player = self.audio = None
         if self.frame is not None:
             self.view.scene().removeItem(self.frame)  # the video item goes with it

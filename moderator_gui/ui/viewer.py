@@ -183,7 +183,8 @@ class Viewer(QWidget):
         """Put the item on screen now, before anything else of the window repaints: the
         layout first (the filmstrip and Play come and go with the content type), then a
         synchronous paint of the viewer."""
-        self.layout().activate()
+        if (layout := self.layout()) is not None:
+            layout.activate()
         self.repaint()
 
     def preload(self, row: QueueRow | None) -> None:
@@ -356,12 +357,12 @@ class Viewer(QWidget):
         self.pages.setCurrentWidget(self.video_view)
         self._apply_video_effect()
         self.video.fit()
-        if 0 <= self._frame < len(self._frames) and self._frames[self._frame][0] is not None:
-            self.video.seek(self._frames[self._frame][0])  # type: ignore[arg-type]
+        if 0 <= self._frame < len(self._frames) and (at_ms := self._frames[self._frame][0]) is not None:
+            self.video.seek(at_ms)
         self.video.play()
         self._sync_play_button()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.video.fit()
 

@@ -44,8 +44,8 @@ class WellbeingSettings:
         d = cls()
         settings.beginGroup(cls._group(reviewer))
         try:
-            strength = int(settings.value("blur_strength", d.blur_strength))
-            minutes = int(settings.value("break_minutes", d.break_minutes))
+            strength = _as_int(settings.value("blur_strength", d.blur_strength))
+            minutes = _as_int(settings.value("break_minutes", d.break_minutes))
             return cls(
                 blur=_as_bool(settings.value("blur", d.blur)),
                 blur_strength=max(MIN_BLUR_STRENGTH, min(MAX_BLUR_STRENGTH, strength)),
@@ -64,6 +64,13 @@ class WellbeingSettings:
             settings.setValue(key, getattr(self, key))
         settings.endGroup()
         settings.sync()
+
+
+def _as_int(value: object) -> int:
+    # INI files give strings back; anything else that is not a number is unreadable (TypeError).
+    if isinstance(value, str | int | float):
+        return int(value)
+    raise TypeError(f"not a number: {value!r}")
 
 
 def _as_bool(value: object) -> bool:

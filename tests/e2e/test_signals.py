@@ -15,7 +15,7 @@ READY_TIMEOUT_S = 60
 EXIT_TIMEOUT_S = 20
 
 
-def wait_for(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
+def wait_for(predicate, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:

@@ -50,7 +50,7 @@ class App:
         env.pop("WAYLAND_DISPLAY", None)
         self.display = display
         self.log = log
-        self._log_file = open(log, "wb")
+        self._log_file = open(log, "wb")  # noqa: SIM115 - the child writes to it; closed in close()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "moderator_gui", "--db", str(db), "--reviewer", reviewer, "--lang", "en"],
             env=env,
@@ -185,9 +185,9 @@ def test_sigkill_after_decisions_loses_nothing_and_doubles_nothing(
         app.keys("2", "Return")
         # The session writes only through Store.record, which returns after COMMIT: the
         # event being in the file is the precondition of the UI showing it as recorded.
-        wait_for(f"decision {n} to be committed", lambda: len(events(queue_db)) >= n, app)
+        wait_for(f"decision {n} to be committed", lambda n=n: len(events(queue_db)) >= n, app)
         # The UI learns of the commit when Store.record returns; it logs it then.
-        wait_for(f"decision {n} to be logged", lambda: len(app.recorded()) >= n, app)
+        wait_for(f"decision {n} to be logged", lambda n=n: len(app.recorded()) >= n, app)
     app.screenshot(e2e_artifacts / "e2e-x11-after-decisions.png")
     # One more decision, killed while it is on its way to the disk.
     app.keys("2", "Return")

@@ -13,26 +13,26 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import gc  # noqa: E402
-import sys  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import weakref  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import contextlib
+import gc
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-from sqlalchemy import event, insert  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThreadPool
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import event, insert
+from sqlalchemy.engine import Engine
 
-from moderator_gui.core.store import Store  # noqa: E402
-from moderator_gui.core.store.tables import items_t  # noqa: E402
-from moderator_gui.ui.tasks import TaskRunner  # noqa: E402
-from factories import item_values  # noqa: E402
-
+from factories import item_values
+from moderator_gui.core.store import Store
+from moderator_gui.core.store.tables import items_t
+from moderator_gui.ui.tasks import TaskRunner
 
 REPO = Path(__file__).resolve().parents[2]
 LEAK_GRACE_S = 5.0
@@ -48,7 +48,7 @@ def _flush_deletes() -> None:
 def _live_threads() -> set[threading.Thread]:
     # _DummyThread: Python's record of a foreign (Qt pool) thread that once ran Python code;
     # it is never removed, so it says nothing about a thread still running.
-    return {t for t in threading.enumerate() if t.is_alive() and not isinstance(t, threading._DummyThread)}  # type: ignore[attr-defined]
+    return {t for t in threading.enumerate() if t.is_alive() and not isinstance(t, threading._DummyThread)}
 
 
 # The offscreen platform plugin warns about window-manager requests it cannot pass on;
@@ -80,17 +80,15 @@ def _qsettings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
         QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
-    yield folder
+    return folder
 
 
 def _busy_pools(runners: weakref.WeakSet[TaskRunner]) -> int:
     """Worker threads (QThreads of QThreadPools) still running a task."""
     busy = QThreadPool.globalInstance().activeThreadCount()
     for r in list(runners):
-        try:
+        with contextlib.suppress(RuntimeError):  # the C++ object is gone: its threads were joined
             busy += r._pool.activeThreadCount()
-        except RuntimeError:  # the C++ object is gone: its threads were joined
-            pass
     return busy
 
 

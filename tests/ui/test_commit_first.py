@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 
 from moderator_gui.core.store import Store
+from moderator_gui.core.write_queue import EntryState
 from moderator_gui.ui.paint_gate import DEFAULT_MAX_MS
 from moderator_gui.ui.queue_model import Column
-from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
 from qt_wait import drain_events
 
@@ -28,7 +28,7 @@ class PaintCounter(QObject):
         for w in widgets:
             w.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             self.count += 1
         return False
@@ -154,7 +154,9 @@ def test_a_second_enter_before_the_first_commit_answers_still_shows_its_next_ite
     assert [e.state for e in w.session.entries] == [EntryState.RECORDED, EntryState.RECORDED]
 
 
-def test_closing_right_after_enter_starts_nothing_once_shut_down(make_window: Any, ui_store: Store, add_items: Any, qtbot: Any) -> None:
+def test_closing_right_after_enter_starts_nothing_once_shut_down(
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any
+) -> None:
     """The window waits for the commit, closes, and the gate opening then starts no history
     read or render for a window that is gone."""
     add_items(ui_store, 3)

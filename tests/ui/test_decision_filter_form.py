@@ -30,7 +30,7 @@ CLI_OPTIONS = ("--since", "--until", "--category", "--action", "--reviewer")
 class FakeCatalogue(QTranslator):
     """A stand-in catalogue for the core's messages: translates the unknown-code templates only."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:  # type: ignore[override]
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
         if context == "Messages" and source in (template("filter.unknown_category"), template("filter.unknown_action")):
             return "未知代码 {code!r}（已知：{known}）"
         return None
@@ -74,7 +74,9 @@ def test_message_text_translates_the_template_then_fills_it_in(fake_catalogue: N
     assert error_text(ValueError("plain")) == "plain" and error_text(KeyError()) == "KeyError"
 
 
-def test_an_error_shows_under_its_field_and_goes_when_the_filter_changes(qtbot: QtBot, runner: TaskRunner, history_store: Store) -> None:
+def test_an_error_shows_under_its_field_and_goes_when_the_filter_changes(
+    qtbot: QtBot, runner: TaskRunner, history_store: Store
+) -> None:
     form = DecisionFilterForm(history_store, runner, history_store.policy)
     qtbot.addWidget(form)
     form.show()
@@ -85,7 +87,7 @@ def test_an_error_shows_under_its_field_and_goes_when_the_filter_changes(qtbot: 
     assert error_label(form, "since").isVisible() and form.error_shown("since") == "'2026-02-30' is not a valid date (YYYY-MM-DD)"
     assert form.show_error(FilterError("filter.empty_range", field="range", since="b", until="a"))
     assert not error_label(form, "since").isVisible(), "one error at a time"
-    assert error_label(form, "until").isVisible() and "the start (b) is after the end (a)" == form.error_shown("until")
+    assert error_label(form, "until").isVisible() and form.error_shown("until") == "the start (b) is after the end (a)"
     qtbot.mouseClick(form.since.enabled_box, Qt.MouseButton.LeftButton)  # the lead changes the filter
     assert not error_label(form, "until").isVisible() and form.error_shown("until") == ""
     assert not form.show_error(FilterError("filter.bad_day", field="elsewhere", value="x"))  # names no field here

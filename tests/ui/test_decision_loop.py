@@ -236,11 +236,11 @@ def test_keymap_is_one_table_without_collisions(make_window: Any, ui_store: Stor
     w = make_window()
     in_menus = {a.objectName() for m in w.menuBar().findChildren(type(w.menuBar().addMenu("x"))) for a in m.actions()}
     for b in KEYMAP:
-        action = w.actions[b.command]
+        action = w.desk_actions[b.command]
         assert [s.toString() for s in action.shortcuts()] == [QKeySequence(k).toString() for k in b.keys]
         if b.command != "reveal":  # held, not clicked: the viewer's "Hold to reveal" button is its mouse path
             assert f"action_{b.command}" in in_menus, b.command
-    assert w.actions["category_2"].text() == "Pornography and violence"  # labels from the policy file
+    assert w.desk_actions["category_2"].text() == "Pornography and violence"  # labels from the policy file
 
 
 def test_launch_remembers_the_reviewer(qtbot: Any, tmp_path: Any, qapp: Any) -> None:

@@ -87,7 +87,11 @@ def test_filtered_jsonl_export_is_complete_and_verifies(
     with history_store.read() as conn:
         expected = [
             r.uuid
-            for r in conn.execute(select(decisions_t.c.uuid, decisions_t.c.decided_at, decisions_t.c.category, decisions_t.c.reviewer_id).order_by(decisions_t.c.seq))
+            for r in conn.execute(
+                select(decisions_t.c.uuid, decisions_t.c.decided_at, decisions_t.c.category, decisions_t.c.reviewer_id).order_by(
+                    decisions_t.c.seq
+                )
+            )
             if date(2026, 11, 2) <= r.decided_at.astimezone(UTC).date() <= date(2026, 11, 5)
             and r.category == cat.code
             and r.reviewer_id == history_store.reviewer_id("bob")
@@ -126,7 +130,9 @@ def test_csv_export_of_everything(qtbot: QtBot, runner: TaskRunner, history_stor
     assert verify_file(out).ok and verify_file(out).rows == 24
 
 
-def test_cancel_stops_the_export_and_leaves_no_file(qtbot: QtBot, runner: TaskRunner, sqlite_store: Store, tmp_path: Path) -> None:
+def test_cancel_stops_the_export_and_leaves_no_file(
+    qtbot: QtBot, runner: TaskRunner, sqlite_store: Store, tmp_path: Path
+) -> None:
     bulk_decisions(sqlite_store, 12_000)  # the export reports progress every 5,000 rows
     dialog = open_dialog(qtbot, sqlite_store, runner)
     folder = tmp_path / "out"
@@ -161,7 +167,9 @@ def test_closing_while_exporting_stops_it_quietly(qtbot: QtBot, runner: TaskRunn
     assert list(folder.iterdir()) == []
 
 
-def test_unwritable_folder_shows_the_error_and_keeps_the_form(qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path) -> None:
+def test_unwritable_folder_shows_the_error_and_keeps_the_form(
+    qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path
+) -> None:
     not_a_folder = tmp_path / "plain-file"
     not_a_folder.write_text("x")
     dialog = open_dialog(qtbot, history_store, runner)
@@ -177,7 +185,9 @@ def test_unwritable_folder_shows_the_error_and_keeps_the_form(qtbot: QtBot, runn
     assert dialog.export_button.isEnabled()
 
 
-def test_damaged_database_shows_the_error(qtbot: QtBot, runner: TaskRunner, history_store: Store, sqlite_path: Path, tmp_path: Path) -> None:
+def test_damaged_database_shows_the_error(
+    qtbot: QtBot, runner: TaskRunner, history_store: Store, sqlite_path: Path, tmp_path: Path
+) -> None:
     dialog = open_dialog(qtbot, history_store, runner)
     history_store.engine.dispose()  # drop pooled connections: the next read opens the damaged file
     sqlite_path.write_bytes(b"not a database " * 1000)
@@ -192,7 +202,9 @@ def test_damaged_database_shows_the_error(qtbot: QtBot, runner: TaskRunner, hist
     assert not out.exists() and list(tmp_path.glob(".never.csv.*")) == []
 
 
-def test_start_after_end_is_refused_before_exporting(qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path) -> None:
+def test_start_after_end_is_refused_before_exporting(
+    qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path
+) -> None:
     dialog = open_dialog(qtbot, history_store, runner)
     set_date(qtbot, dialog.filters.since, "2026-11-05")
     set_date(qtbot, dialog.filters.until, "2026-11-02")
@@ -214,9 +226,10 @@ def test_ctrl_e_in_the_main_window_opens_it(qtbot: QtBot, make_window, add_items
     assert not dialog.isVisible()
 
 
-def test_closing_the_main_window_during_an_export_stops_it(qtbot: QtBot, make_window, add_items, ui_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_closing_the_main_window_during_an_export_stops_it(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, make_window, add_items, ui_store, tmp_path: Path
+) -> None:
     """No temporary file is left and the shutdown does not wait for the whole export."""
-    import time
 
     add_items(ui_store, 1)
     bulk_decisions(ui_store, 12_000)
@@ -275,7 +288,9 @@ def test_no_file_system_call_on_the_gui_thread(
     qtbot.waitUntil(lambda: not dialog.checking)
 
 
-def test_existing_file_asks_and_no_exports_nothing(qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path) -> None:
+def test_existing_file_asks_and_no_exports_nothing(
+    qtbot: QtBot, runner: TaskRunner, history_store: Store, tmp_path: Path
+) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
     out = folder / "decisions.csv"

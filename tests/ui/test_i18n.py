@@ -9,8 +9,8 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QModelIndex, Qt, QTranslator
@@ -88,8 +88,9 @@ def test_every_ui_module_is_scanned_and_no_string_is_missing(tmp_path: Path) -> 
     shutil.copy(TS, copy)
     i18n_build.lupdate(copy)
     missing = sorted(set(messages(copy)) - set(messages(TS)))
-    assert not missing, "strings not in the catalogue; run `python -m moderator_gui.ui.i18n_build --update` and translate:\n" + "\n".join(
-        f"{ctx}: {src!r}" for ctx, src in missing
+    assert not missing, (
+        "strings not in the catalogue; run `python -m moderator_gui.ui.i18n_build --update` and translate:\n"
+        + "\n".join(f"{ctx}: {src!r}" for ctx, src in missing)
     )
 
 
@@ -97,7 +98,11 @@ def format_fields(text: str) -> list[str]:
     """The ``{placeholders}`` of a ``str.format`` template, in order (format specs included)."""
     import string
 
-    return [f"{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}" for _lit, name, spec, conv in string.Formatter().parse(text) if name is not None]
+    return [
+        f"{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
+        for _lit, name, spec, conv in string.Formatter().parse(text)
+        if name is not None
+    ]
 
 
 def test_every_coded_message_is_translated_with_the_same_placeholders(chinese: QApplication) -> None:
@@ -143,10 +148,25 @@ def test_import_reasons_in_chinese(chinese: QApplication) -> None:
 
 # Qt calls that put text on screen: a plain string literal there bypasses translation.
 TEXT_SETTERS = frozenset(
-    "setText setWindowTitle setToolTip setPlaceholderText setStatusTip setWhatsThis addTab setTabText "
-    "setTitle showMessage setLabelText setTitleText addMenu setItemText setAccessibleName".split()
+    [
+        "setText",
+        "setWindowTitle",
+        "setToolTip",
+        "setPlaceholderText",
+        "setStatusTip",
+        "setWhatsThis",
+        "addTab",
+        "setTabText",
+        "setTitle",
+        "showMessage",
+        "setLabelText",
+        "setTitleText",
+        "addMenu",
+        "setItemText",
+        "setAccessibleName",
+    ]
 )
-TEXT_WIDGETS = frozenset("QLabel QPushButton QAction QCheckBox QRadioButton QGroupBox QToolButton QMenu".split())
+TEXT_WIDGETS = frozenset(["QLabel", "QPushButton", "QAction", "QCheckBox", "QRadioButton", "QGroupBox", "QToolButton", "QMenu"])
 
 
 def test_no_untranslated_literal_reaches_a_widget() -> None:
@@ -221,7 +241,7 @@ def chinese(qapp: QApplication) -> Iterator[QApplication]:
 
 def test_languages_and_switching_at_run_time(qtbot: QtBot, qapp: QApplication, sqlite_store, runner) -> None:  # type: ignore[no-untyped-def]
     assert available_languages() == ["en", "zh_CN"]
-    with pytest.raises(ValueError, match="unknown language 'fr'.*en, zh_CN"):
+    with pytest.raises(ValueError, match=r"unknown language 'fr'.*en, zh_CN"):
         install_translators(qapp, "fr")
     dialog = ExportDialog(sqlite_store, runner, sqlite_store.policy)  # open before the switch
     qtbot.addWidget(dialog)
@@ -249,7 +269,9 @@ def test_languages_and_switching_at_run_time(qtbot: QtBot, qapp: QApplication, s
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Text that stays as it is in a Chinese UI: key names, units, format names, numbers.
-LATIN_OK = re.compile(r"^[\s\d\W]*((Ctrl|Shift|Alt|Enter|Return|Esc|Space|Tab|SHA-256|UTC|ID|CSV|JSON|Lines|[A-Z]|F\d+)[\s\d\W]*)*$")
+LATIN_OK = re.compile(
+    r"^[\s\d\W]*((Ctrl|Shift|Alt|Enter|Return|Esc|Space|Tab|SHA-256|UTC|ID|CSV|JSON|Lines|[A-Z]|F\d+)[\s\d\W]*)*$"
+)
 
 
 def ink(image: QImage) -> tuple[int, int]:
@@ -259,7 +281,9 @@ def ink(image: QImage) -> tuple[int, int]:
     return sum(p != background for p in pixels), len(set(pixels))
 
 
-def test_main_window_in_chinese(qtbot: QtBot, chinese: QApplication, make_window, add_items, ui_store, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_main_window_in_chinese(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, chinese: QApplication, make_window, add_items, ui_store, artifacts_dir: Path
+) -> None:
     add_items(ui_store, 3)
     w = make_window(lang="zh_CN")
     menus = [a.text() for a in w.menuBar().actions()]
@@ -336,7 +360,7 @@ def test_a_refused_decision_says_why_in_chinese(qtbot: QtBot, chinese: QApplicat
 def window_texts(w: Any) -> dict[str, Any]:
     """Every text a reviewer can read in the main window (labels, buttons, tooltips, menus,
     filters, placeholders, tab titles, table headers and the queue's cells), by where it is."""
-    from PySide6.QtWidgets import QComboBox, QGroupBox, QLineEdit, QTableView, QTabBar, QWidget
+    from PySide6.QtWidgets import QComboBox, QGroupBox, QLineEdit, QTabBar, QTableView, QWidget
 
     out: dict[str, Any] = {"title": w.windowTitle(), "status": w.statusBar().currentMessage()}
     widgets = [w, *w.findChildren(QWidget)]
@@ -363,8 +387,8 @@ def window_texts(w: Any) -> dict[str, Any]:
     return out
 
 
-def test_switching_language_in_settings_relabels_the_open_window_at_once(
-    qtbot: QtBot, qapp: QApplication, make_window, add_items, ui_store  # type: ignore[no-untyped-def]
+def test_switching_language_in_settings_relabels_the_open_window_at_once(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, qapp: QApplication, make_window, add_items, ui_store
 ) -> None:
     """Settings → Chinese: the open window shows exactly what a window built in Chinese shows,
     policy labels included, and keeps its item, decisions and undo; the choice is remembered."""
@@ -410,8 +434,8 @@ def test_switching_language_in_settings_relabels_the_open_window_at_once(
     qtbot.waitUntil(lambda: w.windowTitle().startswith("Moderator"))
 
 
-def test_open_banners_follow_a_language_switch(
-    qtbot: QtBot, qapp: QApplication, make_window, quick_store, add_items  # type: ignore[no-untyped-def]
+def test_open_banners_follow_a_language_switch(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, qapp: QApplication, make_window, quick_store, add_items
 ) -> None:
     from store_helpers import WriteLock
 

@@ -107,7 +107,10 @@ def test_the_next_start_saves_what_an_earlier_session_could_not_exactly_once(
     already = DecisionInput(ids[1], EventKind.DECIDE, "bob", "no_violation", (), decided_at=made_at)
     ui_store.record(already)  # committed before the crash, its answer lost: must not be recorded twice
     writes = [
-        PendingWrite(DecisionInput(ids[0], EventKind.DECIDE, "bob", "cyberbullying", ("warn",), decided_at=made_at), rows[ids[0]].external_id),
+        PendingWrite(
+            DecisionInput(ids[0], EventKind.DECIDE, "bob", "cyberbullying", ("warn",), decided_at=made_at),
+            rows[ids[0]].external_id,
+        ),
         PendingWrite(already, rows[ids[1]].external_id),
         PendingWrite(DecisionInput(ids[2], EventKind.SKIP, "bob", decided_at=made_at), rows[ids[2]].external_id),
     ]
@@ -152,7 +155,13 @@ def test_a_damaged_journal_is_reported_and_kept_aside(
 
 
 def test_when_the_journal_cannot_be_written_the_reviewer_is_told_not_to_quit(
-    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path, journals: list[DecisionJournal], monkeypatch: pytest.MonkeyPatch
+    make_window: Any,
+    quick_store: Store,
+    add_items: Any,
+    qtbot: Any,
+    tmp_path: Path,
+    journals: list[DecisionJournal],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     add_items(quick_store, 2)
     journal = journal_for(quick_store, journals, tmp_path / "data")

@@ -64,7 +64,7 @@ def team(qapp: QApplication) -> Iterator[Team]:
             with pytest.raises(ConflictError):
                 stores["bob"].record(
                     DecisionInput(items[4], EventKind.DECIDE, bob, category="cyberbullying", actions=("remove_content", "warn"),
-                                  note="bullying in the comments")  # fmt: skip
+                                  note="bullying in the comments")
                 )
             yield t
         finally:
@@ -118,7 +118,7 @@ def test_a_lead_sees_who_is_online_their_claims_decisions_escalations_and_confli
 ) -> None:
     lead, ann, bob = team.login("lead"), team.login("ann"), team.login("bob")
     w = lead_desk
-    assert w.actions["lead_console"].isVisible()
+    assert w.desk_actions["lead_console"].isVisible()
     qtbot.waitUntil(lambda: len(w.claims.held) == 3)  # the lead's own desk holds the next items
     console = open_console(qtbot, w)
     qtbot.waitUntil(lambda: sorted(rows_of(console.online_model)) == sorted([ann, bob, lead]))
@@ -258,10 +258,10 @@ def test_a_reviewers_desk_has_no_console(team: Team, make_window: Callable[..., 
     store = team.stores["ann"]
     w = make_window(reviewer=team.login("ann"), store=store, identity=store.identity())
     try:
-        action = w.actions["lead_console"]
+        action = w.desk_actions["lead_console"]
         assert not action.isVisible()
         tools_menu = [a for m in w._menus.values() for a in m.actions() if a.isVisible()]
-        assert action not in tools_menu and w.actions["statistics"] in tools_menu
+        assert action not in tools_menu and w.desk_actions["statistics"] in tools_menu
         qtbot.keyClick(w.queue_view.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
         assert w.tools.console is None
         assert w.statusBar().currentMessage() != "The lead console is for team leads.", "the key is off"
@@ -305,12 +305,14 @@ def test_screenshot_zh_cn(chinese: QApplication, team: Team, lead_desk: Any, qtb
     shoot(qtbot, console, artifacts_dir / "lead-console-zh_CN.png")
 
 
-def test_a_solo_desk_has_the_console_too(make_window: Callable[..., Any], ui_store: Store, add_items: Any, qtbot: Any, qapp: QApplication) -> None:
+def test_a_solo_desk_has_the_console_too(
+    make_window: Callable[..., Any], ui_store: Store, add_items: Any, qtbot: Any, qapp: QApplication
+) -> None:
     """A SQLite file has no roles: its desk is its own lead. The console shows the desk itself
     online with what it holds, and follows a language switch while open."""
     add_items(ui_store, 5)
     w = make_window(reviewer="alice")
-    assert w.actions["lead_console"].isVisible()
+    assert w.desk_actions["lead_console"].isVisible()
     qtbot.waitUntil(lambda: len(w.claims.held) == 3)
     console = open_console(qtbot, w)
     qtbot.waitUntil(lambda: rows_of(console.online_model, 2) == ["3"])

@@ -33,7 +33,9 @@ def watch_resets(w: Any) -> list[int]:
     return resets
 
 
-def test_a_decision_made_elsewhere_updates_its_row_in_place(make_window: Any, ui_store: Store, add_items: Any, qtbot: Any) -> None:
+def test_a_decision_made_elsewhere_updates_its_row_in_place(
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any
+) -> None:
     ids = add_items(ui_store, 5)
     w = make_window()
     resets = watch_resets(w)

@@ -40,7 +40,9 @@ def loaded(qtbot: Any, m: QueueModel, rows: int) -> None:
     qtbot.waitUntil(lambda: m.rowCount() == rows and not m.loading, timeout=10_000)
 
 
-def test_qtmodeltester_queue_model(qtmodeltester: Any, qtbot: Any, ui_store: Store, runner: TaskRunner, wellbeing: Wellbeing, add_items: Any) -> None:
+def test_qtmodeltester_queue_model(
+    qtmodeltester: Any, qtbot: Any, ui_store: Store, runner: TaskRunner, wellbeing: Wellbeing, add_items: Any
+) -> None:
     add_items(ui_store, 30)
     m = make_model(ui_store, runner, wellbeing, page_size=10)
     m.set_filter(QueueFilter(status="open"))
@@ -52,7 +54,9 @@ def test_qtmodeltester_queue_model(qtmodeltester: Any, qtbot: Any, ui_store: Sto
     m.deleteLater()
 
 
-def test_pages_load_on_demand_in_queue_order(qtbot: Any, ui_store: Store, runner: TaskRunner, wellbeing: Wellbeing, add_items: Any) -> None:
+def test_pages_load_on_demand_in_queue_order(
+    qtbot: Any, ui_store: Store, runner: TaskRunner, wellbeing: Wellbeing, add_items: Any
+) -> None:
     add_items(ui_store, 450)
     m = make_model(ui_store, runner, wellbeing)
     counts: list[int] = []
@@ -73,7 +77,9 @@ def test_pages_load_on_demand_in_queue_order(qtbot: Any, ui_store: Store, runner
     m.deleteLater()
 
 
-def test_filter_change_drops_stale_pages(qtbot: Any, ui_store: Store, runner: TaskRunner, wellbeing: Wellbeing, add_items: Any) -> None:
+def test_filter_change_drops_stale_pages(
+    qtbot: Any, ui_store: Store, runner: TaskRunner, wellbeing: Wellbeing, add_items: Any
+) -> None:
     add_items(ui_store, 50, platform="weibo")
     add_items(ui_store, 5, platform="douyin", content_type="video")
     m = make_model(ui_store, runner, wellbeing)
@@ -187,7 +193,7 @@ def test_100k_items_open_like_1k(qtbot: Any, tmp_path: Any, runner: TaskRunner, 
             m.set_filter(QueueFilter(status="open"))
             loaded(qtbot, m, 200)
             first_page = time.perf_counter() - t0
-            qtbot.waitUntil(lambda m=m: m.total == n, timeout=20_000)
+            qtbot.waitUntil(lambda m=m, n=n: m.total == n, timeout=20_000)
             total = time.perf_counter() - t0
             _cur, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
@@ -234,7 +240,11 @@ def test_platforms_and_flag_sources_show_by_name(make_window: Any, ui_store: Sto
     # The filter lists names too, and still filters by code.
     assert sorted(view.platform_box.itemText(i) for i in range(1, 4)) == ["Douyin", "WeChat", "newsite"]
     assert view.platform_box.itemData(view.platform_box.findText("WeChat")) == "wechat"
-    expected = {"douyin": ("Douyin", "Proactive sweep"), "wechat": ("WeChat", "Keyword match"), "newsite": ("newsite", "partner_feed")}
+    expected = {
+        "douyin": ("Douyin", "Proactive sweep"),
+        "wechat": ("WeChat", "Keyword match"),
+        "newsite": ("newsite", "partner_feed"),
+    }
     for r in range(3):
         if r:
             qtbot.keyClick(view.table, Qt.Key.Key_J)  # the next item

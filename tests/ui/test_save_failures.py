@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from sqlalchemy import func, select
 
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.watch import ChangeWatcher
 from moderator_gui.core.store.tables import decisions_t
+from moderator_gui.core.store.watch import ChangeWatcher
 from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
 
@@ -29,7 +29,9 @@ def events_for(store: Store, item_id: int) -> int:
         return conn.execute(select(func.count()).select_from(decisions_t).where(decisions_t.c.item_id == item_id)).scalar_one()
 
 
-def test_locked_database_banner_then_retried_exactly_once(make_window: Any, quick_store: Store, add_items: Any, qtbot: Any) -> None:
+def test_locked_database_banner_then_retried_exactly_once(
+    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any
+) -> None:
     add_items(quick_store, 3)
     w = make_window(store=quick_store)
     first = w.session.current

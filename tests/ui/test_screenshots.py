@@ -34,7 +34,9 @@ def fill(store: Store, add_items: Any) -> None:
     types = ("image", "video", "animation", "text", "image", "live_clip")
     for i in range(24):
         ctype = types[i % len(types)]
-        extra = {"text_body": "这是一条测试文本帖子 <b>not bold</b>", "media_path": None, "sha256": None} if ctype == "text" else {}
+        extra = (
+            {"text_body": "这是一条测试文本帖子 <b>not bold</b>", "media_path": None, "sha256": None} if ctype == "text" else {}
+        )
         add_items(
             store,
             1,
@@ -55,7 +57,9 @@ def shoot(w: Any, path: Path, qtbot: Any) -> None:
     assert w.grab().save(str(path))
 
 
-def test_main_window_en(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any, artifacts_dir: Path) -> None:
+def test_main_window_en(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any, artifacts_dir: Path
+) -> None:
     fill(ui_store, add_items)
     _service, bridge = fake_media
     w = make_window(bridge=bridge)
@@ -65,7 +69,9 @@ def test_main_window_en(make_window: Any, ui_store: Store, add_items: Any, fake_
     assert w.panel.category_buttons["porn_violence"].text().startswith("2")
 
 
-def test_main_window_dark(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any, artifacts_dir: Path) -> None:
+def test_main_window_dark(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any, artifacts_dir: Path
+) -> None:
     """The system's dark scheme: the window follows it (checked by eye on the artifact)."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QPalette

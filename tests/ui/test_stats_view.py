@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QComboBox
 from pytestqt.qtbot import QtBot
 
 from factories import decided_history, make_items, record
-from moderator_gui.core.domain import EventKind, utcnow
 from moderator_gui.core.decision_filter import DecisionFilter
+from moderator_gui.core.domain import EventKind, utcnow
 from moderator_gui.core.stats import AGE_BUCKETS, Stats, compute_stats
 from moderator_gui.core.store import Store
 from moderator_gui.ui.i18n import install_translators
@@ -141,7 +141,9 @@ def test_filters_are_applied(qtbot: QtBot, runner: TaskRunner, busy_store: Store
     assert_view_shows(view, filtered)
 
 
-def test_model_is_sound_when_empty_and_after_a_reset(qtbot: QtBot, runner: TaskRunner, sqlite_store: Store, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_model_is_sound_when_empty_and_after_a_reset(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, runner: TaskRunner, sqlite_store: Store, qtmodeltester
+) -> None:
     view = open_view(qtbot, sqlite_store, runner)
     qtmodeltester.check(StatsTableModel())
     assert shown_table(view.model)[("Summary", "Median handling time")] == "no timed decisions"

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.gui
 PASSWORD = "correct horse 4 battery"
 
 
-def test_reviewer_option_is_refused_with_a_team_database(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reviewer_option_is_refused_with_a_team_database(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
     code = app_main.run(["--db", "postgresql+psycopg://alice@db.example/moderation", "--reviewer", "bob", "--lang", "en"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -30,7 +31,7 @@ def edge_energy(pm: QPixmap) -> float:
     img = pm.toImage().convertToFormat(QImage.Format.Format_RGB32)
     y = img.height() // 2
     cols = [img.pixelColor(x, y) for x in range(img.width())]
-    diffs = [abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) for a, b in zip(cols, cols[1:])]
+    diffs = [abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) for a, b in itertools.pairwise(cols)]
     return sum(diffs) / len(diffs)
 
 
@@ -76,7 +77,7 @@ def test_blur_reveal_grayscale_change_the_displayed_image(
     qtbot.keyClick(table, Qt.Key.Key_B)
     assert not w.wellbeing.state.blur
     assert pure_fraction(canvas.pixmap) > 0.9
-    assert w.actions["toggle_blur"].isChecked() is False
+    assert w.desk_actions["toggle_blur"].isChecked() is False
     assert len([r for r in svc.requests if r[1] == "preview"]) == previews  # instant: both variants were there
     # G: grayscale, rendered in a worker, then shown.
     qtbot.keyClick(table, Qt.Key.Key_G)
@@ -136,7 +137,9 @@ def test_text_post_is_plain_text(make_window: Any, ui_store: Store, add_items: A
     assert w.viewer.text.toPlainText() == "<b>bold?</b> <img src=x> 你好"
 
 
-def test_failed_media_shows_reason_and_can_be_decided(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any) -> None:
+def test_failed_media_shows_reason_and_can_be_decided(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any
+) -> None:
     (item,) = add_items(ui_store, 1)
     sha = ui_store.item(item).sha256
     ui_store.save_media(sha, state="failed", error="truncated JPEG: file ends at byte 4096", pipeline_version=1)
@@ -181,7 +184,9 @@ def test_without_pipeline_a_placeholder(make_window: Any, ui_store: Store, add_i
     assert "media pipeline is not running" in w.viewer.canvas.message
 
 
-def test_animation_plays_from_strip_frames(make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any) -> None:
+def test_animation_plays_from_strip_frames(
+    make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any
+) -> None:
     (item,) = add_items(ui_store, 1, content_type="animation")
     svc, bridge = fake_media
     svc.frames[ui_store.item(item).sha256] = [0, 40, 80, 120]
@@ -315,12 +320,14 @@ def colour_spread(pm: QPixmap) -> int:
     img = pm.toImage().convertToFormat(QImage.Format.Format_RGB32)
     data = bytes(img.constBits())  # B, G, R, x per pixel; RGB32 rows are never padded
     b, g, r = data[0::4], data[1::4], data[2::4]
-    return max(max(abs(x - y), abs(y - z), abs(x - z)) for x, y, z in zip(r, g, b))
+    return max(max(abs(x - y), abs(y - z), abs(x - z)) for x, y, z in zip(r, g, b, strict=True))
 
 
 # Showing a frame: with no GPU, QtMultimedia converts frames on the CPU and says so once.
 @pytest.mark.slow
-@pytest.mark.qt_log_ignore(r"Couldn't (load|resolve) (pipewire|va)", r"PulseAudioService", r"No RHI backend\. Using CPU conversion")
+@pytest.mark.qt_log_ignore(
+    r"Couldn't (load|resolve) (pipewire|va)", r"PulseAudioService", r"No RHI backend\. Using CPU conversion"
+)
 def test_playing_video_blur_reveal_and_grayscale_are_independent(
     make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any, tmp_path: Any
 ) -> None:

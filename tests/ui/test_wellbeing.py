@@ -23,7 +23,7 @@ def test_defaults_protect_the_reviewer() -> None:
 
 
 def test_settings_are_remembered_per_reviewer(
-    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, _qsettings_in_tmp: Path
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any, _qsettings_in_tmp: Path  # noqa: PT019 - its value is used
 ) -> None:
     add_items(ui_store, 1)
     w = make_window(reviewer="alice")

@@ -47,7 +47,7 @@ from moderator_gui.core.demo.queue import PENDING_HOURS, Rows, jsonl, pending_co
 from moderator_gui.core.demo.samples import Samples, SamplesError, bundled_samples
 from moderator_gui.core.store import Store
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - the lazy names last, apart
     "BATCH_EVENTS",
     "HISTORY_DAYS",
     "MANIFEST_NAME",

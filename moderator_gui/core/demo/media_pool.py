@@ -54,7 +54,7 @@ _I, _A, _V, _L = ContentType.IMAGE, ContentType.ANIMATION, ContentType.VIDEO, Co
 
 MEDIA_POOL: tuple[MediaSpec, ...] = (
     *(
-        MediaSpec(f"images/photo_{i:02d}.jpg", _I, save_jpeg(size), essential=i < 2, categories=_ANY + (None,))
+        MediaSpec(f"images/photo_{i:02d}.jpg", _I, save_jpeg(size), essential=i < 2, categories=(*_ANY, None))
         for i, size in enumerate(
             [(640, 480), (800, 600), (1080, 1080), (720, 1280), (1280, 720), (480, 640),
              (1024, 768), (600, 800), (960, 540), (750, 1000), (1200, 900), (540, 960)]

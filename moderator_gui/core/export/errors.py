@@ -111,5 +111,5 @@ class ExportError(CodedError):
     """The export could not be made (bad filter, unwritable target); nothing was written."""
 
 
-class ExportCancelled(ExportError):
+class ExportCancelled(ExportError):  # noqa: N818 - a request obeyed, not a failure
     """The progress callback asked to stop; the partial file was removed."""

@@ -18,7 +18,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -59,7 +59,7 @@ _SPECIAL_CHAR = re.compile(r'[\x00-\x1f",\\]').search
 _TRIGGER_AFTER_BAR = re.compile(r"\|[=+\-@]").search
 
 
-def _csv_lines(batch: list[tuple[str, ...]], prev: str) -> tuple[list[str], str]:
+def _csv_lines(batch: Sequence[tuple[str, ...]], prev: str) -> tuple[list[str], str]:
     """CSV lines (with prev_hash, row_hash) for a batch; returns them and the last hash.
 
     The fast path builds the canonical JSON and the CSV line by joining, exactly what the
@@ -76,7 +76,7 @@ def _csv_lines(batch: list[tuple[str, ...]], prev: str) -> tuple[list[str], str]
         if _TRIGGER_AFTER_BAR(probe) or probe.startswith(FORMULA_TRIGGERS):
             cells = tuple(map(neutralise, cells))
         if _SPECIAL_CHAR(probe) is None:
-            h = sha(('%s["%s"]' % (prev, '","'.join(cells))).encode()).hexdigest()
+            h = sha(('{}["{}"]'.format(prev, '","'.join(cells))).encode()).hexdigest()
             lines.append(f"{','.join(cells)},{prev},{h}{CSV_EOL}")
         else:  # exact path; neutralise() is idempotent and also catches a leading TAB or CR
             cells = tuple(map(neutralise, cells))
@@ -89,7 +89,7 @@ def _csv_lines(batch: list[tuple[str, ...]], prev: str) -> tuple[list[str], str]
     return lines, prev
 
 
-def _csv_chunk(batch: list[tuple[str, ...]], prev: str) -> tuple[bytes, str]:
+def _csv_chunk(batch: Sequence[tuple[str, ...]], prev: str) -> tuple[bytes, str]:
     lines, prev = _csv_lines(batch, prev)
     return "".join(lines).encode(), prev
 
@@ -109,7 +109,7 @@ def _neutralise_json(raw: bytes) -> bytes:
     return raw[:2] + b"'" + raw[2:] if raw[2:3] in _TRIGGERS_BYTES else raw
 
 
-def _csv_chunk_from_json(batch: list[tuple[bytes]], prev: str) -> tuple[bytes, str]:
+def _csv_chunk_from_json(batch: Sequence[tuple[bytes]], prev: str) -> tuple[bytes, str]:
     """Like _csv_chunk, from rows that are canonical JSON arrays of the cells as UTF-8 (SQLite).
 
     Without any backslash (nothing escaped) and with no comma but the separators, the
@@ -134,13 +134,13 @@ def _csv_chunk_from_json(batch: list[tuple[bytes]], prev: str) -> tuple[bytes, s
     return b"".join(out), prev_b.decode()
 
 
-def _jsonl_chunk(batch: list[tuple[Any, ...]], prev: str) -> tuple[bytes, str]:
+def _jsonl_chunk(batch: Sequence[tuple[Any, ...]], prev: str) -> tuple[bytes, str]:
     sha = hashlib.sha256
     encode = canonical_encoder.encode
     lines = []
     for values in batch:
         h = sha((prev + encode(values)).encode()).hexdigest()
-        obj = dict(zip(COLUMNS, values))
+        obj = dict(zip(COLUMNS, values, strict=True))
         obj["prev_hash"] = prev
         obj["row_hash"] = h
         lines.append(encode(obj) + "\n")

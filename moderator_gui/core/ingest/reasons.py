@@ -164,7 +164,7 @@ class ImportSourceError(CodedError):
     """The source cannot be read at all (missing, unreadable, not a folder/.jsonl/.csv, bad header)."""
 
 
-class Reject(Exception):
+class Reject(Exception):  # noqa: N818 - a row's verdict, caught by the import; not a failure of it
     """Raised while examining one row/file; becomes a :class:`Rejection` and the import goes on.
 
     Carries its :class:`Message` unrendered: most rejections are never shown one by one."""

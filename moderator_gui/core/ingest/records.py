@@ -94,7 +94,7 @@ def csv_records(
             values = next(csv.reader([text]))
             if len(values) != len(header):
                 raise Reject("import.csv_field_count", count=len(values), expected=len(header))
-            yield line_no, dict(zip(header, values))
+            yield line_no, dict(zip(header, values, strict=True))
         except Reject as exc:
             yield line_no, exc.msg
         except csv.Error as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import mmap
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from PIL import Image
 
@@ -67,10 +67,10 @@ def _frames(im: Image.Image, n: int) -> Iterator[tuple[int, Image.Image]]:
         yield i, im
 
 
-def _clamp(delay: object) -> int:
+def _clamp(delay: Any) -> int:
     """Frame delay in ms; like browsers, 0-10 ms counts as 100 ms (many GIFs rely on it)."""
     try:
-        d = int(delay)  # type: ignore[call-overload]
+        d = int(delay)
     except (TypeError, ValueError):
         d = 0
     return 100 if d <= 10 else d

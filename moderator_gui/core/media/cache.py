@@ -21,6 +21,7 @@ evicts a little early.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -94,10 +95,8 @@ class MediaCache:
             return None
         now = time.time()
         if now - mtime > _TOUCH_EVERY_S:
-            try:
+            with contextlib.suppress(OSError):
                 os.utime(manifest)
-            except OSError:
-                pass
         with self._lock:
             if self._index is not None and manifest in self._index:
                 self._index[manifest][1] = now
@@ -282,7 +281,5 @@ def _parse_manifest_name(name: str) -> tuple[str | None, MediaKind | None]:
 
 def _unlink(path: Path) -> None:
     """Best effort: an entry that cannot be removed is still never served (it fails verification)."""
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass

@@ -73,12 +73,12 @@ class Delivery:
             rows = [(d.result.sha256, row) for d in batch if d.save and (row := media_row(d.result)) is not None]
             try:
                 self.store.save_media_many(rows)  # one transaction for the whole batch
-            except Exception:  # noqa: BLE001 - the store reports its own errors; media goes on
+            except Exception:  # the store reports its own errors; media goes on
                 log.exception("cannot save the media rows of %d results", len(rows))
         for result, callbacks in self.queue.settle(batch) or ():
             for cb in callbacks:
                 try:
                     cb(result)
-                except Exception:  # noqa: BLE001 - one caller's bug must not stop the others
+                except Exception:  # one caller's bug must not stop the others
                     log.exception("media callback failed")
         self.queue.delivered(len(batch))

@@ -15,6 +15,7 @@ they are ready: after ``MAX_START_FAILURES`` in a row every waiting job fails in
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import selectors
@@ -76,10 +77,8 @@ class Dispatcher:
         with self.queue.lock:  # never write to the pipe's fd number after release() closed it
             if self.queue.closed:
                 return
-            try:
+            with contextlib.suppress(BlockingIOError):  # the pipe is full: a wake-up is pending anyway
                 os.write(self._wake_w, b"x")
-            except BlockingIOError:
-                pass  # the pipe is full: a wake-up is pending anyway
 
     def release(self) -> None:
         """After the thread ended (lock held): the selector and the self-pipe are closed."""
@@ -110,7 +109,7 @@ class Dispatcher:
                     self._hand_on()
                 else:
                     self._poll()
-        except Exception:  # noqa: BLE001 - a bug here must not leave workers behind
+        except Exception:  # a bug here must not leave workers behind
             log.exception("media dispatcher failed")
         finally:
             self.pool.stop()
@@ -156,10 +155,8 @@ class Dispatcher:
         """Wait for replies, deaths and wake-ups until the nearest job deadline; enforce deadlines."""
         for key, _ in self._sel.select(self.pool.timeout()):
             if key.data is None:
-                try:
+                with contextlib.suppress(BlockingIOError):
                     os.read(self._wake_r, 4096)
-                except BlockingIOError:
-                    pass
             else:
                 self._readable(key.data)
         for w in self.pool.overdue():

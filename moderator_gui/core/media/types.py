@@ -7,7 +7,7 @@ and every millisecond here is paid again on each worker (re)spawn.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ MAX_ANIMATION_FRAMES = 120  # animation frames kept for playback; longer ones ar
 MAX_PIXELS = 90_000_000  # refuse images larger than this (decompression bombs)
 
 
-class MediaKind(str, Enum):
+class MediaKind(StrEnum):
     """What to render. The value is used in cache file names and in the worker protocol."""
 
     THUMB = "thumb"

@@ -8,6 +8,7 @@ from the keyframe at or before its target. PyAV is imported on the first video o
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -115,10 +116,8 @@ def _first_frame(container: Any, vs: Any) -> Any | None:
     """Fallback for files whose index cannot seek: demux from the start."""
     import av
 
-    try:
+    with contextlib.suppress(av.FFmpegError):
         container.seek(0)
-    except av.FFmpegError:
-        pass
     try:
         return next(_decode(container, vs), None)
     except av.FFmpegError:
@@ -139,7 +138,7 @@ def _pts_ms(frame: Any, vs: Any) -> int:
 def _rotation(frame: Any, vs: Any) -> int:
     """Clockwise display rotation in degrees (0/90/180/270): display matrix, else the 'rotate' tag."""
     try:
-        ccw = int(round(frame.rotation))
+        ccw = round(frame.rotation)
     except (AttributeError, TypeError, ValueError):
         ccw = 0
     if ccw:

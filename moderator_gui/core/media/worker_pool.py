@@ -13,6 +13,7 @@ lock, so ``pids`` may be called from any thread.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import subprocess
@@ -163,15 +164,11 @@ class WorkerPool:
     def kill(self, w: Worker) -> None:
         """SIGKILL (if still running), reap, and forget the worker; the pool refills on the next loop."""
         if w.proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 w.proc.kill()
-            except ProcessLookupError:
-                pass
         w.proc.wait()
-        try:
+        with contextlib.suppress(KeyError, ValueError):
             self._sel.unregister(w.fd)
-        except (KeyError, ValueError):
-            pass
         for stream in (w.proc.stdin, w.proc.stdout):
             try:
                 if stream is not None:
@@ -193,8 +190,6 @@ class WorkerPool:
         deadline = time.monotonic() + CLOSE_GRACE_S
         for w in list(self.workers):
             if not w.jobs:
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     w.proc.wait(max(0.0, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    pass
             self.kill(w)

@@ -211,7 +211,7 @@ class ClaimsMixin(StoreBase):
         """Live claims (lease not run out), oldest first."""
         q = (
             select(claims_t.c.item_id, items_t.c.external_id, claims_t.c.reviewer, claims_t.c.claimed_at,
-                   claims_t.c.expires_at)  # fmt: skip
+                   claims_t.c.expires_at)
             .join(items_t, items_t.c.id == claims_t.c.item_id)
             .order_by(claims_t.c.claimed_at, claims_t.c.item_id)
         )

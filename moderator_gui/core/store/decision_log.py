@@ -12,7 +12,7 @@ one value per row instead of twenty, which makes a CSV export about twice as fas
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -114,7 +114,7 @@ _JSON_PROBE = "".join(map(chr, range(32))) + '"\\/\x7f\u00e9\u4e2d\u2028\u2029\U
 class LogStream:
     """The rows of a decision log, in seq order, BATCH at a time (constant memory)."""
 
-    batches: Iterator[list[tuple[Any, ...]]]
+    batches: Iterator[Sequence[tuple[Any, ...]]]
     json_rows: bool  # each row is (canonical JSON array of the CSV cells as UTF-8 bytes,)
 
 
@@ -145,7 +145,7 @@ class DecisionLogMixin(StoreBase):
         return _events_select([func.json_array(*_csv_cells(self.policy, self.dialect))], flt)
 
 
-def _batches(conn: Connection, query: Select[Any]) -> Iterator[list[tuple[Any, ...]]]:
+def _batches(conn: Connection, query: Select[Any]) -> Generator[Sequence[tuple[Any, ...]], None, None]:
     """Rows in batches of BATCH, in constant memory.
 
     PostgreSQL: a server-side cursor. SQLite: the DBAPI cursor itself (the driver
@@ -154,7 +154,7 @@ def _batches(conn: Connection, query: Select[Any]) -> Iterator[list[tuple[Any, .
     """
     if conn.dialect.name == "sqlite":
         result = conn.execute(query)
-        fetch = result.cursor.fetchmany  # type: ignore[union-attr]
+        fetch = result.cursor.fetchmany
     else:
         result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(query)
         fetch = result.fetchmany

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -76,7 +78,7 @@ def _pg_lock_timeout(engine: Engine, busy_timeout_ms: int) -> None:
     cannot hang the reviewer's write."""
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         with dbapi_conn.cursor() as cur:
             cur.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
         dbapi_conn.commit()  # a session setting: keep it past the pool's rollbacks
@@ -95,7 +97,7 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # We issue BEGIN ourselves (below), so the driver must not.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -104,17 +106,15 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
             cur.execute("PRAGMA foreign_keys = ON")
             mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
             if mode != "wal":
-                try:
+                with contextlib.suppress(Exception):  # read-only file: stays in its mode, reads still work
                     cur.execute("PRAGMA journal_mode = WAL")
-                except Exception:  # noqa: BLE001 - read-only file: stays in its mode, reads still work
-                    pass
             # Every commit reaches the disk before the UI says "recorded".
             cur.execute("PRAGMA synchronous = FULL")
         finally:
             cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # noqa: ANN001
+    def _on_begin(conn: Connection) -> None:
         # Writers take the write lock up front: no deadlock-prone lock upgrade mid-transaction.
         if conn.get_execution_options().get("moderator_write"):
             conn.exec_driver_sql("BEGIN IMMEDIATE")

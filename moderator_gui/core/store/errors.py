@@ -201,7 +201,7 @@ def _from_sqlite(code: int, orig: BaseException) -> StoreError | None:
         return DiskFullError("store.disk_full")
     if primary in (SQLITE_READONLY, SQLITE_PERM):
         return ReadOnlyDatabaseError("store.read_only")
-    if primary == SQLITE_NOTADB or primary == SQLITE_CORRUPT:
+    if primary in (SQLITE_NOTADB, SQLITE_CORRUPT):
         return StorageUnavailableError("store.not_a_database")
     if primary == SQLITE_CANTOPEN:
         return StorageUnavailableError("store.unreachable", detail=_detail(orig))

@@ -83,7 +83,7 @@ def check_input(
     if kind != EventKind.DECIDE and category is not None:
         raise InvalidDecisionError("invalid.category_not_allowed", kind=kind.value)
     if kind == EventKind.ESCALATE and "escalate" not in actions and policy.has_action("escalate"):
-        actions = actions + ("escalate",)
+        actions = (*actions, "escalate")
     key = (category, actions, bool(inp.note.strip()))
     if valid is None or key not in valid:
         try:

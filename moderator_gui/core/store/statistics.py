@@ -106,7 +106,8 @@ class StatisticsMixin(StoreBase):
         ev = _Events(flt)
         d = decisions_t.c
         with self.read() as conn:
-            by_status = dict(conn.execute(select(items_t.c.status, func.count()).group_by(items_t.c.status)).all())
+            by_status_q = select(items_t.c.status, func.count()).group_by(items_t.c.status)
+            by_status: dict[str, int] = dict(conn.execute(by_status_q).all())
             age_sums = []
             lower: timedelta | None = timedelta(0)
             for upper in age_buckets:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sqlalchemy import Table
+
 from moderator_gui.core.store.models import (
+    Base,
     Blob,
     BlobChunk,
     ChangeLog,
@@ -25,20 +28,29 @@ from moderator_gui.core.store.models import (
     SkipMark,
 )
 
-items_t = Item.__table__
-decisions_t = Decision.__table__
-reviewers_t = Reviewer.__table__
-media_t = Media.__table__
-claims_t = Claim.__table__
-skip_marks_t = SkipMark.__table__
-settings_t = Setting.__table__
-desks_t = Desk.__table__
-conflicts_t = Conflict.__table__
-change_log_t = ChangeLog.__table__
-blobs_t = Blob.__table__
-blob_chunks_t = BlobChunk.__table__
-media_purges_t = MediaPurge.__table__
-media_retired_t = MediaRetired.__table__
+
+def _table(model: type[Base]) -> Table:
+    """A mapped class's table. SQLAlchemy types ``__table__`` as a FromClause; insert(),
+    update() and delete() want the Table it is."""
+    table = model.__table__
+    assert isinstance(table, Table), model
+    return table
+
+
+items_t = _table(Item)
+decisions_t = _table(Decision)
+reviewers_t = _table(Reviewer)
+media_t = _table(Media)
+claims_t = _table(Claim)
+skip_marks_t = _table(SkipMark)
+settings_t = _table(Setting)
+desks_t = _table(Desk)
+conflicts_t = _table(Conflict)
+change_log_t = _table(ChangeLog)
+blobs_t = _table(Blob)
+blob_chunks_t = _table(BlobChunk)
+media_purges_t = _table(MediaPurge)
+media_retired_t = _table(MediaRetired)
 
 
 def _length(column: str) -> int:

@@ -18,6 +18,7 @@ import secrets
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -31,6 +32,9 @@ from moderator_gui.core.store.errors import InvalidDecisionError, NotFoundError,
 from moderator_gui.core.store.rows import RecordedEvent
 from moderator_gui.core.store.tables import conflicts_t, desks_t, items_t, reviewers_t, settings_t
 from moderator_gui.core.store.team_sql import LEAD_ROLE, REVIEWER_ROLE, ROLES, TEAM_KEY, roles_sql, security_sql
+
+if TYPE_CHECKING:
+    from moderator_gui.core.store.store import Store
 
 _LOGIN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,62}$")
 _INIT_LOCK = 0x6D6F6454  # "modT": one team init at a time per database
@@ -116,7 +120,7 @@ class TeamMixin(StoreBase):
                 text("SELECT session_user, rolsuper FROM pg_roles WHERE rolname = session_user")
             ).one()
             team = conn.execute(select(settings_t.c.value).where(settings_t.c.key == TEAM_KEY)).scalar() == "1"
-            roles = dict(
+            roles: dict[str, bool] = dict(
                 conn.execute(
                     text(
                         "SELECT r.rolname, pg_has_role(session_user, r.oid, 'MEMBER') FROM pg_roles r "
@@ -227,7 +231,7 @@ class TeamMixin(StoreBase):
             select(reviewers_t.c.name, hour.label("h"), func.count())
             .join(reviewers_t, reviewers_t.c.id == decisions_t.c.reviewer_id)
             .where(decisions_t.c.kind == EventKind.DECIDE.value, decisions_t.c.decided_at >= since,
-                   decisions_t.c.uuid.not_in(undone))  # fmt: skip
+                   decisions_t.c.uuid.not_in(undone))
             .group_by(reviewers_t.c.name, hour)
         )
         out: dict[str, dict[int, int]] = {}
@@ -248,7 +252,7 @@ class TeamMixin(StoreBase):
         with self.read() as conn:
             return [
                 KeptConflict(r.id, r.uuid, r.item_id, r.external_id, r.kind, r.category, tuple(json.loads(r.actions)),
-                             r.note, r.reviewer, r.decided_at, r.kept_at, r.found_head)  # fmt: skip
+                             r.note, r.reviewer, r.decided_at, r.kept_at, r.found_head)
                 for r in conn.execute(q)
             ]
 
@@ -263,12 +267,13 @@ class TeamMixin(StoreBase):
         if accept:
             if found.kind not in (EventKind.DECIDE.value, EventKind.ESCALATE.value):
                 raise InvalidDecisionError("invalid.kind", kind=found.kind)
-            head = self.item(found.item_id).head_event  # type: ignore[attr-defined]
+            store = cast("Store", self)  # this mixin is part of a Store: item() and record_as_is() are its siblings'
+            head = store.item(found.item_id).head_event
             note = f"{found.note}\n[{found.reviewer}, {found.decided_at:%Y-%m-%d %H:%M} UTC]".strip()
             # Not record(): a lead's refused adjudication is not itself a late decision to keep.
-            event = self.record_as_is(  # type: ignore[attr-defined]
+            event = store.record_as_is(
                 DecisionInput(item_id=found.item_id, kind=EventKind(found.kind), reviewer=lead, category=found.category,
-                              actions=found.actions, note=note, expected_head=head)  # fmt: skip
+                              actions=found.actions, note=note, expected_head=head)
             )
         with self.write() as conn:
             conn.execute(
