@@ -15,8 +15,8 @@ from moderator_gui.core.store import Store
 from moderator_gui.core.write_queue import EntryState
 from moderator_gui.ui.paint_gate import DEFAULT_MAX_MS
 from moderator_gui.ui.queue_model import Column
-from store_helpers import WriteLock
 from qt_wait import drain_events
+from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui
 

@@ -19,8 +19,8 @@ from moderator_gui.core.journal import DecisionJournal, PendingWrite
 from moderator_gui.core.store import Store
 from moderator_gui.core.store.tables import decisions_t, reviewers_t
 from moderator_gui.core.write_queue import EntryState
-from store_helpers import WriteLock
 from qt_wait import drain_events
+from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui
 
