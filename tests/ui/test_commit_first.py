@@ -34,6 +34,11 @@ class PaintCounter(QObject):
         return False
 
 
+def rendered_ahead(w: Any, bridge: Any, row: Any) -> bool:
+    """The preview of ``row`` is rendered and kept, as the viewer would ask for it now."""
+    return (row.sha256, "preview", w.viewer._pictures._variants()) in bridge._kept
+
+
 def test_enter_paints_the_next_item_at_once_and_the_rest_after_the_commit(
     make_window: Any, ui_store: Store, add_items: Any, fake_media: Any, qtbot: Any
 ) -> None:
@@ -43,7 +48,7 @@ def test_enter_paints_the_next_item_at_once_and_the_rest_after_the_commit(
     canvas, queue = w.viewer.canvas, w.queue_view.table.viewport()
     second = w.model.row_at(1)
     qtbot.waitUntil(lambda: canvas.pixmap is not None)
-    qtbot.waitUntil(lambda: any(key[0] == second.sha256 for key in bridge._kept))  # rendered ahead
+    qtbot.waitUntil(lambda: rendered_ahead(w, bridge, second))
     table = w.queue_view.table
     qtbot.keyClick(table, Qt.Key.Key_2)
     drain_events()  # the choice is painted, as a reviewer sees it before pressing Enter
@@ -137,9 +142,10 @@ def test_a_second_enter_before_the_first_commit_answers_still_shows_its_next_ite
     _svc, bridge = fake_media
     w = make_window(bridge=bridge)
     canvas = w.viewer.canvas
-    third = w.model.row_at(2)
+    second, third = w.model.row_at(1), w.model.row_at(2)
     qtbot.waitUntil(lambda: canvas.pixmap is not None)
-    qtbot.waitUntil(lambda: any(key[0] == third.sha256 for key in bridge._kept))  # rendered ahead
+    # Both items ahead (their renders may finish in either order, on the render threads).
+    qtbot.waitUntil(lambda: rendered_ahead(w, bridge, second) and rendered_ahead(w, bridge, third))
     table = w.queue_view.table
     qtbot.keyClick(table, Qt.Key.Key_6)
     qtbot.keyClick(table, Qt.Key.Key_Return)
