@@ -1,7 +1,8 @@
 """The reviewer's desk: queue (left), viewer + context (centre), decision panel (right).
 
-The window only assembles widgets and routes commands: the keymap table makes
-its QActions (menus, shortcuts, buttons: desk_actions.py), :class:`ReviewSession`
+The window only assembles widgets and wires them: the keymap table makes its QActions
+(menus, shortcuts, buttons: desk_actions.py) and desk_commands.py says what each command
+does, :class:`ReviewSession`
 owns the decision loop, the widgets own their own display; the layout
 (desk_layout.py), the banners (desk_banners.py), the other windows (desk_tools.py)
 and the question asked when quitting with unsaved decisions (quit_confirmation.py)
@@ -11,9 +12,7 @@ Every dependency is passed in (:class:`Desk`); nothing here is global.
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
@@ -25,7 +24,6 @@ from moderator_gui.core.journal import DecisionJournal
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import QueueFilter, QueueRow, RecordedEvent, Store
 from moderator_gui.core.store.team import Identity
-from moderator_gui.ui import keymap
 from moderator_gui.ui.banner import BannerArea
 from moderator_gui.ui.change_feed import ChangeFeed
 from moderator_gui.ui.claim_keeper import ClaimKeeper
@@ -33,6 +31,7 @@ from moderator_gui.ui.context_panel import ContextPanel
 from moderator_gui.ui.decision_panel import DecisionPanel, EscapeLeaves
 from moderator_gui.ui.desk_actions import DeskActions
 from moderator_gui.ui.desk_banners import DeskBanners
+from moderator_gui.ui.desk_commands import DeskCommands
 from moderator_gui.ui.desk_goto import DeskGoTo
 from moderator_gui.ui.desk_layout import arrange, default_size, remember, restore_geometry
 from moderator_gui.ui.desk_tools import LANGUAGE_KEY, DeskTools
@@ -121,7 +120,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
 
         self.tools = DeskTools(self, desk, self.wellbeing)
-        desk_actions = self._desk_actions = DeskActions(self, self._handlers(), desk.policy, self.wellbeing)
+        self.commands = DeskCommands(self)
+        desk_actions = self._desk_actions = DeskActions(self, self.commands.handlers(), desk.policy, self.wellbeing)
         self.desk_actions, self._menus = desk_actions.actions, desk_actions.menus
         desk_actions.label(desk.lang)
         self.desk_actions["lead_console"].setVisible(desk.lead)  # hidden (and its key off) at a reviewer's desk
@@ -153,40 +153,6 @@ class MainWindow(QMainWindow):
         self.claims.start()
         self.queue_view.table.setFocus()
 
-    # -- commands --------------------------------------------------------------------------
-    def _handlers(self) -> dict[str, Callable[[], object]]:
-        h: dict[str, Callable[[], object]] = {
-            b.command: functools.partial(self.choose_key, b.command.removeprefix("category_"))
-            for b in keymap.KEYMAP
-            if b.command.startswith("category_")
-        }
-        h.update(
-            record=self.record,
-            skip=self.skip,
-            escalate=self.escalate,
-            undo=self.undo,
-            next=lambda: self.session.move(1),
-            previous=lambda: self.session.move(-1),
-            find=self.queue_view.focus_find,
-            refresh=self.model.refresh,
-            toggle_blur=self.wellbeing.toggle_blur,
-            toggle_grayscale=self.wellbeing.toggle_grayscale,
-            reveal=lambda: self.wellbeing.set_revealed(True),
-            zoom_in=self.viewer.zoom_in,
-            zoom_out=self.viewer.zoom_out,
-            zoom_fit=self.viewer.zoom_fit,
-            play_pause=self.viewer.play_pause,
-            frame_back=lambda: self.viewer.step(-1),
-            frame_forward=lambda: self.viewer.step(1),
-            export=self.tools.open_export,
-            statistics=self.tools.open_statistics,
-            lead_console=self.tools.open_lead_console,
-            settings=self.tools.open_settings,
-            help=self.tools.toggle_help,
-            quit=self.close,
-        )
-        return h
-
     def open_item(self, item_id: int, status: str) -> None:
         """Show this item here (the queue filtered to ``status``) and bring the desk forward."""
         self.goto.show_item(item_id, status)
@@ -214,14 +180,6 @@ class MainWindow(QMainWindow):
         self.panel.set_language(lang)
         self.session.set_language(lang)
         self.history_model.set_language(lang)
-
-    def choose_key(self, key: str) -> None:
-        """A category key: the policy file says which category it is."""
-        cat = self.desk.policy.category_for_key(key)
-        if cat is None:
-            self.statusBar().showMessage(self.tr("No category is bound to key %1 in this policy.").replace("%1", key), 5000)
-            return
-        self.panel.choose_category(cat.code)
 
     def _show_item(self, row: QueueRow | None) -> None:
         self.viewer.show_item(row)
@@ -273,39 +231,6 @@ class MainWindow(QMainWindow):
             if (cur.uploader and other.uploader == cur.uploader) or (cur.sha256 and other.sha256 == cur.sha256):
                 self.context.refresh_history()
                 return
-
-    def _leave_text(self) -> None:
-        if QApplication.focusWidget() in (self.panel.note, self.queue_view.find_box):
-            self.queue_view.table.setFocus()
-
-    def record(self) -> None:
-        if self.panel.escalating:
-            self.escalate()
-            return
-        why = self.session.record(self.panel.category, self.panel.chosen_actions(), self.panel.note_text())
-        self._after_command(why)
-
-    def skip(self) -> None:
-        self._after_command(self.session.skip(self.panel.note_text()))
-
-    def escalate(self) -> None:
-        note = self.panel.note_text()
-        why = self.session.escalate(note)  # the session says what an escalation needs
-        if why and not note.strip():
-            self.panel.start_escalation(why)
-            return
-        self._after_command(why)
-
-    def undo(self) -> None:
-        why = self.session.undo()
-        if why:
-            self.statusBar().showMessage(why, 5000)
-
-    def _after_command(self, why: str | None) -> None:
-        if why:
-            self.panel.show_message(why)
-        else:
-            self._leave_text()
 
     # -- status -------------------------------------------------------------------------------
     def _update_status(self) -> None:

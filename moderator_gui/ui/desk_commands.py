@@ -1,0 +1,100 @@
+"""What the desk's commands do: the keymap's command names (keys, menus, buttons) mapped to the
+window's parts. Deciding goes to the review session; what it refuses is said on the decision
+panel (or the status bar), and the keyboard goes back to the queue afterwards."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from moderator_gui.ui import keymap
+
+if TYPE_CHECKING:
+    from moderator_gui.ui.main_window import MainWindow
+
+STATUS_MS = 5000  # how long a status-bar message stays
+
+
+class DeskCommands:
+    def __init__(self, window: MainWindow) -> None:
+        self._w = window
+
+    def handlers(self) -> dict[str, Callable[[], object]]:
+        w = self._w
+        h: dict[str, Callable[[], object]] = {
+            b.command: functools.partial(self.choose_key, b.command.removeprefix("category_"))
+            for b in keymap.KEYMAP
+            if b.command.startswith("category_")
+        }
+        h.update(
+            record=self.record,
+            skip=self.skip,
+            escalate=self.escalate,
+            undo=self.undo,
+            next=lambda: w.session.move(1),
+            previous=lambda: w.session.move(-1),
+            find=w.queue_view.focus_find,
+            refresh=w.model.refresh,
+            toggle_blur=w.wellbeing.toggle_blur,
+            toggle_grayscale=w.wellbeing.toggle_grayscale,
+            reveal=lambda: w.wellbeing.set_revealed(True),
+            zoom_in=w.viewer.zoom_in,
+            zoom_out=w.viewer.zoom_out,
+            zoom_fit=w.viewer.zoom_fit,
+            play_pause=w.viewer.play_pause,
+            frame_back=lambda: w.viewer.step(-1),
+            frame_forward=lambda: w.viewer.step(1),
+            export=w.tools.open_export,
+            statistics=w.tools.open_statistics,
+            lead_console=w.tools.open_lead_console,
+            settings=w.tools.open_settings,
+            help=w.tools.toggle_help,
+            quit=w.close,
+        )
+        return h
+
+    def choose_key(self, key: str) -> None:
+        """A category key: the policy file says which category it is."""
+        w = self._w
+        cat = w.desk.policy.category_for_key(key)
+        if cat is None:
+            text = QCoreApplication.translate("MainWindow", "No category is bound to key %1 in this policy.")
+            w.statusBar().showMessage(text.replace("%1", key), STATUS_MS)
+            return
+        w.panel.choose_category(cat.code)
+
+    def record(self) -> None:
+        panel = self._w.panel
+        if panel.escalating:
+            self.escalate()
+            return
+        why = self._w.session.record(panel.category, panel.chosen_actions(), panel.note_text())
+        self._after_command(why)
+
+    def skip(self) -> None:
+        self._after_command(self._w.session.skip(self._w.panel.note_text()))
+
+    def escalate(self) -> None:
+        panel = self._w.panel
+        note = panel.note_text()
+        why = self._w.session.escalate(note)  # the session says what an escalation needs
+        if why and not note.strip():
+            panel.start_escalation(why)
+            return
+        self._after_command(why)
+
+    def undo(self) -> None:
+        why = self._w.session.undo()
+        if why:
+            self._w.statusBar().showMessage(why, STATUS_MS)
+
+    def _after_command(self, why: str | None) -> None:
+        w = self._w
+        if why:
+            w.panel.show_message(why)
+        elif QApplication.focusWidget() in (w.panel.note, w.queue_view.find_box):
+            w.queue_view.table.setFocus()  # leave the text: the next key is a command again
