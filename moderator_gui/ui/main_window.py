@@ -123,7 +123,9 @@ class MainWindow(QMainWindow):
         desk_actions = self._desk_actions = DeskActions(self, self._handlers(), desk.policy, self.wellbeing)
         self.actions, self._menus = desk_actions.actions, desk_actions.menus
         desk_actions.label(desk.lang)
-        self.actions["lead_console"].setVisible(desk.lead)  # hidden (and its key off) at a reviewer's desk
+        for command in keymap.LEAD_COMMANDS:  # hidden (and their keys off) at a reviewer's desk
+            self.actions[command].setVisible(desk.lead)
+        self._menus[keymap.GROUP_FILE].menuAction().setVisible(desk.lead)  # (only lead commands in it)
         self.panel.connect_actions(self.actions["record"], self.actions["skip"], self.actions["escalate"], self.actions["undo"])
         self._retranslate()
 
@@ -180,6 +182,7 @@ class MainWindow(QMainWindow):
             help=self.tools.toggle_help,
             quit=self.close,
         )
+        h["import"] = self.tools.open_import  # (a keyword of Python)
         return h
 
     def open_item(self, item_id: int, status: str) -> None:
