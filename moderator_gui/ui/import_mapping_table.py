@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableW
 from moderator_gui.core.ingest.fields import KNOWN_FIELDS
 from moderator_gui.core.ingest.mapping import ColumnMapping
 
-#: The fields in the order of docs/manifest.md (required first).
+# The fields in the order of docs/manifest.md (required first).
 FIELD_ORDER: tuple[str, ...] = (
     "external_id", "platform", "content_type", "media_path", "text", "uploader", "flagged_at", "flag_source",
     "flag_reason", "report_count", "classifier_score", "suspected_category", "priority", "sha256", "width",

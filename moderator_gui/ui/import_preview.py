@@ -18,7 +18,7 @@ from moderator_gui.ui.import_mapping_table import FIELD_ORDER
 from moderator_gui.ui.message_text import message_text
 
 PROBLEM_COLOUR = QColor("#b91c1c")
-#: A cell shows at most this many characters of a value (a text post may be long).
+# A cell shows at most this many characters of a value (a text post may be long).
 CELL_CHARS = 80
 
 
