@@ -72,6 +72,7 @@ class ImportDialog(QDialog):
         self._preview_task: TaskHandle | None = None
         self._task: TaskHandle | None = None
         self._cancel = threading.Event()
+        self._file_tasks: list[TaskHandle] = []  # mapping files loaded or saved
         self.report: ImportReport | None = None
 
         self.source_edit = QLineEdit(self)
@@ -151,6 +152,7 @@ class ImportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self._retranslate()
         self._set_running(False)
+        self.import_button.setEnabled(False)  # until a source has been read
         self.resize(980, 680)
 
     # -- texts ------------------------------------------------------------------------------
@@ -282,7 +284,7 @@ class ImportDialog(QDialog):
         chosen = self.ask_mapping_file(save=False)
         if chosen:
             path = Path(chosen)
-            self._runner.run(lambda: load_mapping(path), on_done=self._mapping_loaded, on_error=self._mapping_failed)
+            self._file_task(lambda: load_mapping(path), self._mapping_loaded, "load mapping")
 
     def _mapping_loaded(self, mapping: ColumnMapping) -> None:
         if mapping.platform and not self.platform_edit.text().strip():
@@ -302,12 +304,14 @@ class ImportDialog(QDialog):
         if not chosen:
             return
         path = Path(chosen) if Path(chosen).suffix else Path(chosen).with_suffix(".toml")
-        self._runner.run(
+        self._file_task(
             lambda: save_mapping(path, mapping),
-            on_done=lambda _none: self._show_status(self.tr("Mapping saved to {path}").format(path=path)),
-            on_error=self._mapping_failed,
-            label="save mapping",
+            lambda _none: self._show_status(self.tr("Mapping saved to {path}").format(path=path)),
+            "save mapping",
         )
+
+    def _file_task(self, fn: Callable[[], Any], on_done: Callable[[Any], None], label: str) -> None:
+        self._file_tasks.append(self._runner.run(fn, on_done=on_done, on_error=self._mapping_failed, label=label))
 
     # -- importing -----------------------------------------------------------------------------
     @property
@@ -409,10 +413,12 @@ class ImportDialog(QDialog):
             self._cancel.set()
             self._task.cancel()
             self._task = None
-        for task in (self._sample_task, self._preview_task):
+        for task in (self._sample_task, self._preview_task, *self._file_tasks):
             if task is not None:
-                task.cancel()
+                task.cancel()  # their answers are not delivered to a closed dialog
         self._sample_task = self._preview_task = None
+        self._file_tasks = []
+        self.rejects.cancel()
         self._preview_timer.stop()
         self._set_running(False)
         super().reject()

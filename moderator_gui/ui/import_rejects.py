@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from moderator_gui.core.ingest import Rejection
 from moderator_gui.ui.message_text import error_text, message_text
-from moderator_gui.ui.tasks import TaskRunner
+from moderator_gui.ui.tasks import TaskHandle, TaskRunner
 
 
 def write_rejects(path: Path, rows: list[tuple[str, str, str]]) -> Path:
@@ -43,6 +43,7 @@ class RejectsList(QWidget):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
+        self._save_task: TaskHandle | None = None
         self._rejected: list[Rejection] = []
         self.title = QLabel(self)
         self.table = QTableWidget(0, 2, self)
@@ -112,15 +113,25 @@ class RejectsList(QWidget):
         path = Path(chosen) if Path(chosen).suffix else Path(chosen).with_suffix(".csv")
         rows = self.rows()
         self.save_button.setEnabled(False)
-        self._runner.run(lambda: write_rejects(path, rows), on_done=self._saved, on_error=self._failed, label="save rejects")
+        self._save_task = self._runner.run(
+            lambda: write_rejects(path, rows), on_done=self._saved, on_error=self._failed, label="save rejects"
+        )
+
+    def cancel(self) -> None:
+        """The dialog closes: a save still running finishes, but its answer is not shown."""
+        if self._save_task is not None:
+            self._save_task.cancel()
+            self._save_task = None
 
     def _saved(self, path: Path) -> None:
+        self._save_task = None
         self.save_button.setEnabled(True)
         self.result.setStyleSheet("")
         self.result.setText(self.tr("Saved to {path}").format(path=path))
         self.saved.emit(path)
 
     def _failed(self, exc: BaseException) -> None:
+        self._save_task = None
         self.save_button.setEnabled(True)
         self.result.setStyleSheet("color: #b91c1c;")
         self.result.setText(self.tr("The list could not be saved: {reason}").format(reason=error_text(exc)))

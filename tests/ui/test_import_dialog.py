@@ -21,6 +21,7 @@ from sqlalchemy import select
 from moderator_gui.core.ingest import batching
 from moderator_gui.core.ingest.mapping import ColumnMapping, load_mapping, save_mapping
 from moderator_gui.core.store import Store
+from moderator_gui.core.store.team import Identity
 from moderator_gui.core.store.tables import items_t
 from moderator_gui.ui import keymap
 from moderator_gui.ui.i18n import install_translators
@@ -254,6 +255,31 @@ def test_file_menu_import_at_a_solo_desk(qtbot: QtBot, make_window: Any, add_ite
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert "import" not in {b.command for b in keymap.for_desk(False)}, "a reviewer's desk has no import"
+
+
+def test_a_source_that_cannot_be_read_says_why(qtbot: QtBot, ui_store: Store, runner: TaskRunner, tmp_path: Path) -> None:
+    dialog = open_dialog(qtbot, ui_store, runner)
+    assert not dialog.import_button.isEnabled(), "nothing to import yet"
+    type_into(qtbot, dialog.source_edit, str(tmp_path / "nope.csv"))
+    qtbot.keyClick(dialog.source_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.status.text() == f"source not found: {tmp_path / 'nope.csv'}")
+    assert not dialog.import_button.isEnabled() and dialog.mapping.rowCount() == 0
+    (tmp_path / "dup.csv").write_text("a,a\n1,2\n", encoding="utf-8")
+    type_into(qtbot, dialog.source_edit, str(tmp_path / "dup.csv"))
+    qtbot.keyClick(dialog.source_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "duplicate column(s) a" in dialog.status.text())
+    assert not dialog.import_button.isEnabled()
+
+
+def test_a_reviewers_desk_has_no_import(qtbot: QtBot, make_window: Any, add_items: Any, ui_store: Store) -> None:
+    add_items(ui_store, 1)
+    w = make_window(reviewer="ann", identity=Identity(login="ann", team=True, role="reviewer"))
+    assert not w._menus[keymap.GROUP_FILE].menuAction().isVisible() and not w.actions["import"].isVisible()
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert w.findChild(ImportDialog) is None, "the key is off"
+    assert w.tools.open_import() is False  # asked all the same: refused
+    assert w.findChild(ImportDialog) is None
+    assert w.statusBar().currentMessage() == "Importing is for team leads."
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
