@@ -14,15 +14,15 @@ import pytest
 from corpus import PILLOW_CORPUS
 from media_corpus import write_gif, write_video
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from moderator_gui.core.ingest import batching
 from moderator_gui.core.ingest.mapping import ColumnMapping, load_mapping, save_mapping
 from moderator_gui.core.store import Store
-from moderator_gui.core.store.team import Identity
 from moderator_gui.core.store.tables import items_t
+from moderator_gui.core.store.team import Identity
 from moderator_gui.ui import keymap
 from moderator_gui.ui.i18n import install_translators
 from moderator_gui.ui.import_dialog import ImportDialog
@@ -293,7 +293,14 @@ def test_screenshot(
         map_partner(qtbot, dialog)
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.rejects.table.rowCount() == 2, timeout=20_000)
-        assert all(isinstance(c, QComboBox) for c in (dialog.mapping.combo(0),))
+        assert dialog.windowTitle() == {"en": "Import flagged items", "zh_CN": "导入被标记的内容"}[lang]
+        # Every button has the room its text needs, and every combo box shows its whole choice.
+        cramped = [b.text() for b in dialog.findChildren(QPushButton) if b.isVisible() and b.width() < b.sizeHint().width()]
+        cramped += [
+            c.currentText() for c in dialog.findChildren(QComboBox)
+            if c.fontMetrics().horizontalAdvance(c.currentText()) + 24 > c.width()
+        ]  # fmt: skip
+        assert cramped == []
         assert dialog.grab().save(str(artifacts_dir / f"import-dialog-{lang}.png"))
     finally:
         install_translators(qapp, "en")
