@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from moderator_gui.core.ingest import ImportReport, import_path
-from moderator_gui.core.ingest.mapping import ColumnMapping, MappingError, load_mapping, save_mapping
+from moderator_gui.core.ingest.mapping import ColumnMapping, MappingError
 from moderator_gui.core.ingest.preview import PREVIEW_ROWS, PreviewRow, Sample, preview_rows, read_sample
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import Store
+from moderator_gui.ui.import_mapping_files import MappingFiles
 from moderator_gui.ui.import_mapping_table import MappingTable
 from moderator_gui.ui.import_preview import PreviewTable
 from moderator_gui.ui.import_rejects import RejectsList
@@ -72,7 +73,6 @@ class ImportDialog(QDialog):
         self._preview_task: TaskHandle | None = None
         self._task: TaskHandle | None = None
         self._cancel = threading.Event()
-        self._file_tasks: list[TaskHandle] = []  # mapping files loaded or saved
         self.report: ImportReport | None = None
 
         self.source_edit = QLineEdit(self)
@@ -145,8 +145,12 @@ class ImportDialog(QDialog):
         self.folder_button.clicked.connect(self._browse_folder)
         self.platform_edit.textChanged.connect(self._preview_timer.start)
         self.mapping.changed.connect(self._preview_timer.start)
-        self.load_mapping_button.clicked.connect(self._load_mapping)
+        self.mapping_files = MappingFiles(runner, self)
+        self.load_mapping_button.clicked.connect(self.mapping_files.load)
         self.save_mapping_button.clicked.connect(self._save_mapping)
+        self.mapping_files.loaded.connect(self._mapping_loaded)
+        self.mapping_files.saved.connect(lambda path: self._show_status(self.tr("Mapping saved to {path}").format(path=path)))
+        self.mapping_files.failed.connect(self._mapping_failed)
         self.import_button.clicked.connect(self.start_import)
         self.cancel_button.clicked.connect(self.cancel_import)
         self.close_button.clicked.connect(self.reject)
@@ -272,20 +276,6 @@ class ImportDialog(QDialog):
     def previewing(self) -> bool:
         return self._preview_timer.isActive() or self._preview_task is not None or self._sample_task is not None
 
-    def ask_mapping_file(self, *, save: bool) -> str:
-        title, pattern = self.tr("Column mapping"), self.tr("Mappings (*.toml)")
-        if save:
-            chosen, _ = QFileDialog.getSaveFileName(self, title, "mapping.toml", pattern)
-        else:
-            chosen, _ = QFileDialog.getOpenFileName(self, title, "", pattern)
-        return chosen
-
-    def _load_mapping(self) -> None:
-        chosen = self.ask_mapping_file(save=False)
-        if chosen:
-            path = Path(chosen)
-            self._file_task(lambda: load_mapping(path), self._mapping_loaded, "load mapping")
-
     def _mapping_loaded(self, mapping: ColumnMapping) -> None:
         if mapping.platform and not self.platform_edit.text().strip():
             self.platform_edit.setText(mapping.platform)
@@ -300,18 +290,7 @@ class ImportDialog(QDialog):
         except MappingError as exc:
             self._mapping_failed(exc)
             return
-        chosen = self.ask_mapping_file(save=True)
-        if not chosen:
-            return
-        path = Path(chosen) if Path(chosen).suffix else Path(chosen).with_suffix(".toml")
-        self._file_task(
-            lambda: save_mapping(path, mapping),
-            lambda _none: self._show_status(self.tr("Mapping saved to {path}").format(path=path)),
-            "save mapping",
-        )
-
-    def _file_task(self, fn: Callable[[], Any], on_done: Callable[[Any], None], label: str) -> None:
-        self._file_tasks.append(self._runner.run(fn, on_done=on_done, on_error=self._mapping_failed, label=label))
+        self.mapping_files.save(mapping)
 
     # -- importing -----------------------------------------------------------------------------
     @property
@@ -413,11 +392,11 @@ class ImportDialog(QDialog):
             self._cancel.set()
             self._task.cancel()
             self._task = None
-        for task in (self._sample_task, self._preview_task, *self._file_tasks):
+        for task in (self._sample_task, self._preview_task):
             if task is not None:
                 task.cancel()  # their answers are not delivered to a closed dialog
         self._sample_task = self._preview_task = None
-        self._file_tasks = []
+        self.mapping_files.cancel()
         self.rejects.cancel()
         self._preview_timer.stop()
         self._set_running(False)

@@ -550,14 +550,6 @@ Final hash: {hash}</source>
         <translation>正在读取 {path}…</translation>
     </message>
     <message>
-        <source>Column mapping</source>
-        <translation>列映射</translation>
-    </message>
-    <message>
-        <source>Mappings (*.toml)</source>
-        <translation>映射文件 (*.toml)</translation>
-    </message>
-    <message>
         <source>Mapping saved to {path}</source>
         <translation>映射已保存到 {path}</translation>
     </message>
@@ -860,6 +852,17 @@ Final hash: {hash}</source>
         <translation>
             <numerusform>正在保存 %n 个决定，保存完毕后关闭……</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>MappingFiles</name>
+    <message>
+        <source>Column mapping</source>
+        <translation>列映射</translation>
+    </message>
+    <message>
+        <source>Mappings (*.toml)</source>
+        <translation>映射文件 (*.toml)</translation>
     </message>
 </context>
 <context>

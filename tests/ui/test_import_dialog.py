@@ -163,7 +163,7 @@ def test_mapping_saved_loaded_and_checked(
     load_source(qtbot, dialog, partner)
     map_partner(qtbot, dialog)
     saved = tmp_path / "partner-x.toml"
-    dialog.ask_mapping_file = lambda *, save: str(saved)  # type: ignore[method-assign]
+    dialog.mapping_files.ask_path = lambda *, save: str(saved)  # type: ignore[method-assign]
     qtbot.mouseClick(dialog.save_mapping_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: saved.exists() and "Mapping saved" in dialog.status.text())
     assert load_mapping(saved) == ColumnMapping(
@@ -182,14 +182,14 @@ def test_mapping_saved_loaded_and_checked(
     other = tmp_path / "other.toml"
     save_mapping(other, ColumnMapping({"post_id": "external_id", "body": "flag_reason", "file": None}, platform="p2"))
     type_into(qtbot, dialog.platform_edit, "")
-    dialog.ask_mapping_file = lambda *, save: str(other)  # type: ignore[method-assign]
+    dialog.mapping_files.ask_path = lambda *, save: str(other)  # type: ignore[method-assign]
     qtbot.mouseClick(dialog.load_mapping_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.platform_edit.text() == "p2")
     assert [dialog.mapping.field(r) for r in range(5)] == ["external_id", None, "flag_reason", "flag_reason", "uploader"]
     qtbot.waitUntil(lambda: "both mapped to field 'flag_reason'" in dialog.status.text())
     broken = tmp_path / "broken.toml"
     broken.write_text("[columns\n", encoding="utf-8")
-    dialog.ask_mapping_file = lambda *, save: str(broken)  # type: ignore[method-assign]
+    dialog.mapping_files.ask_path = lambda *, save: str(broken)  # type: ignore[method-assign]
     qtbot.mouseClick(dialog.load_mapping_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "is not a valid TOML file" in dialog.status.text())
 
