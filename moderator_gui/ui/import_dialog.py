@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from moderator_gui.core.ingest import ImportReport, import_path
+from moderator_gui.core.ingest.files import HashCache
 from moderator_gui.core.ingest.mapping import ColumnMapping, MappingError
 from moderator_gui.core.ingest.preview import PREVIEW_ROWS, PreviewRow, Sample, preview_rows, read_sample
 from moderator_gui.core.policy import Policy
@@ -69,6 +70,7 @@ class ImportDialog(QDialog):
         self._runner = runner
         self._policy = policy
         self._sample: Sample | None = None
+        self._hashes: HashCache = {}  # the previewed files' hashes, kept while the source stays
         self._sample_task: TaskHandle | None = None
         self._preview_task: TaskHandle | None = None
         self._task: TaskHandle | None = None
@@ -213,6 +215,7 @@ class ImportDialog(QDialog):
         if self._sample_task is not None:
             self._sample_task.cancel()
         self._sample = None
+        self._hashes = {}
         self.preview.clear_rows()
         self._show_status(self.tr("Reading {path}…").format(path=path))
         self.import_button.setEnabled(False)
@@ -260,9 +263,9 @@ class ImportDialog(QDialog):
             return
         self.import_button.setEnabled(True)
         self.status.clear()
-        policy, platform = self._policy, self.platform()
+        policy, platform, hashes = self._policy, self.platform(), self._hashes
         self._preview_task = self._runner.run(
-            lambda: preview_rows(sample, mapping, policy, platform=platform),
+            lambda: preview_rows(sample, mapping, policy, platform=platform, hashes=hashes),
             on_done=self._previewed,
             on_error=lambda exc: self._show_status(error_text(exc), error=True),
             label="import preview",

@@ -72,9 +72,14 @@ def read_sample(source: str | os.PathLike[str], *, rows: int = PREVIEW_ROWS) -> 
     return Sample(src, kind, columns, found)
 
 
-def preview_rows(sample: Sample, mapping: ColumnMapping, policy: Policy, *, platform: str | None) -> list[PreviewRow]:
-    """Each sampled record mapped and validated (stat, hash and sniff of its media: a worker thread's job)."""
-    ctx = _PreviewContext(os.path.dirname(os.path.realpath(sample.source)), policy, platform or mapping.platform)
+def preview_rows(
+    sample: Sample, mapping: ColumnMapping, policy: Policy, *, platform: str | None, hashes: HashCache | None = None
+) -> list[PreviewRow]:
+    """Each sampled record mapped and validated (stat, hash and sniff of its media: a worker thread's job).
+    ``hashes``: a cache kept from one preview to the next, so that a file is hashed once
+    (its key is the file's device, inode, size and modification time: a changed file is hashed again)."""
+    base = os.path.dirname(os.path.realpath(sample.source))
+    ctx = _PreviewContext(base, policy, platform or mapping.platform, {} if hashes is None else hashes)
     mapper = RecordMapper(mapping, lambda _msg: None) if mapping.columns else None
     out: list[PreviewRow] = []
     for line_no, record in sample.records:
@@ -94,11 +99,11 @@ def preview_rows(sample: Sample, mapping: ColumnMapping, policy: Policy, *, plat
 class _PreviewContext:
     """The :class:`~.fields.RowContext` of a preview: the import's rules, no database."""
 
-    def __init__(self, base: str, policy: Policy, platform: str | None) -> None:
+    def __init__(self, base: str, policy: Policy, platform: str | None, hashes: HashCache) -> None:
         self.base = base
         self.policy = policy
         self.platform = platform
-        self.hashes: HashCache = {}
+        self.hashes = hashes
         self._row = base_row("", utcnow())
 
     def base_row(self) -> dict[str, Any]:
