@@ -49,6 +49,11 @@ class DeskTools(QObject):
             return False
         from moderator_gui.ui.import_dialog import ImportDialog
 
+        for open_one in self._window.findChildren(ImportDialog):
+            if open_one.isVisible():  # one import dialog at a time: Ctrl+I again brings it forward
+                open_one.raise_()
+                open_one.activateWindow()
+                return True
         dlg = ImportDialog(desk.store, desk.runner, desk.policy, self._window)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.open()

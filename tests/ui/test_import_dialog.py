@@ -252,9 +252,28 @@ def test_file_menu_import_at_a_solo_desk(qtbot: QtBot, make_window: Any, add_ite
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: any(isinstance(d, ImportDialog) and d.isVisible() for d in w.findChildren(ImportDialog)))
     dialog = w.findChild(ImportDialog)
+    assert w.tools.open_import() is True and len(w.findChildren(ImportDialog)) == 1, "the open one comes forward"
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert "import" not in {b.command for b in keymap.for_desk(False)}, "a reviewer's desk has no import"
+
+
+def test_a_folder_imports_without_a_mapping(
+    qtbot: QtBot, ui_store: Store, runner: TaskRunner, partner: Path
+) -> None:
+    dialog = open_dialog(qtbot, ui_store, runner)
+    folder = partner.parent / "files"
+    dialog.ask_source_folder = lambda: str(folder)  # type: ignore[method-assign]  # (the folder dialog)
+    qtbot.mouseClick(dialog.folder_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled())
+    assert not dialog.mapping_box.isEnabled() and dialog.mapping.rowCount() == 0
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.finished_import, timeout=20_000) as done:
+        pass
+    assert done.args[0].imported == 3
+    assert stored(ui_store) == {
+        "photo.png": ("folder", "image"), "sticker.gif": ("folder", "image"), "clip.mp4": ("folder", "video")
+    }  # fmt: skip
 
 
 def test_a_source_that_cannot_be_read_says_why(qtbot: QtBot, ui_store: Store, runner: TaskRunner, tmp_path: Path) -> None:
