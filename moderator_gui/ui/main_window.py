@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         desk_actions.label(desk.lang)
         for command in keymap.LEAD_COMMANDS:  # hidden (and their keys off) at a reviewer's desk
             self.actions[command].setVisible(desk.lead)
-        self._menus[keymap.GROUP_FILE].menuAction().setVisible(desk.lead)  # (only lead commands in it)
+        desk_actions.hide_empty_menus()  # a reviewer's File menu (only lead commands in it)
         self.panel.connect_actions(self.actions["record"], self.actions["skip"], self.actions["escalate"], self.actions["undo"])
         self._retranslate()
 
@@ -182,7 +182,11 @@ class MainWindow(QMainWindow):
             help=self.tools.toggle_help,
             quit=self.close,
         )
-        h["import"] = self.tools.open_import  # (a keyword of Python)
+
+        def open_import() -> None:
+            self.tools.open_import()
+
+        h["import"] = open_import  # ("import" is a keyword of Python: not an argument of update)
         return h
 
     def open_item(self, item_id: int, status: str) -> None:
