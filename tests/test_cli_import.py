@@ -81,7 +81,7 @@ def test_folder_with_platform_and_examples(tmp_path: Path, capsys: pytest.Captur
     [
         ("nope.jsonl", None, "source not found: "),
         ("notes.md", "x", "is not a folder, a .jsonl manifest or a .csv manifest"),
-        ("m.csv", "external_id,platform\n", "missing required column(s) content_type"),
+        ("m.csv", "external_id,content_type\n", "missing required column(s) platform"),
     ],
 )
 def test_unreadable_source_exits_2_with_a_message(

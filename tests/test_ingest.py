@@ -228,7 +228,7 @@ def test_many_rows_share_one_file_and_it_is_hashed_once(
     calls: list[str] = []
     real_hash = files._hash
 
-    def counting_hash(path: str, shown: str) -> tuple[str, str | None, bytes]:
+    def counting_hash(path: str, shown: str) -> tuple[str, str | None, bytes, bool]:
         calls.append(path)
         return real_hash(path, shown)
 

@@ -71,7 +71,7 @@ def test_each_bad_row_is_rejected_with_its_line_and_reason(store: Store, drop: P
         ('"just a string"', "expected a JSON object, got string"),
         (row(None), "missing required field 'external_id'"),  # type: ignore[arg-type]
         (row("b", platform=None), "missing required field 'platform'"),
-        (row("b", content_type=None), "missing required field 'content_type'"),
+        (row("b", content_type=None, media_path=None), "no content_type, and neither media_path nor text to infer it from"),
         (row("b", content_type="photo"), "field 'content_type' is 'photo'; expected one of image|animation|video|live_clip|text"),
         (row("b", report_count="3"), "field 'report_count' must be an integer, got string '3'"),
         (row("b", report_count=True), "field 'report_count' must be an integer, got boolean True"),

@@ -119,7 +119,7 @@ def test_folder_rejections_are_placed_by_path(sqlite_store: Store, tmp_path: Pat
 
 def test_source_errors_are_coded_errors(sqlite_store: Store, tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.csv")
-    (tmp_path / "m.csv").write_text("external_id,platform\n", encoding="utf-8")
+    (tmp_path / "m.csv").write_text("external_id,content_type\n", encoding="utf-8")
     cases = [
         (tmp_path / "nope.jsonl", "import.source_not_found"),
         (tmp_path / "pipe.csv", "import.source_special_file"),
@@ -131,4 +131,4 @@ def test_source_errors_are_coded_errors(sqlite_store: Store, tmp_path: Path) -> 
         exc = caught.value
         assert isinstance(exc, CodedError)
         assert (exc.code, exc.message, str(exc)) == (code, exc.msg.render(), exc.msg.render())
-    assert exc.msg.args == {"path": str(tmp_path / "m.csv"), "line": 1, "columns": "content_type"}
+    assert exc.msg.args == {"path": str(tmp_path / "m.csv"), "line": 1, "columns": "platform"}

@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Import flagged items into the review queue. SOURCE is a folder (imported recursively), "
             "a .jsonl manifest or a .csv manifest (schema: docs/manifest.md). Bad rows and files are "
             "rejected one by one with their line or path and a reason; the rest import. "
-            "Re-importing the same source adds no duplicates."
+            "Re-importing the same source adds no duplicates. A manifest with its own column names "
+            "is read through a column mapping (--map, --mapping)."
         ),
     )
     p.add_argument("source", metavar="SOURCE", type=Path, help="folder, .jsonl or .csv manifest")
@@ -37,16 +38,41 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help='platform of folder items (default "folder"); for manifests, the default for rows without one',
     )
+    p.add_argument(
+        "--map",
+        metavar="COLUMN=FIELD",
+        action="append",
+        default=[],
+        help="read the manifest's COLUMN as FIELD (repeatable), e.g. --map post_id=external_id; "
+        "COLUMN= leaves the column out; overrides --mapping",
+    )
+    p.add_argument(
+        "--mapping",
+        metavar="FILE.toml",
+        type=Path,
+        default=None,
+        help="a saved column mapping (format: docs/manifest.md); its platform is the default for --platform",
+    )
     p.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from moderator_gui.core.ingest import ImportSourceError, import_path
+    from moderator_gui.core.ingest.mapping import ColumnMapping, MappingError, load_mapping, parse_map_options
 
+    mapping: ColumnMapping | None = None
+    try:  # before the database is opened: a bad mapping changes nothing
+        if args.mapping is not None:
+            mapping = load_mapping(args.mapping)
+        if args.map:
+            options = parse_map_options(args.map)
+            mapping = options if mapping is None else mapping.merged(options)
+    except MappingError as exc:
+        return fail("import", exc.message)
     with open_store(args) as store:
         try:
-            report = import_path(store, args.source, platform=args.platform)
+            report = import_path(store, args.source, platform=args.platform, mapping=mapping)
         except ImportSourceError as exc:
             return fail("import", exc.message)
     if args.json:

@@ -107,3 +107,57 @@ def _is_bmp(b: bytes) -> bool:
 def content_family(mime: str) -> str:
     """"image" or "video": which content types a sniffed MIME type can stand for."""
     return mime.split("/", 1)[0]
+
+
+def is_animated(first_bytes: bytes, mime: str | None) -> bool:
+    """Whether a GIF, WebP or APNG is animated, from the same first bytes :func:`sniff` reads
+    (its structure only: nothing is decoded). An APNG has an acTL chunk (``sniff`` says
+    ``image/apng``); an animated WebP sets the animation flag of its VP8X header; a GIF is
+    animated if it carries a looping extension (NETSCAPE2.0 / ANIMEXTS1.0) or a second image
+    within these bytes. A GIF whose first frame fills them and that has no looping extension
+    reads as still: the media pipeline counts the real frames later."""
+    if mime == "image/apng":
+        return True
+    if mime == "image/webp":
+        return first_bytes[12:16] == b"VP8X" and len(first_bytes) > 20 and bool(first_bytes[20] & 0x02)
+    if mime == "image/gif":
+        return _gif_is_animated(first_bytes)
+    return False
+
+
+def _gif_is_animated(b: bytes) -> bool:
+    """Walks a GIF's blocks (header, colour tables, extensions, image descriptors, data sub-blocks)."""
+    if len(b) < 13:
+        return False
+    pos = 13 + ((3 << ((b[10] & 0x07) + 1)) if b[10] & 0x80 else 0)  # logical screen + global colour table
+    images = 0
+    while pos < len(b):
+        kind = b[pos]
+        if kind == 0x3B:  # trailer
+            return False
+        if kind == 0x21:  # extension: label, then sub-blocks
+            if pos + 2 < len(b) and b[pos + 1] == 0xFF and b[pos + 3 : pos + 14] in (b"NETSCAPE2.0", b"ANIMEXTS1.0"):
+                return True
+            pos = _skip_sub_blocks(b, pos + 2)
+        elif kind == 0x2C:  # image descriptor (+ local colour table, LZW code size, data)
+            images += 1
+            if images > 1:
+                return True
+            if pos + 10 > len(b):
+                return False
+            flags = b[pos + 9]
+            pos += 10 + ((3 << ((flags & 0x07) + 1)) if flags & 0x80 else 0)
+            pos = _skip_sub_blocks(b, pos + 1)
+        else:
+            return False  # not a GIF block: a damaged file reads as still
+    return False
+
+
+def _skip_sub_blocks(b: bytes, pos: int) -> int:
+    """The position after a chain of data sub-blocks (each: a length byte, then that many bytes; 0 ends it)."""
+    while pos < len(b):
+        size = b[pos]
+        pos += 1 + size
+        if size == 0:
+            break
+    return pos

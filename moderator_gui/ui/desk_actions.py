@@ -50,6 +50,11 @@ class DeskActions(QObject):
                     if b.command in SEPARATOR_AFTER:
                         menu.addSeparator()
 
+    def hide_empty_menus(self) -> None:
+        """A menu whose every command is hidden (a reviewer's File menu) leaves the menu bar."""
+        for menu in self.menus.values():
+            menu.menuAction().setVisible(any(a.isVisible() for a in menu.actions() if not a.isSeparator()))
+
     def _sync_view_actions(self) -> None:
         self.actions["toggle_blur"].setChecked(self._wellbeing.state.blur)
         self.actions["toggle_grayscale"].setChecked(self._wellbeing.state.grayscale)

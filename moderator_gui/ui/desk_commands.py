@@ -55,6 +55,7 @@ class DeskCommands:
             help=w.tools.toggle_help,
             quit=w.close,
         )
+        h["import"] = w.tools.open_import  # ("import" is a keyword of Python: not an argument of update)
         return h
 
     def choose_key(self, key: str) -> None:

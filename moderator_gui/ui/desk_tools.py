@@ -1,4 +1,4 @@
-"""The windows the desk opens: export, statistics, the lead console, keyboard help and settings.
+"""The windows the desk opens: import, export, statistics, the lead console, keyboard help and settings.
 
 Each is imported when first used: start-up does not pay for them (the statistics
 bring QtCharts)."""
@@ -40,6 +40,24 @@ class DeskTools(QObject):
         dlg = ExportDialog(desk.store, desk.runner, desk.policy, self._window)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.open()
+
+    def open_import(self) -> bool:
+        """File → Import… (team leads and solo desks). False: refused."""
+        desk = self._desk
+        if not desk.lead:
+            self._window.statusBar().showMessage(self.tr("Importing is for team leads."), 5000)
+            return False
+        from moderator_gui.ui.import_dialog import ImportDialog
+
+        for open_one in self._window.findChildren(ImportDialog):
+            if open_one.isVisible():  # one import dialog at a time: Ctrl+I again brings it forward
+                open_one.raise_()
+                open_one.activateWindow()
+                return True
+        dlg = ImportDialog(desk.store, desk.runner, desk.policy, self._window)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        return True
 
     def open_statistics(self) -> None:
         if self._stats is None:
@@ -113,7 +131,7 @@ class DeskTools(QObject):
         """Background work of the tools: an export stops (and removes its temporary file) and
         the statistics are dropped, so the runner's shutdown does not wait for them."""
         for dlg in self._window.findChildren(QDialog):
-            if dlg.objectName() == "ExportDialog" and dlg.isVisible():
+            if dlg.objectName() in ("ExportDialog", "ImportDialog") and dlg.isVisible():
                 dlg.reject()
         if self._stats is not None:
             self._stats.cancel_running()

@@ -34,6 +34,7 @@ class Binding:
 
 
 # Groups name the menus the commands appear in.
+GROUP_FILE = QT_TRANSLATE_NOOP("Keymap", "File")
 GROUP_DECIDE = QT_TRANSLATE_NOOP("Keymap", "Decide")
 GROUP_NAVIGATE = QT_TRANSLATE_NOOP("Keymap", "Navigate")
 GROUP_VIEW = QT_TRANSLATE_NOOP("Keymap", "View")
@@ -42,6 +43,8 @@ GROUP_TOOLS = QT_TRANSLATE_NOOP("Keymap", "Tools")
 # Category keys 1-7 and 0 are the policy's ``key`` fields; the command names carry
 # the key ("category_3") and the main window resolves them with Policy.category_for_key.
 KEYMAP: tuple[Binding, ...] = (
+    # Team leads and solo desks only (a reviewer's desk hides it; the server refuses their imports).
+    Binding("import", ("Ctrl+I",), QT_TRANSLATE_NOOP("Keymap", "Import…"), GROUP_FILE),
     Binding("category_1", ("1",), QT_TRANSLATE_NOOP("Keymap", "Choose category 1"), GROUP_DECIDE),
     Binding("category_2", ("2",), QT_TRANSLATE_NOOP("Keymap", "Choose category 2"), GROUP_DECIDE),
     Binding("category_3", ("3",), QT_TRANSLATE_NOOP("Keymap", "Choose category 3"), GROUP_DECIDE),
@@ -82,11 +85,11 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("quit", ("Ctrl+Q",), QT_TRANSLATE_NOOP("Keymap", "Quit"), GROUP_TOOLS),
 )
 
-GROUPS: tuple[str, ...] = (GROUP_DECIDE, GROUP_NAVIGATE, GROUP_VIEW, GROUP_TOOLS)
+GROUPS: tuple[str, ...] = (GROUP_FILE, GROUP_DECIDE, GROUP_NAVIGATE, GROUP_VIEW, GROUP_TOOLS)
 
 
 #: Commands only a team lead (or a solo desk) has; a reviewer's desk hides them.
-LEAD_COMMANDS = frozenset({"lead_console"})
+LEAD_COMMANDS = frozenset({"lead_console", "import"})
 
 
 def for_desk(lead: bool) -> tuple[Binding, ...]:

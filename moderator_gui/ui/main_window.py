@@ -24,6 +24,7 @@ from moderator_gui.core.journal import DecisionJournal
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import QueueFilter, QueueRow, RecordedEvent, Store
 from moderator_gui.core.store.team import Identity
+from moderator_gui.ui import keymap
 from moderator_gui.ui.banner import BannerArea
 from moderator_gui.ui.change_feed import ChangeFeed
 from moderator_gui.ui.claim_keeper import ClaimKeeper
@@ -124,10 +125,11 @@ class MainWindow(QMainWindow):
         desk_actions = self._desk_actions = DeskActions(self, self.commands.handlers(), desk.policy, self.wellbeing)
         self.desk_actions, self._menus = desk_actions.actions, desk_actions.menus
         desk_actions.label(desk.lang)
-        self.desk_actions["lead_console"].setVisible(desk.lead)  # hidden (and its key off) at a reviewer's desk
-        self.panel.connect_actions(
-            self.desk_actions["record"], self.desk_actions["skip"], self.desk_actions["escalate"], self.desk_actions["undo"]
-        )
+        for command in keymap.LEAD_COMMANDS:  # hidden (and their keys off) at a reviewer's desk
+            self.desk_actions[command].setVisible(desk.lead)
+        desk_actions.hide_empty_menus()  # a reviewer's File menu (only lead commands in it)
+        acts = self.desk_actions
+        self.panel.connect_actions(acts["record"], acts["skip"], acts["escalate"], acts["undo"])
         self._retranslate()
 
         # Wiring: selection <-> session -> widgets.

@@ -278,6 +278,10 @@
 <context>
     <name>DeskTools</name>
     <message>
+        <source>Importing is for team leads.</source>
+        <translation>导入仅限组长使用。</translation>
+    </message>
+    <message>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
@@ -480,7 +484,106 @@ Final hash: {hash}</source>
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import flagged items</source>
+        <translation>导入被标记的内容</translation>
+    </message>
+    <message>
+        <source>&amp;Source:</source>
+        <translation>来源(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>a .csv or .jsonl manifest, or a folder</source>
+        <translation>.csv 或 .jsonl 清单，或一个文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Manifest…</source>
+        <translation>清单(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Folder…</source>
+        <translation>文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Platform:</source>
+        <translation>平台(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>for rows that name no platform</source>
+        <translation>用于未注明平台的行</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>L&amp;oad mapping…</source>
+        <translation>载入映射(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve mapping…</source>
+        <translation>保存映射(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Preview (first {count} rows, mapping applied)</source>
+        <translation>预览（前 {count} 行，已应用映射）</translation>
+    </message>
+    <message>
+        <source>&amp;Import</source>
+        <translation>导入(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Import a manifest</source>
+        <translation>导入清单</translation>
+    </message>
+    <message>
+        <source>Manifests (*.csv *.jsonl *.ndjson)</source>
+        <translation>清单文件 (*.csv *.jsonl *.ndjson)</translation>
+    </message>
+    <message>
+        <source>Import a folder</source>
+        <translation>导入文件夹</translation>
+    </message>
+    <message>
+        <source>Reading {path}…</source>
+        <translation>正在读取 {path}…</translation>
+    </message>
+    <message>
+        <source>Mapping saved to {path}</source>
+        <translation>映射已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Rows read so far: {rows}</source>
+        <translation>已读取行数：{rows}</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Imported: {imported} · duplicates: {duplicates} · rejected: {rejected}</source>
+        <translation>已导入：{imported} · 重复：{duplicates} · 拒绝：{rejected}</translation>
+    </message>
+    <message>
+        <source>Import cancelled: the rows imported before stay imported.</source>
+        <translation>导入已取消：取消前已导入的行保持导入。</translation>
+    </message>
+    <message>
+        <source>The import stopped: {reason}</source>
+        <translation>导入已中止：{reason}</translation>
+    </message>
+</context>
+<context>
     <name>Keymap</name>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
     <message>
         <source>Decide</source>
         <translation>审核</translation>
@@ -496,6 +599,10 @@ Final hash: {hash}</source>
     <message>
         <source>Tools</source>
         <translation>工具</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
     </message>
     <message>
         <source>Choose category 1</source>
@@ -745,6 +852,32 @@ Final hash: {hash}</source>
         <translation>
             <numerusform>正在保存 %n 个决定，保存完毕后关闭……</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>MappingFiles</name>
+    <message>
+        <source>Column mapping</source>
+        <translation>列映射</translation>
+    </message>
+    <message>
+        <source>Mappings (*.toml)</source>
+        <translation>映射文件 (*.toml)</translation>
+    </message>
+</context>
+<context>
+    <name>MappingTable</name>
+    <message>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>Imported as</source>
+        <translation>导入为字段</translation>
+    </message>
+    <message>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
     </message>
 </context>
 <context>
@@ -1391,6 +1524,10 @@ Final hash: {hash}</source>
         <translation>字段 &apos;suspected_category&apos;：未知的类别代码 {code!r}</translation>
     </message>
     <message>
+        <source>no content_type, and neither media_path nor text to infer it from</source>
+        <translation>没有 content_type，也没有可用于推断的 media_path 或 text</translation>
+    </message>
+    <message>
         <source>missing field &apos;text&apos; (required for content_type &apos;text&apos;)</source>
         <translation>缺少字段 &apos;text&apos;（content_type 为 &apos;text&apos; 时必填）</translation>
     </message>
@@ -1490,6 +1627,54 @@ Final hash: {hash}</source>
         <source>{path}: symlink to a folder not followed</source>
         <translation>{path}：指向文件夹的符号链接，未跟随</translation>
     </message>
+    <message>
+        <source>column {column!r} ignored: column {source!r} is mapped to that field</source>
+        <translation>已忽略列 {column!r}：列 {source!r} 已映射到该字段</translation>
+    </message>
+    <message>
+        <source>mapped column {column!r} is not in the manifest</source>
+        <translation>映射的列 {column!r} 不在清单中</translation>
+    </message>
+    <message>
+        <source>--map {value}: expected COLUMN=FIELD</source>
+        <translation>--map {value}：格式应为 列=字段（COLUMN=FIELD）</translation>
+    </message>
+    <message>
+        <source>{origin}: {field!r} is not a manifest field (one of: {fields})</source>
+        <translation>{origin}：{field!r} 不是清单字段（可用字段：{fields}）</translation>
+    </message>
+    <message>
+        <source>{origin}: columns {first!r} and {second!r} are both mapped to field {field!r}</source>
+        <translation>{origin}：列 {first!r} 和 {second!r} 都映射到了字段 {field!r}</translation>
+    </message>
+    <message>
+        <source>cannot read mapping file {path}: {reason}</source>
+        <translation>无法读取映射文件 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>{path} is not a valid TOML file: {detail}</source>
+        <translation>{path} 不是有效的 TOML 文件：{detail}</translation>
+    </message>
+    <message>
+        <source>{path}: no [columns] table (see docs/manifest.md)</source>
+        <translation>{path}：缺少 [columns] 表（参见 docs/manifest.md）</translation>
+    </message>
+    <message>
+        <source>{path}: unknown key {key!r} (a mapping file has [columns] and, optionally, platform)</source>
+        <translation>{path}：未知的键 {key!r}（映射文件只包含 [columns] 以及可选的 platform）</translation>
+    </message>
+    <message>
+        <source>{path}: {key} must be a string (a field name, or an empty string to leave the column out)</source>
+        <translation>{path}：{key} 必须是字符串（字段名，或用空字符串表示不导入该列）</translation>
+    </message>
+    <message>
+        <source>{path}: platform must be a string</source>
+        <translation>{path}：platform 必须是字符串</translation>
+    </message>
+    <message>
+        <source>{path} is a folder: a column mapping applies to .jsonl and .csv manifests only</source>
+        <translation>{path} 是文件夹：列映射只适用于 .jsonl 和 .csv 清单</translation>
+    </message>
 </context>
 <context>
     <name>Names</name>
@@ -1559,6 +1744,25 @@ Final hash: {hash}</source>
     <message>
         <source>Desk open since %1</source>
         <translation>工作台自 %1 起打开</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewTable</name>
+    <message>
+        <source>Line</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>imports as {type}</source>
+        <translation>将导入为 {type}</translation>
+    </message>
+    <message>
+        <source>imports as {type} (inferred)</source>
+        <translation>将导入为 {type}（推断）</translation>
     </message>
 </context>
 <context>
@@ -1756,6 +1960,41 @@ Quit anyway? They will be lost.</source>
 
 仍要退出吗？这些决定将会丢失。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RejectsList</name>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Rejected rows: {count}</source>
+        <translation>被拒绝的行：{count}</translation>
+    </message>
+    <message>
+        <source>Save &amp;list…</source>
+        <translation>保存列表(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Save the rejected rows</source>
+        <translation>保存被拒绝的行</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Saved to {path}</source>
+        <translation>已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>The list could not be saved: {reason}</source>
+        <translation>无法保存列表：{reason}</translation>
     </message>
 </context>
 <context>

@@ -19,8 +19,13 @@ Robustness rules (see docs/manifest.md):
 * Re-importing is idempotent, and rows are written in batches of
   :data:`BATCH_ROWS` per transaction (:mod:`.batching`).
 
+* A manifest with its own column names is read through a column mapping
+  (:mod:`.mapping`: ``--map``, TOML files), applied to each record before validation;
+  a row without ``content_type`` gets it from its media's sniffed type or its text.
+
 The modules: ``reasons`` (the message catalogue, Rejection, ImportSourceError),
-``files``, ``records``, ``fields``, ``batching``. The constants below are copies for
+``files``, ``records``, ``fields``, ``mapping``, ``batching``; ``preview`` (the first
+rows mapped and validated, for the import dialog). The constants below are copies for
 reading; a test that changes a limit patches the module that uses it
 (``records.MAX_LINE_BYTES``, ``batching.BATCH_ROWS``).
 """
@@ -30,6 +35,7 @@ from __future__ import annotations
 from moderator_gui.core.ingest.batching import BATCH_ROWS, MAX_REPEAT_WARNINGS, ImportReport, Progress, import_path
 from moderator_gui.core.ingest.fields import KNOWN_FIELDS, MAX_TEXT_BYTES, REQUIRED_FIELDS
 from moderator_gui.core.ingest.files import FOLDER_PLATFORM, HASH_CHUNK, MANIFEST_KINDS, TEXT_SUFFIX, display_name
+from moderator_gui.core.ingest.mapping import ColumnMapping, MappingError
 from moderator_gui.core.ingest.reasons import MB, ImportSourceError, Rejection
 from moderator_gui.core.ingest.records import MAX_LINE_BYTES
 
@@ -45,8 +51,10 @@ __all__ = [
     "MB",
     "REQUIRED_FIELDS",
     "TEXT_SUFFIX",
+    "ColumnMapping",
     "ImportReport",
     "ImportSourceError",
+    "MappingError",
     "Progress",
     "Rejection",
     "display_name",

@@ -25,6 +25,7 @@ from moderator_gui.core.domain import utcnow
 from moderator_gui.core.ingest import files, records
 from moderator_gui.core.ingest.fields import KNOWN_FIELDS, REQUIRED_FIELDS, Row, base_row, record_values
 from moderator_gui.core.ingest.files import FileInfo, HashCache, display_name
+from moderator_gui.core.ingest.mapping import ColumnMapping, RecordMapper
 from moderator_gui.core.ingest.reasons import ImportSourceError, Place, Reject, Rejection, place, short
 from moderator_gui.core.media_store import MediaStoreError
 from moderator_gui.core.messages import Message
@@ -65,24 +66,38 @@ class ImportReport:
 
 
 def import_path(
-    store: Store, source: str | os.PathLike[str], *, platform: str | None = None, progress: Progress | None = None
+    store: Store,
+    source: str | os.PathLike[str],
+    *,
+    platform: str | None = None,
+    progress: Progress | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportReport:
     """Import a folder (recursively), a ``.jsonl`` or a ``.csv`` manifest into ``store``.
 
     ``platform`` is the platform of folder items (default "folder") and the
-    default for manifest rows that have none. ``progress(rows_done)`` is called
+    default for manifest rows that have none (else the mapping's ``platform``).
+    ``mapping`` renames a manifest's columns before each record is validated
+    (:mod:`.mapping`); a folder takes none. ``progress(rows_done)`` is called
     every BATCH_ROWS rows or files read, right after they are committed, and once
     at the end; returning False stops the import there (``report.cancelled``).
     Raises :class:`ImportSourceError` if the source cannot be read at all.
     """
     src = Path(source)
     kind = files.source_kind(src)
+    if mapping is not None:
+        if kind == "folder":
+            raise ImportSourceError("import.map_folder", path=str(src))
+        if platform is None:
+            platform = mapping.platform
     if platform is not None:
         limit = ITEM_TEXT_LIMITS["platform"]
         if not platform.strip() or len(platform) > limit:
             raise ImportSourceError("import.bad_platform", platform=short(platform), limit=limit)
     real = os.path.realpath(src)
     importer = _Importer(store, Path(real), progress, platform, by_content=kind == "folder")
+    if mapping is not None and mapping.columns:
+        importer.mapper = RecordMapper(mapping, importer.report.warning_msgs.append)
     if kind == "folder":
         walker = files.FolderWalker(
             real,
@@ -128,6 +143,7 @@ class _Importer:
         self._stored: set[str] = set()  # contents stored in the team database by this import
         self._repeat_warnings = 0
         self._severity: dict[str | None, int] = {}
+        self.mapper: RecordMapper | None = None  # a column mapping, applied to each record first
 
     # -- reading a manifest --------------------------------------------------------------
     def manifest_rows(self, fh: BinaryIO, kind: str, src: Path, *, base: str) -> Iterator[Row | Rejection]:
@@ -135,19 +151,27 @@ class _Importer:
         textual = kind == "csv"
         if textual:
             required = [f for f in REQUIRED_FIELDS if not (f == "platform" and self.platform)]
-            found = records.csv_records(fh, src, required=required, on_header=self._columns)
+            fields = self.mapper.fields if self.mapper is not None else None
+            found = records.csv_records(fh, src, required=required, on_header=self._columns, fields=fields)
         else:
             found = records.jsonl_records(fh)
+        mapper = self.mapper
         for line_no, record in found:
             if isinstance(record, Message):
                 yield Rejection.at(line_no, record)
                 continue
+            if mapper is not None:
+                record = mapper(record)
             try:
                 yield Row(line_no, record_values(record, line_no, self, textual=textual))
             except Reject as exc:
                 yield Rejection.at(line_no, exc.msg)
+        if mapper is not None:
+            mapper.finish()
 
     def _columns(self, names: list[str], line_no: int) -> None:
+        if self.mapper is not None:
+            names = self.mapper.header(names)
         for n in names:
             if n not in KNOWN_FIELDS:
                 self.warn_unknown(n, line_no)

@@ -39,7 +39,8 @@ _STR_FIELDS = (
     "flag_source", "flag_reason", "suspected_category", "sha256",
 )  # fmt: skip
 KNOWN_FIELDS = frozenset(_STR_FIELDS) | frozenset(_INT_FIELDS) | {"classifier_score"}
-REQUIRED_FIELDS = ("external_id", "platform", "content_type")
+#: Fields every record must have (``content_type``, when absent, is inferred: :func:`infer_content_type`).
+REQUIRED_FIELDS = ("external_id", "platform")
 # Free-text fields limited in bytes; the other string fields in characters by their column width.
 _BYTE_LIMITED = {"text": MAX_TEXT_BYTES, "flag_reason": MAX_TEXT_BYTES}
 _CHAR_LIMITED: dict[str, int] = dict(ITEM_TEXT_LIMITS)
@@ -110,9 +111,18 @@ def record_values(record: dict[str, Any], at: Place, ctx: RowContext, *, textual
     for name in REQUIRED_FIELDS:
         if name not in f:
             raise Reject("import.missing_field", name=name)
-    ctype = _CONTENT_TYPES.get(f["content_type"])
-    if ctype is None:
-        raise Reject("import.bad_content_type", value=short(f["content_type"]), allowed="|".join(_CONTENT_TYPES))
+    info: FileInfo | None = None
+    if "content_type" in f:
+        ctype = _CONTENT_TYPES.get(f["content_type"])
+        if ctype is None:
+            raise Reject("import.bad_content_type", value=short(f["content_type"]), allowed="|".join(_CONTENT_TYPES))
+    elif "media_path" in f:
+        info = ctx.media_file(f["media_path"])
+        ctype = infer_content_type(info)
+    elif "text" in f:
+        ctype = ContentType.TEXT
+    else:
+        raise Reject("import.content_type_unknown")
     category = f.get("suspected_category")
     if category is not None and not ctx.has_category(category):
         raise Reject("import.unknown_category", code=category)
@@ -142,7 +152,8 @@ def record_values(record: dict[str, Any], at: Place, ctx: RowContext, *, textual
     else:
         if "media_path" not in f:
             raise Reject("import.media_path_missing", content_type=ctype.value)
-        info = ctx.media_file(f["media_path"])
+        if info is None:
+            info = ctx.media_file(f["media_path"])
         expected = "image" if ctype in (ContentType.IMAGE, ContentType.ANIMATION) else "video"
         if info.family != expected:
             raise Reject("import.content_type_mismatch", content_type=ctype.value, path=clip(f["media_path"]), mime=info.mime)
@@ -154,6 +165,14 @@ def record_values(record: dict[str, Any], at: Place, ctx: RowContext, *, textual
     if values["priority"] is None:
         values["priority"] = compute_priority(ctx.severity(category), values["report_count"], values["classifier_score"])
     return values
+
+
+def infer_content_type(info: FileInfo) -> ContentType:
+    """The content type of a row that names none, from its media file's sniffed type:
+    ``video``, ``animation`` (an animated GIF/WebP/APNG) or ``image``."""
+    if info.family == "video":
+        return ContentType.VIDEO
+    return ContentType.ANIMATION if info.animated else ContentType.IMAGE
 
 
 def _field(name: str, value: Any, textual: bool) -> Any:

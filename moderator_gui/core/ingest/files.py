@@ -23,7 +23,7 @@ from moderator_gui.core.domain import ContentType, compute_priority
 from moderator_gui.core.ingest.fields import MAX_TEXT_BYTES, Row
 from moderator_gui.core.ingest.reasons import MB, ImportSourceError, Reject, Rejection, clip, mb
 from moderator_gui.core.messages import Message
-from moderator_gui.core.sniff import SNIFF_BYTES, content_family, sniff
+from moderator_gui.core.sniff import SNIFF_BYTES, content_family, is_animated, sniff
 from moderator_gui.core.store import ITEM_TEXT_LIMITS, path_to_db
 
 HASH_CHUNK = 1 * MB
@@ -31,8 +31,8 @@ FOLDER_PLATFORM = "folder"
 TEXT_SUFFIX = ".txt"
 MANIFEST_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
-#: (st_dev, st_ino, st_size, st_mtime_ns) -> (sha256, mime, first bytes): one import's hashes.
-HashCache = dict[tuple[int, int, int, int], tuple[str, str | None, bytes]]
+#: (st_dev, st_ino, st_size, st_mtime_ns) -> (sha256, mime, first bytes, animated): one import's hashes.
+HashCache = dict[tuple[int, int, int, int], tuple[str, str | None, bytes, bool]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class FileInfo:
     sha256: str
     mime: str | None
     head: bytes  # the first few bytes, for the "not recognised" message
+    animated: bool = False  # an animated GIF/WebP/APNG, as far as sniffing tells (sniff.is_animated)
 
     @property
     def family(self) -> str | None:
@@ -125,12 +126,14 @@ def examine(path: str, shown: str, hashes: HashCache) -> FileInfo:
     cached = hashes.get(key)
     if cached is None:
         cached = hashes[key] = _hash(path, shown)
-    sha, mime, head = cached
-    return FileInfo(path=path, db_path=path_to_db(path), size=st.st_size, sha256=sha, mime=mime, head=head)
+    sha, mime, head, animated = cached
+    return FileInfo(
+        path=path, db_path=path_to_db(path), size=st.st_size, sha256=sha, mime=mime, head=head, animated=animated
+    )
 
 
-def _hash(path: str, shown: str) -> tuple[str, str | None, bytes]:
-    """(SHA-256, sniffed MIME type, first 4 bytes) of a file that ``stat`` said is regular."""
+def _hash(path: str, shown: str) -> tuple[str, str | None, bytes, bool]:
+    """(SHA-256, sniffed MIME type, first 4 bytes, animated) of a file that ``stat`` said is regular."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -150,7 +153,9 @@ def _hash(path: str, shown: str) -> tuple[str, str | None, bytes]:
         raise Reject("import.cannot_read", path=shown, reason=_os_reason(exc)) from None
     finally:
         os.close(fd)
-    return digest.hexdigest(), sniff(first[:SNIFF_BYTES]), first[:4]
+    head = first[:SNIFF_BYTES]
+    mime = sniff(head)
+    return digest.hexdigest(), mime, first[:4], is_animated(head, mime)
 
 
 def unrecognised(info: FileInfo) -> Reject:

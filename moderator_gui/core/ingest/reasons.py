@@ -101,6 +101,9 @@ catalogue(
         "import.unknown_category": QT_TRANSLATE_NOOP(
             "Messages", "field 'suspected_category': unknown category code {code!r}"
         ),
+        "import.content_type_unknown": QT_TRANSLATE_NOOP(
+            "Messages", "no content_type, and neither media_path nor text to infer it from"
+        ),
         "import.text_missing": QT_TRANSLATE_NOOP("Messages", "missing field 'text' (required for content_type 'text')"),
         "import.text_with_media_path": QT_TRANSLATE_NOOP(
             "Messages", "a text row carries its text in 'text'; 'media_path' is not allowed"
@@ -151,6 +154,31 @@ catalogue(
             "Messages", "import cancelled after {rows} rows; the rest was not imported"
         ),
         "import.symlink_to_folder": QT_TRANSLATE_NOOP("Messages", "{path}: symlink to a folder not followed"),
+        "import.map_shadowed": QT_TRANSLATE_NOOP(
+            "Messages", "column {column!r} ignored: column {source!r} is mapped to that field"
+        ),
+        "import.map_column_absent": QT_TRANSLATE_NOOP("Messages", "mapped column {column!r} is not in the manifest"),
+        # -- column mappings (--map, --mapping FILE.toml; MappingError) ---------------------------
+        "import.map_malformed": QT_TRANSLATE_NOOP("Messages", "--map {value}: expected COLUMN=FIELD"),
+        "import.map_unknown_field": QT_TRANSLATE_NOOP(
+            "Messages", "{origin}: {field!r} is not a manifest field (one of: {fields})"
+        ),
+        "import.map_duplicate_target": QT_TRANSLATE_NOOP(
+            "Messages", "{origin}: columns {first!r} and {second!r} are both mapped to field {field!r}"
+        ),
+        "import.map_file_unreadable": QT_TRANSLATE_NOOP("Messages", "cannot read mapping file {path}: {reason}"),
+        "import.map_file_invalid": QT_TRANSLATE_NOOP("Messages", "{path} is not a valid TOML file: {detail}"),
+        "import.map_file_no_columns": QT_TRANSLATE_NOOP("Messages", "{path}: no [columns] table (see docs/manifest.md)"),
+        "import.map_file_unknown_key": QT_TRANSLATE_NOOP(
+            "Messages", "{path}: unknown key {key!r} (a mapping file has [columns] and, optionally, platform)"
+        ),
+        "import.map_file_bad_value": QT_TRANSLATE_NOOP(
+            "Messages", "{path}: {key} must be a string (a field name, or an empty string to leave the column out)"
+        ),
+        "import.map_file_bad_platform": QT_TRANSLATE_NOOP("Messages", "{path}: platform must be a string"),
+        "import.map_folder": QT_TRANSLATE_NOOP(
+            "Messages", "{path} is a folder: a column mapping applies to .jsonl and .csv manifests only"
+        ),
     }
 )
 

@@ -68,18 +68,24 @@ def jsonl_records(fh: BinaryIO) -> Iterator[Record]:
 
 
 def csv_records(
-    fh: BinaryIO, src: Path, *, required: Sequence[str], on_header: Callable[[list[str], int], None]
+    fh: BinaryIO,
+    src: Path,
+    *,
+    required: Sequence[str],
+    on_header: Callable[[list[str], int], None],
+    fields: Callable[[list[str]], list[str]] | None = None,
 ) -> Iterator[Record]:
     """(line number, {column: text}) for each non-blank record after the header, or (line number, why not).
 
-    The header must name every ``required`` column, once; ``on_header(names, line number)``
-    is called once it has been read. A source without a usable header raises ImportSourceError.
+    The header must name its columns once each and, as ``fields(columns)`` (a column mapping;
+    default: as they are), every ``required`` field; ``on_header(names, line number)`` is
+    called once it has been read. A source without a usable header raises ImportSourceError.
     """
     header: list[str] | None = None
     for line_no, record, size, closed in _csv_records(fh):
         if header is None:
             if record.strip(b" \t\r\n\xef\xbb\xbf"):  # blank lines (or a lone BOM) before the header
-                header = _header(record, size, closed, line_no, src, required)
+                header = _header(record, size, closed, line_no, src, required, fields)
                 on_header(header, line_no)
             continue
         if size > MAX_LINE_BYTES:
@@ -103,7 +109,15 @@ def csv_records(
         raise ImportSourceError("import.csv_empty", path=str(src))
 
 
-def _header(record: bytes, size: int, closed: bool, line_no: int, src: Path, required: Sequence[str]) -> list[str]:
+def _header(
+    record: bytes,
+    size: int,
+    closed: bool,
+    line_no: int,
+    src: Path,
+    required: Sequence[str],
+    fields: Callable[[list[str]], list[str]] | None,
+) -> list[str]:
     where = {"path": str(src), "line": line_no}
     if size > MAX_LINE_BYTES or not closed:
         raise ImportSourceError("import.csv_not_a_header", **where)
@@ -117,7 +131,8 @@ def _header(record: bytes, size: int, closed: bool, line_no: int, src: Path, req
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise ImportSourceError("import.csv_duplicate_columns", columns=", ".join(dup), **where)
-    missing = [f for f in required if f not in names]
+    present = names if fields is None else fields(names)
+    missing = [f for f in required if f not in present]
     if missing:
         raise ImportSourceError("import.csv_missing_columns", columns=", ".join(missing), **where)
     return names
