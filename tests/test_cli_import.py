@@ -71,7 +71,7 @@ def test_folder_with_platform_and_examples(tmp_path: Path, capsys: pytest.Captur
     assert main(["import", str(EXAMPLES / "media"), "--db", db, "--platform", "wechat", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["imported"], summary["rejected"]) == (4, [])
-    assert set(stored(db).values()) == {("wechat", "image"), ("wechat", "video")}
+    assert set(stored(db).values()) == {("wechat", "image"), ("wechat", "animation"), ("wechat", "video")}
     assert main(["import", str(EXAMPLES / "manifest.csv"), "--db", db, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["imported"] == 3
 

@@ -166,28 +166,33 @@ def test_folder_import(store: Store, tmp_path: Path) -> None:
     (root / "sub dir" / "wrong-extension.gif").write_bytes((PILLOW_CORPUS / "hopper.png").read_bytes())
     (root / "sub dir" / "深" / "🙂 sticker.webp").write_bytes((PILLOW_CORPUS / "iss634.webp").read_bytes())
     (root / "sub dir" / "copy of a.jpg").write_bytes((PILLOW_CORPUS / "hopper.jpg").read_bytes())
+    (root / "still.webp").write_bytes((PILLOW_CORPUS / "hopper.webp").read_bytes())
     (root / "clip.MP4").write_bytes((EXAMPLES / "media" / "clip.mp4").read_bytes())
     (root / "post.txt").write_bytes("\ufeff一条文字帖子\n".encode())
     report = import_path(store, root)
     assert report.rejected == []
-    assert (report.imported, report.duplicates) == (5, 1)  # "copy of a.jpg" has a.jpg's content
+    assert (report.imported, report.duplicates) == (6, 1)  # "copy of a.jpg" has a.jpg's content
     assert any("copy of a.jpg" in w and "a.jpg" in w for w in report.warnings)
     got = items(store)
-    assert set(got) == {"a.jpg", "sub dir/wrong-extension.gif", "sub dir/深/🙂 sticker.webp", "clip.MP4", "post.txt"}
+    assert set(got) == {
+        "a.jpg", "sub dir/wrong-extension.gif", "sub dir/深/🙂 sticker.webp", "still.webp", "clip.MP4", "post.txt"
+    }
     assert {r.platform for r in got.values()} == {"folder"}
     assert got["sub dir/wrong-extension.gif"].media_type == "image/png"  # the bytes, not the name
-    assert got["sub dir/深/🙂 sticker.webp"].content_type == "image"  # animation is decided by the media pipeline
+    # A sticker by its structure (42 frames), a still WebP an image, a PNG named .gif an image.
+    assert got["sub dir/深/🙂 sticker.webp"].content_type == "animation"
+    assert (got["still.webp"].content_type, got["sub dir/wrong-extension.gif"].content_type) == ("image", "image")
     assert (got["clip.MP4"].content_type, got["clip.MP4"].media_type) == ("video", "video/mp4")
     assert (got["post.txt"].content_type, got["post.txt"].text_body) == ("text", "一条文字帖子\n")
     assert display_path(got["a.jpg"].media_path) == str((root / "a.jpg").resolve())
     assert {r.import_source for r in got.values()} == {str(root.resolve())}
 
     again = import_path(store, root, platform="folder")
-    assert (again.imported, again.duplicates, again.rejected) == (0, 6, [])
-    assert count(store) == 5
+    assert (again.imported, again.duplicates, again.rejected) == (0, 7, [])
+    assert count(store) == 6
     (root / "a moved copy.jpg").write_bytes((PILLOW_CORPUS / "hopper.jpg").read_bytes())
     third = import_path(store, root)
-    assert (third.imported, third.duplicates) == (0, 7)  # same content within the source: no new item
+    assert (third.imported, third.duplicates) == (0, 8)  # same content within the source: no new item
 
 
 def test_folder_platform_option(store: Store, tmp_path: Path) -> None:

@@ -272,7 +272,7 @@ def test_a_folder_imports_without_a_mapping(
         pass
     assert done.args[0].imported == 3
     assert stored(ui_store) == {
-        "photo.png": ("folder", "image"), "sticker.gif": ("folder", "image"), "clip.mp4": ("folder", "video")
+        "photo.png": ("folder", "image"), "sticker.gif": ("folder", "animation"), "clip.mp4": ("folder", "video")
     }  # fmt: skip
 
 

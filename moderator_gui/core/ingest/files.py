@@ -263,9 +263,12 @@ class FolderWalker:
         values = self.new_row()
         values.update(external_id=shown, platform=self.platform, sha256=info.sha256, size_bytes=info.size)
         if info.mime is not None:
-            # GIF/WebP/APNG import as "image": whether they are animated is known only once the
-            # media pipeline has counted their frames (media_type keeps the candidates visible).
-            ctype = ContentType.VIDEO if info.family == "video" else ContentType.IMAGE
+            # A sticker is told by its structure, as sniffing reads it (sniff.is_animated), the
+            # same way as a manifest row without a content_type: nothing is decoded here.
+            if info.family == "video":
+                ctype = ContentType.VIDEO
+            else:
+                ctype = ContentType.ANIMATION if info.animated else ContentType.IMAGE
             values.update(content_type=ctype.value, media_path=info.db_path, media_type=info.mime)
         elif rel.lower().endswith(TEXT_SUFFIX):
             text = read_text(info, shown)
