@@ -148,11 +148,16 @@ def test_an_import_into_a_team_database_stores_each_content_once(team: TeamDB, t
     with team.store("lead") as lead:
         report = import_path(lead, manifest)
         assert report.imported == 3, report.to_json()
+        sizes = (folder / "a.png").stat().st_size + (folder / "b.png").stat().st_size
+        assert (report.media_stored, report.media_bytes) == (2, sizes)  # a.png's content once
     with team.sql("alice") as conn:
         assert count(conn, "blobs") == 2
         stored = {r[0] for r in conn.execute("SELECT sha256 FROM blobs")}
         items = {r[0] for r in conn.execute("SELECT sha256 FROM items")}
     assert stored == items and sha_of(a) in stored
+    with team.store("lead") as lead:
+        again = import_path(lead, manifest)
+    assert (again.imported, again.duplicates, again.media_stored, again.media_bytes) == (0, 3, 0, 0)
     a.unlink()  # gone from the lead's disk: every desk still gets it from the database
     with team.store("alice") as alice:
         assert alice.fetch_blob(sha_of(write_png(tmp_path / "ref.png", (255, 0, 0))), tmp_path / "got").exists()

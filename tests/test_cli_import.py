@@ -45,6 +45,12 @@ def test_json_summary_and_idempotent_rerun(db_url: str, manifest: Path, capsys: 
         "rejected": [{"where": "line 2", "reason": "file not found: missing.jpg", "code": "import.file_not_found"}],
         "warnings": ["unknown field 'mood' ignored (first on line 1)"],
         "cancelled": False,
+        # A team database stores a.jpg; a SQLite database refers to the file where it is.
+        **(
+            {"media_stored": 1, "media_bytes": (manifest.parent / "a.jpg").stat().st_size}
+            if db_url.startswith("postgresql")
+            else {"media_stored": 0, "media_bytes": 0}
+        ),
     }
     assert out.err == ""
     assert stored(db_url) == {"a": ("weibo", "image"), "c": ("weibo", "text")}

@@ -88,6 +88,8 @@ def _print_human(report: ImportReport) -> None:
         f"imported {report.imported}, duplicates {report.duplicates}, rejected {len(report.rejected)} "
         f"from {report.to_json()['source']}\n"
     )
+    if report.media_stored:
+        out.write(f"  stored {report.media_stored} media file(s) in the team database ({report.media_bytes:,} bytes)\n")
     for r in report.rejected:
         out.write(f"  rejected {r.where}: {r.reason}\n")
     for w in report.warnings:

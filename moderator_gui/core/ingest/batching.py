@@ -49,6 +49,10 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     warning_msgs: list[Message] = field(default_factory=list)
     cancelled: bool = False  # the progress callback returned False; committed batches are kept
+    # Team database: media stored by this import (new contents), and their bytes; contents the
+    # team database held already are not counted.
+    media_stored: int = 0
+    media_bytes: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -62,6 +66,8 @@ class ImportReport:
             "rejected": [{"where": r.where, "reason": r.reason, "code": r.code} for r in self.rejected],
             "warnings": self.warnings,
             "cancelled": self.cancelled,
+            "media_stored": self.media_stored,
+            "media_bytes": self.media_bytes,
         }
 
 
@@ -283,10 +289,13 @@ class _Importer:
             v = row.values
             if v["media_path"] is not None and v["sha256"] is not None and v["sha256"] not in self._stored:
                 try:
-                    self.store.store_blob(path_from_db(v["media_path"]) or Path(), v["sha256"], v["media_type"])
+                    blob = self.store.store_blob(path_from_db(v["media_path"]) or Path(), v["sha256"], v["media_type"])
                 except MediaStoreError as exc:
                     self.report.rejected.append(Rejection.at(row.at, exc.msg))
                     continue
                 self._stored.add(v["sha256"])
+                if blob.stored:
+                    self.report.media_stored += 1
+                    self.report.media_bytes += blob.size
             kept.append(row)
         return kept
