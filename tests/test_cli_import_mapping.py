@@ -113,7 +113,9 @@ def test_partner_csv_with_map_options(drop: Path, tmp_path: Path, capsys: pytest
     manifest = write_csv(drop / "partner.csv")
     # Without a mapping the partner's header lacks our columns: the source cannot be read.
     assert main(["import", str(manifest), "--db", db, "--platform", "partner-x"]) == 2
-    assert "missing required column(s) external_id" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "missing required column(s) external_id" in err
+    assert "the header has 'post_id', 'file', 'report_reason'" in err  # what to map, at a glance
     summary = run_json(capsys, str(manifest), "--db", db, "--platform", "partner-x", *PARTNER_MAP, "--map", "body=text")
     check_partner_import(db, summary, header_lines=1)
     assert summary["warnings"] == []

@@ -131,4 +131,6 @@ def test_source_errors_are_coded_errors(sqlite_store: Store, tmp_path: Path) -> 
         exc = caught.value
         assert isinstance(exc, CodedError)
         assert (exc.code, exc.message, str(exc)) == (code, exc.msg.render(), exc.msg.render())
-    assert exc.msg.args == {"path": str(tmp_path / "m.csv"), "line": 1, "columns": "platform"}
+    assert exc.msg.args == {
+        "path": str(tmp_path / "m.csv"), "line": 1, "columns": "platform", "present": "'external_id', 'content_type'"
+    }  # fmt: skip

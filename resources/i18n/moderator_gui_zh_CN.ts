@@ -1372,8 +1372,8 @@ Final hash: {hash}</source>
         <translation>{path}：表头（第 {line} 行）：列名重复：{columns}</translation>
     </message>
     <message>
-        <source>{path}: header (line {line}): missing required column(s) {columns} (see docs/manifest.md)</source>
-        <translation>{path}：表头（第 {line} 行）：缺少必需的列：{columns}（参见 docs/manifest.md）</translation>
+        <source>{path}: header (line {line}): missing required column(s) {columns}; the header has {present} (map its columns with --map COLUMN=FIELD; see docs/manifest.md)</source>
+        <translation>{path}：表头（第 {line} 行）：缺少必需的列：{columns}；表头中的列为 {present}（可用 --map 列名=字段 映射；参见 docs/manifest.md）</translation>
     </message>
     <message>
         <source>a FIFO</source>

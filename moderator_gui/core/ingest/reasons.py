@@ -36,7 +36,9 @@ catalogue(
             "Messages", "{path}: header (line {line}): duplicate column(s) {columns}"
         ),
         "import.csv_missing_columns": QT_TRANSLATE_NOOP(
-            "Messages", "{path}: header (line {line}): missing required column(s) {columns} (see docs/manifest.md)"
+            "Messages",
+            "{path}: header (line {line}): missing required column(s) {columns}; the header has {present}"
+            " (map its columns with --map COLUMN=FIELD; see docs/manifest.md)",
         ),
         # -- what a file is, when it is not a regular file (a parameter {kind}) -------------------
         "import.kind_fifo": QT_TRANSLATE_NOOP("Messages", "a FIFO"),

@@ -134,7 +134,8 @@ def _header(
     present = names if fields is None else fields(names)
     missing = [f for f in required if f not in present]
     if missing:
-        raise ImportSourceError("import.csv_missing_columns", columns=", ".join(missing), **where)
+        shown = ", ".join(repr(n) for n in names[:20]) + (", …" if len(names) > 20 else "")
+        raise ImportSourceError("import.csv_missing_columns", columns=", ".join(missing), present=shown, **where)
     return names
 
 
