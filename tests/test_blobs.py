@@ -163,6 +163,19 @@ def test_an_import_into_a_team_database_stores_each_content_once(team: TeamDB, t
         assert alice.fetch_blob(sha_of(write_png(tmp_path / "ref.png", (255, 0, 0))), tmp_path / "got").exists()
 
 
+def test_a_reviewer_is_told_only_leads_import_and_the_server_refuses_it_too(team: TeamDB, tmp_path: Path) -> None:
+    write_png(tmp_path / "a.png", (1, 2, 3))
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_text('{"external_id": "r1", "platform": "x", "content_type": "image", "media_path": "a.png"}\n')
+    with team.store("alice") as alice, pytest.raises(PermissionDeniedError) as caught:
+        import_path(alice, manifest)
+    assert caught.value.code == "team.leads_only" and "import items" in str(caught.value)
+    with team.sql("alice") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("INSERT INTO items (external_id, platform, content_type) VALUES ('r1', 'x', 'text')")
+    with team.sql("alice") as conn:
+        assert count(conn, "items") == 0 and count(conn, "blobs") == 0
+
+
 def test_sqlite_keeps_referring_to_files_where_they_are(sqlite_store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()

@@ -100,6 +100,9 @@ def import_path(
         limit = ITEM_TEXT_LIMITS["platform"]
         if not platform.strip() or len(platform) > limit:
             raise ImportSourceError("import.bad_platform", platform=short(platform), limit=limit)
+    # Only leads import into a team database: said plainly here, before the server's own refusal
+    # (the real guard: reviewers have no INSERT on items) surfaces as "permission denied".
+    store.require_lead("import items")
     real = os.path.realpath(src)
     importer = _Importer(store, Path(real), progress, platform, by_content=kind == "folder")
     if mapping is not None and mapping.columns:
