@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from moderator_gui.core.ingest import ImportReport, import_path
 from moderator_gui.core.ingest.files import HashCache
 from moderator_gui.core.ingest.mapping import ColumnMapping, MappingError
-from moderator_gui.core.ingest.preview import PREVIEW_ROWS, PreviewRow, Sample, preview_rows, read_sample
+from moderator_gui.core.ingest.preview import PREVIEW_ROWS, PreviewRow, Sample, preview_rows, read_sample, unmapped_required
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import Store
 from moderator_gui.ui.import_mapping_files import MappingFiles
@@ -261,8 +261,13 @@ class ImportDialog(QDialog):
             self.import_button.setEnabled(False)
             self._show_status(error_text(exc), error=True)
             return
-        self.import_button.setEnabled(True)
-        self.status.clear()
+        missing = unmapped_required(sample, mapping, self.platform())
+        self.import_button.setEnabled(not missing)  # it would stop at the header
+        if missing:
+            text = self.tr("Map a column to each required field first: {fields}")
+            self._show_status(text.format(fields=", ".join(missing)), error=True)
+        else:
+            self.status.clear()
         policy, platform, hashes = self._policy, self.platform(), self._hashes
         self._preview_task = self._runner.run(
             lambda: preview_rows(sample, mapping, policy, platform=platform, hashes=hashes),

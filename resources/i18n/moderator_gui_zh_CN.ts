@@ -554,6 +554,10 @@ Final hash: {hash}</source>
         <translation>映射已保存到 {path}</translation>
     </message>
     <message>
+        <source>Map a column to each required field first: {fields}</source>
+        <translation>请先为每个必需字段映射一列：{fields}</translation>
+    </message>
+    <message>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>

@@ -111,8 +111,12 @@ def test_preview_import_rejects_and_saved_list(
     assert [table.combo(r).currentText() for r in range(5)] == ["(not imported)"] * 4 + ["uploader"]
     assert dialog.preview.rowCount() == 6
     assert dialog.preview.cell_text(0, "Result") == "missing required field 'external_id'"
+    # Nothing would import: Import waits until the required fields have a column each.
+    assert not dialog.import_button.isEnabled()
+    assert dialog.status.text() == "Map a column to each required field first: external_id, platform"
 
     map_partner(qtbot, dialog)
+    assert dialog.import_button.isEnabled() and dialog.status.text() == ""
     p = dialog.preview
     assert [p.cell_text(r, "external_id") for r in range(6)] == ["p-1", "p-2", "p-3", "p-4", "p-5", "p-6"]
     assert p.cell_text(0, "media_path") == "files/photo.png" and p.cell_text(3, "text") == "放学后来群里"

@@ -16,7 +16,7 @@ from typing import Any
 
 from moderator_gui.core.domain import utcnow
 from moderator_gui.core.ingest import files, records
-from moderator_gui.core.ingest.fields import base_row, record_values
+from moderator_gui.core.ingest.fields import REQUIRED_FIELDS, base_row, record_values
 from moderator_gui.core.ingest.files import FileInfo, HashCache
 from moderator_gui.core.ingest.mapping import ColumnMapping, RecordMapper
 from moderator_gui.core.ingest.reasons import Place, Reject
@@ -70,6 +70,16 @@ def read_sample(source: str | os.PathLike[str], *, rows: int = PREVIEW_ROWS) -> 
             if len(found) >= rows:
                 break
     return Sample(src, kind, columns, found)
+
+
+def unmapped_required(sample: Sample, mapping: ColumnMapping, platform: str | None) -> list[str]:
+    """Required fields no column of a CSV sample becomes under ``mapping``: the import would stop
+    at the header (a JSONL record is checked on its own, row by row)."""
+    if sample.kind != "csv":
+        return []
+    present = {mapping.field_of(c) for c in sample.columns}
+    given = platform or mapping.platform
+    return [f for f in REQUIRED_FIELDS if f not in present and not (f == "platform" and given)]
 
 
 def preview_rows(
