@@ -50,9 +50,21 @@ class PreviewTable(QTableWidget):
     def _result(self, r: PreviewRow) -> str:
         if r.problem is not None:
             return message_text(r.problem)
+        kind = self._type_text(r.content_type or "")
         if "content_type" in r.fields:
-            return self.tr("imports as {type}").format(type=r.content_type)
-        return self.tr("imports as {type} (inferred)").format(type=r.content_type)
+            return self.tr("imports as {type}").format(type=kind)
+        return self.tr("imports as {type} (inferred)").format(type=kind)
+
+    def _type_text(self, code: str) -> str:
+        """A content type as the sentence above names it (an unknown code as it is)."""
+        names = {
+            "image": self.tr("image"),
+            "animation": self.tr("animation"),
+            "video": self.tr("video"),
+            "live_clip": self.tr("live clip"),
+            "text": self.tr("text"),
+        }
+        return names.get(code, code)
 
     def show_rows(self, rows: list[PreviewRow]) -> None:
         """The rows mapped: a column per field any of them has, in the manifest's field order."""

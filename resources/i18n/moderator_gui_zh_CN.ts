@@ -1768,6 +1768,26 @@ Final hash: {hash}</source>
         <source>imports as {type} (inferred)</source>
         <translation>将导入为 {type}（推断）</translation>
     </message>
+    <message>
+        <source>image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>animation</source>
+        <translation>动图表情</translation>
+    </message>
+    <message>
+        <source>video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>live clip</source>
+        <translation>直播片段</translation>
+    </message>
+    <message>
+        <source>text</source>
+        <translation>文字</translation>
+    </message>
 </context>
 <context>
     <name>QueueModel</name>

@@ -317,6 +317,10 @@ def test_screenshot(
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: dialog.rejects.table.rowCount() == 2, timeout=20_000)
         assert dialog.windowTitle() == {"en": "Import flagged items", "zh_CN": "导入被标记的内容"}[lang]
+        # The content type a row imports as, in the reader's language too.
+        assert dialog.preview.cell_text(1, {"en": "Result", "zh_CN": "结果"}[lang]) == {
+            "en": "imports as animation (inferred)", "zh_CN": "将导入为 动图表情（推断）"
+        }[lang]  # fmt: skip
         # Every button has the room its text needs, and every combo box shows its whole choice.
         cramped = [b.text() for b in dialog.findChildren(QPushButton) if b.isVisible() and b.width() < b.sizeHint().width()]
         cramped += [
