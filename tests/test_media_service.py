@@ -245,6 +245,23 @@ def test_requests_run_in_priority_order_and_can_be_reprioritized(tmp_path: Path,
     assert order == ["slow", "a", "d", "c", "b"]
 
 
+def test_a_new_priority_given_while_the_request_is_looked_up_in_the_cache_is_kept(tmp_path: Path) -> None:
+    """The dispatcher looks requests up in the cache outside the lock: a reprioritisation that
+    arrives meanwhile (the reviewer scrolled) must still apply when the look-up misses."""
+    from moderator_gui.core.media.request_queue import RequestQueue
+
+    a, b = (write_jpeg(tmp_path / f"{n}.jpg", (120 + i, 90)) for i, n in enumerate("ab"))
+    q = RequestQueue()
+    q.submit(job(a), 4, lambda _r: None)
+    q.submit(job(b), 1, lambda _r: None)
+    todo = q.take_unchecked()  # being looked up now
+    q.reprioritize({sha_of(a): 0.5})  # "a" scrolled on screen meanwhile
+    q.checked(todo, [None, None])  # both misses: decodes to queue
+    with q.lock:
+        first = q.pop()
+    assert first is not None and first.job.sha256 == sha_of(a) and first.priority == 0.5
+
+
 def test_same_job_twice_decodes_once_and_callbacks_run_on_a_service_thread(service: MediaService) -> None:
     got = Collector()
     j = job(PILLOW_CORPUS / "hopper.jpg")

@@ -60,6 +60,9 @@ class RequestQueue:
         self._seq = itertools.count()
         self.closing = False
         self.closed = False
+        # Priorities given while requests were being looked up in the cache (outside the lock):
+        # applied when those come back as misses, else the reprioritisation would be lost.
+        self._late: dict[str, float] = {}
 
     # -- callers ---------------------------------------------------------------------------
     def submit(self, job: MediaJob, priority: float, callback: Callback) -> None:
@@ -76,6 +79,8 @@ class RequestQueue:
     def reprioritize(self, sha_priorities: dict[str, float]) -> None:
         with self.lock:
             self.unchecked = [(job, sha_priorities.get(job.sha256, prio), cb) for job, prio, cb in self.unchecked]
+            if self.checking:
+                self._late.update(sha_priorities)
             for (sha, _kind), p in self.jobs.items():
                 if sha in sha_priorities and not p.running:
                     p.priority = sha_priorities[sha]
@@ -101,11 +106,14 @@ class RequestQueue:
         """Looked up: hits wait for delivery, misses are queued for a worker."""
         with self.lock:
             self.checking -= len(todo)
+            late = self._late
+            if not self.checking:
+                self._late = {}
             for (job, priority, callback), hit in zip(todo, hits, strict=True):
                 if hit is not None:
                     self.ready.append(Done(hit, None, [callback], save=False))
                 else:
-                    self.add(job, priority, callback)
+                    self.add(job, late.get(job.sha256, priority), callback)
 
     def add(self, job: MediaJob, priority: float, callback: Callback) -> None:
         """Queue a decode (lock held); a request for a job already queued or running joins it."""
