@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeGuard
 from moderator_gui import __version__
 from moderator_gui.cli import (
     cmd_demo,
+    cmd_dupes,
     cmd_export,
     cmd_import,
     cmd_media,
@@ -32,13 +33,25 @@ from moderator_gui.cli import (
 if TYPE_CHECKING:
     from moderator_gui.core.store.errors import StoreError
 
-COMMANDS = (cmd_import, cmd_demo, cmd_export, cmd_verify, cmd_queue, cmd_stats, cmd_prefetch, cmd_team, cmd_media)
+COMMANDS = (
+    cmd_import,
+    cmd_demo,
+    cmd_export,
+    cmd_verify,
+    cmd_queue,
+    cmd_stats,
+    cmd_prefetch,
+    cmd_team,
+    cmd_media,
+    cmd_dupes,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="moderator-cli",
-        description="Headless commands of moderator_gui: import, demo, export, verify, queue, stats, prefetch, team, media.",
+        description="Headless commands of moderator_gui: import, demo, export, verify, queue, stats, prefetch, team, media, "
+        "clusters, hashlist.",
     )
     parser.add_argument("--version", action="version", version=f"moderator_gui {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

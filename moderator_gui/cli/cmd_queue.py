@@ -44,6 +44,12 @@ def row_json(row: QueueRow) -> dict[str, Any]:
         "media": media_state(row),
         "priority": row.priority,
         "flagged_at": row.flagged_at.isoformat().replace("+00:00", "Z"),
+        "match": (
+            {"source": row.match_source, "category": row.match_category, "distance": row.match_distance}
+            if row.match_source is not None
+            else None
+        ),
+        "cluster_size": row.cluster_size,
     }
 
 

@@ -37,6 +37,8 @@ CATALOGUE_MODULES: tuple[str, ...] = (
     "moderator_gui.core.write_queue",
     "moderator_gui.core.demo.samples",
     "moderator_gui.core.ingest.reasons",
+    "moderator_gui.core.store.hashlists",
+    "moderator_gui.core.store.batch_events",
 )
 
 _TEMPLATES: dict[str, str] = {}

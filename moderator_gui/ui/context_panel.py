@@ -23,11 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from moderator_gui.core.policy import Policy
-from moderator_gui.core.store import HistoryRow, QueueRow, Store, StoreError
+from moderator_gui.core.store import HistoryRow, ItemCluster, QueueRow, Store, StoreError
+from moderator_gui.ui.cluster_strip import ClusterStrip
+from moderator_gui.ui.media_bridge import MediaBridge
 from moderator_gui.ui.names import flag_source_name, platform_name
 from moderator_gui.ui.row_list_model import RowListModel
 from moderator_gui.ui.session_history import tr_kind
 from moderator_gui.ui.tasks import TaskRunner
+from moderator_gui.ui.wellbeing import Wellbeing
 
 HISTORY_LIMIT = 50
 # History is read once the reviewer stays on an item this long: holding J to skim the
@@ -99,7 +102,17 @@ def _history_table(model: HistoryModel, parent: QWidget) -> QTableView:
 
 
 class ContextPanel(QWidget):
-    def __init__(self, store: Store, runner: TaskRunner, policy: Policy, lang: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        runner: TaskRunner,
+        policy: Policy,
+        lang: str,
+        parent: QWidget | None = None,
+        *,
+        wellbeing: Wellbeing,
+        bridge: MediaBridge | None = None,
+    ) -> None:
         super().__init__(parent)
         self._store = store
         self._runner = runner
@@ -128,6 +141,8 @@ class ContextPanel(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setStyleSheet("color:#b91c1c;")
         form.addRow(self.status)
+        self.cluster_strip = ClusterStrip(policy, lang, wellbeing, bridge, self)
+        form.addRow(self.cluster_strip)
         left = QWidget(self)
         left.setLayout(form)
         left.setMinimumWidth(200)
@@ -163,6 +178,7 @@ class ContextPanel(QWidget):
         self._lang = lang
         for model in (self.account_model, self.media_model):
             model.set_language(lang)
+        self.cluster_strip.set_language(lang)
         self._retranslate()
         if self._row is not None:
             self._fill(self._row)
@@ -177,6 +193,11 @@ class ContextPanel(QWidget):
         """The item shown."""
         return self._row
 
+    @property
+    def cluster(self) -> ItemCluster | None:
+        """The other items with the shown item's picture, once read (None: none, or not read yet)."""
+        return self.cluster_strip.cluster
+
     def _showing(self, item_id: int) -> bool:
         return self._row is not None and self._row.id == item_id
 
@@ -184,6 +205,7 @@ class ContextPanel(QWidget):
         self._row = row
         self.account_model.set_rows([])
         self.media_model.set_rows([])
+        self.cluster_strip.show_cluster(None)
         self.status.clear()
         if row is None:
             for label in self.fields.values():
@@ -218,16 +240,18 @@ class ContextPanel(QWidget):
             return
         store, item_id, uploader, sha = self._store, row.id, row.uploader, row.sha256
 
-        def load() -> tuple[list[HistoryRow], list[HistoryRow]]:
+        def load() -> tuple[list[HistoryRow], list[HistoryRow], ItemCluster | None]:
             account = store.account_history(uploader, HISTORY_LIMIT) if uploader else []
             media = store.media_history(sha, HISTORY_LIMIT) if sha else []
+            cluster = store.item_cluster(item_id) if sha else None
             # The item itself is not "history" of itself.
-            return [h for h in account if h.item_id != item_id], [h for h in media if h.item_id != item_id]
+            return [h for h in account if h.item_id != item_id], [h for h in media if h.item_id != item_id], cluster
 
-        def done(result: tuple[list[HistoryRow], list[HistoryRow]]) -> None:
+        def done(result: tuple[list[HistoryRow], list[HistoryRow], ItemCluster | None]) -> None:
             if self._showing(item_id):
                 self.account_model.set_rows(result[0])
                 self.media_model.set_rows(result[1])
+                self.cluster_strip.show_cluster(result[2])
 
         def failed(exc: BaseException) -> None:
             if self._showing(item_id):

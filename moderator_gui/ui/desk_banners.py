@@ -1,5 +1,5 @@
 """The desk's banners: writes waiting to be saved (with "Retry now"), a queue that could not
-be loaded (with "Retry"), and the break reminder."""
+be loaded (with "Retry"), the break reminder, and a hash-list match of the item shown."""
 
 from __future__ import annotations
 
@@ -40,6 +40,20 @@ class DeskBanners(QObject):
             [(lambda: self.tr("Retry now"), self._session.retry_now)] if key == "save" else []
         )
         self._banners.show_message(key, level, text, actions)
+
+    def show_batch(self, key: str, level: str, text: Text) -> None:
+        """What became of a cluster decision or its undo (ui/cluster_batch.py)."""
+        self._banners.show_message(key, level, text)
+
+    def show_match(self, source: str | None, category: Callable[[], str]) -> None:
+        """The item shown matches a hash list (or, with None, does not): say which and what it says.
+        The category is pre-selected for the reviewer, never recorded without them."""
+        if source is None:
+            self._banners.clear("match")
+            return
+        self._banners.show_message(
+            "match", "warning", lambda: self.tr("Matches %1: %2").replace("%1", source).replace("%2", category())
+        )
 
     def _queue_failed(self, msg: str) -> None:
         self._banners.show_message(

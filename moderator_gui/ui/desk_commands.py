@@ -8,8 +8,8 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from moderator_gui.ui import keymap
 
@@ -32,6 +32,7 @@ class DeskCommands:
         }
         h.update(
             record=self.record,
+            decide_cluster=self.decide_cluster,
             skip=self.skip,
             escalate=self.escalate,
             undo=self.undo,
@@ -88,7 +89,44 @@ class DeskCommands:
             return
         self._after_command(why)
 
+    def decide_cluster(self) -> None:
+        """Shift+Enter: the chosen decision for every undecided item with this picture, once confirmed."""
+        w = self._w
+        panel, batch, row = w.panel, w.cluster_batch, w.session.current
+        members = batch.members(row, w.context.cluster) if row is not None else []
+        category, actions, note = panel.category, panel.chosen_actions(), panel.note_text()
+        why = batch.refusal(row, members, category, actions, note)
+        if why or row is None or category is None:
+            self._after_command(why)
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, QCoreApplication.translate("MainWindow", "Decide the cluster"), "", parent=w)
+        label = w.desk.policy.category(category).label.get(w.desk.lang)
+        box.setText(
+            QCoreApplication.translate("MainWindow", "Record “%1” for %2 items: this one and %3 others with the same picture?")
+            .replace("%1", label)
+            .replace("%2", str(len(members) + 1))
+            .replace("%3", str(len(members)))
+        )
+        box.setInformativeText(QCoreApplication.translate("MainWindow", "Enter records them all · Esc cancels"))
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("cluster_confirm")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(result: int) -> None:
+            if result == QMessageBox.StandardButton.Yes and w.session.current is not None:
+                batch.record(row, members, category, actions, note)
+            w.activateWindow()  # the keys are the desk's again
+            w.queue_view.table.setFocus()
+
+        box.finished.connect(answered)
+        box.open()
+
     def undo(self) -> None:
+        if self._w.cluster_batch.can_undo():
+            self._w.cluster_batch.undo()
+            return
         why = self._w.session.undo()
         if why:
             self._w.statusBar().showMessage(why, STATUS_MS)

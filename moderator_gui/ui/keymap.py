@@ -59,6 +59,12 @@ KEYMAP: tuple[Binding, ...] = (
         QT_TRANSLATE_NOOP("Keymap", "Record the decision and go to the next item"),
         GROUP_DECIDE,
     ),
+    Binding(
+        "decide_cluster",
+        ("Shift+Return", "Shift+Enter"),
+        QT_TRANSLATE_NOOP("Keymap", "Record the decision for every undecided item with this picture"),
+        GROUP_DECIDE,
+    ),
     Binding("skip", ("S",), QT_TRANSLATE_NOOP("Keymap", "Skip (the item stays in the queue for others)"), GROUP_DECIDE),
     Binding("escalate", ("E",), QT_TRANSLATE_NOOP("Keymap", "Escalate to a team lead (note required)"), GROUP_DECIDE),
     Binding("undo", ("Ctrl+Z",), QT_TRANSLATE_NOOP("Keymap", "Undo my last decision of this session"), GROUP_DECIDE),

@@ -28,6 +28,7 @@ from moderator_gui.ui import keymap
 from moderator_gui.ui.banner import BannerArea
 from moderator_gui.ui.change_feed import ChangeFeed
 from moderator_gui.ui.claim_keeper import ClaimKeeper
+from moderator_gui.ui.cluster_batch import ClusterBatch
 from moderator_gui.ui.context_panel import ContextPanel
 from moderator_gui.ui.decision_panel import DecisionPanel, EscapeLeaves
 from moderator_gui.ui.desk_actions import DeskActions
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.session.current_changed.connect(self.claims.showing)
         self.session.recorded.connect(self.claims.top_up)
         self.claims.taken.connect(self.session.taken_elsewhere)
+        self.cluster_batch = ClusterBatch(desk.store, self.session, desk.policy, self)
         self.history_model = SessionHistoryModel(self.session, desk.policy, desk.lang, self)
         self.reminder = BreakReminder(self.wellbeing, self, interval_ms=desk.break_interval_ms)
         self.watchdog = Watchdog(self)
@@ -108,7 +110,9 @@ class MainWindow(QMainWindow):
         self.banners = BannerArea(self)
         self.queue_view = QueueView(self.model, desk.store, desk.runner, self)
         self.viewer = Viewer(desk.bridge, self.wellbeing, self)
-        self.context = ContextPanel(desk.store, desk.runner, desk.policy, desk.lang, self)
+        self.context = ContextPanel(
+            desk.store, desk.runner, desk.policy, desk.lang, self, wellbeing=self.wellbeing, bridge=desk.bridge
+        )
         self.panel = DecisionPanel(desk.policy, desk.lang, self.history_model, self)
         self.panel.note.installEventFilter(EscapeLeaves(self.queue_view.table, self))
         # Tab goes from the queue straight to the note (the placeholder says so), and back.
@@ -144,6 +148,7 @@ class MainWindow(QMainWindow):
         self.session.write_finished.connect(self.paint_gate.release)
         self.paint_gate.released.connect(self._sync_panes)
         self._desk_banners = DeskBanners(self.banners, self.session, self.model, self.reminder, self)
+        self.cluster_batch.banner.connect(self._desk_banners.show_batch)
         self.goto = DeskGoTo(self.queue_view, self.model, self.session, self)
         self.goto.not_found.connect(
             lambda _item: self.statusBar().showMessage(
@@ -192,10 +197,21 @@ class MainWindow(QMainWindow):
             self.paint_gate.paint_through(self.viewer.paint_now)
             self.paint_gate.hold()
         self.panel.reset()  # before this handler returns: the next key press is about this item
+        self._show_match(row)
         if QApplication.focusWidget() is self.panel.note:
             self.queue_view.table.setFocus()
         if not self.paint_gate.held:
             self._sync_panes()
+
+    def _show_match(self, row: QueueRow | None) -> None:
+        """A hash-list match: a banner, and its category pre-selected (the reviewer still records it)."""
+        policy = self.desk.policy
+        code = row.match_category if row is not None else None
+        if row is None or row.match_source is None or code is None or not policy.has_category(code):
+            self._desk_banners.show_match(None, str)
+            return
+        self._desk_banners.show_match(row.match_source, lambda: policy.category(code).label.get(self.desk.lang))
+        self.panel.choose_category(code)
 
     def _select_in_queue(self, row: int) -> None:
         # While the gate holds, _sync_panes selects it when the gate opens.

@@ -237,8 +237,15 @@ class QueueModel(QAbstractTableModel):
         gen, f, store, tick = self._generation, self._filter, self._store, self._tick
         added = sorted(changes.added)
         viewer = self._viewer
+        decided = sorted(changes.states) if f.one_per_cluster else []
+
+        def read() -> tuple[list[QueueRow], list[QueueRow]]:
+            # One per cluster: an item decided hands its place to the next of its cluster.
+            new = sorted(set(added).union(store.cluster_peer_ids(decided))) if decided else added
+            return store.rows(stale, viewer=viewer), store.rows(new, within=f) if new else []
+
         self._runner.run(
-            lambda: (store.rows(stale, viewer=viewer), store.rows(added, within=f) if added else []),
+            read,
             on_done=lambda fresh: self._changed_rows_arrived(gen, tick, *fresh),
             on_error=lambda exc: self._failed(gen, exc),
             label="queue_changes",

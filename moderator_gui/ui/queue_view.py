@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer
 from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -85,6 +86,12 @@ class QueueView(QWidget):
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             box.currentIndexChanged.connect(self._apply_filter)
             filters.addWidget(box)
+        # Duplicates: each cluster once (its first item) instead of N times.
+        self.one_per_cluster = QCheckBox(self)
+        self.one_per_cluster.setObjectName("one_per_cluster")
+        self.one_per_cluster.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.one_per_cluster.toggled.connect(lambda _on: self._apply_filter())
+        filters.addWidget(self.one_per_cluster)
         lay.addLayout(filters)
 
         find = QHBoxLayout()
@@ -163,6 +170,8 @@ class QueueView(QWidget):
             for i in range(box.count()):
                 box.setItemText(i, text(box.itemData(i)))
         self.find_box.setPlaceholderText(self.tr("Find external id or account (Ctrl+F)"))
+        self.one_per_cluster.setText(self.tr("One per cluster"))
+        self.one_per_cluster.setToolTip(self.tr("Show each group of duplicate pictures once"))
         self._show_count(self._model.total)
 
     def _set_platforms(self, platforms: list[str]) -> None:
@@ -176,6 +185,7 @@ class QueueView(QWidget):
             platform=self.platform_box.currentData(),
             search=self.find_box.text().strip() or None,
             order=self.order_box.currentData(),
+            one_per_cluster=self.one_per_cluster.isChecked(),
         )
 
     def show_only_status(self, status: str) -> None:

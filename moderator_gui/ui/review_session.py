@@ -96,6 +96,28 @@ class ReviewSession(QObject):
         self._lang = lang  # the policy's labels in messages
 
     @property
+    def lang(self) -> str:
+        return self._lang
+
+    @property
+    def lead(self) -> bool:
+        return self._lead
+
+    def shown_ms(self) -> int | None:
+        """How long the current item has been on screen."""
+        return self._nav.shown_ms()
+
+    def advance(self) -> None:
+        """On to the next open item (a batch was recorded: ui/cluster_batch.py)."""
+        self._nav.advance()
+
+    def run_batch(
+        self, work: Callable[[], int], on_done: Callable[[int], None], on_error: Callable[[BaseException], None]
+    ) -> None:
+        """A batch write on the writer thread, after the writes started before it."""
+        self._writes.run_batch(work, on_done, on_error)
+
+    @property
     def current(self) -> QueueRow | None:
         return self._nav.current
 

@@ -82,6 +82,12 @@ class WriteRunner(QObject):
         self._writer.run(lambda: write.perform(store), on_done=self._write_done, on_error=self._write_failed, label="record")
         self.journal.write_started()
 
+    def run_batch(
+        self, work: Callable[[], int], on_done: Callable[[int], None], on_error: Callable[[BaseException], None]
+    ) -> None:
+        """Run ``work`` (a batch of decisions or their undo, one transaction) on the writer thread."""
+        self._writer.run(work, on_done=on_done, on_error=on_error, label="batch")
+
     def sync_local_state(self, item_id: int) -> None:
         """The row reads "saving…" while any write of this item is still queued."""
         self.local_state.emit(item_id, "saving" if self.queue.has_item(item_id) else None)

@@ -55,6 +55,44 @@
     </message>
 </context>
 <context>
+    <name>ClusterBatch</name>
+    <message>
+        <source>The previous batch is still being saved.</source>
+        <translation>上一批决定仍在保存中。</translation>
+    </message>
+    <message>
+        <source>No other undecided item has this picture: Enter records this one.</source>
+        <translation>没有其他待处理的条目使用这张图片：按回车只记录本条。</translation>
+    </message>
+    <message>
+        <source>Recorded “%1” for %2 items with the same picture. Ctrl+Z undoes them all.</source>
+        <translation>已为同一图片的 %2 个条目记录“%1”。按 Ctrl+Z 可全部撤销。</translation>
+    </message>
+    <message>
+        <source>Nothing was recorded for the cluster: %1</source>
+        <translation>该组条目未记录任何决定：%1</translation>
+    </message>
+    <message>
+        <source>Undone: the %1 decisions of the batch.</source>
+        <translation>已撤销：本批的 %1 个决定。</translation>
+    </message>
+</context>
+<context>
+    <name>ClusterStrip</name>
+    <message>
+        <source>%1 other items with this picture (%2 undecided)</source>
+        <translation>另有 %1 个条目使用这张图片（%2 个待处理）</translation>
+    </message>
+    <message>
+        <source>Shift+Enter decides them all</source>
+        <translation>Shift+回车 一并处理</translation>
+    </message>
+    <message>
+        <source>Decided before: %1</source>
+        <translation>此前的决定：%1</translation>
+    </message>
+</context>
+<context>
     <name>ConflictsModel</name>
     <message>
         <source>Item</source>
@@ -253,6 +291,10 @@
     <message>
         <source>Retry now</source>
         <translation>立即重试</translation>
+    </message>
+    <message>
+        <source>Matches %1: %2</source>
+        <translation>命中 %1：%2</translation>
     </message>
     <message>
         <source>The queue could not be loaded: %1</source>
@@ -645,6 +687,10 @@ Final hash: {hash}</source>
         <translation>提交审核结论并进入下一条</translation>
     </message>
     <message>
+        <source>Record the decision for every undecided item with this picture</source>
+        <translation>为使用这张图片的所有待处理条目记录此决定</translation>
+    </message>
+    <message>
         <source>Skip (the item stays in the queue for others)</source>
         <translation>跳过（该条目留在队列中由他人审核）</translation>
     </message>
@@ -840,6 +886,18 @@ Final hash: {hash}</source>
     <message>
         <source>No category is bound to key %1 in this policy.</source>
         <translation>当前审核规则中没有与按键 %1 对应的类别。</translation>
+    </message>
+    <message>
+        <source>Decide the cluster</source>
+        <translation>处理整组</translation>
+    </message>
+    <message>
+        <source>Record “%1” for %2 items: this one and %3 others with the same picture?</source>
+        <translation>为 %2 个条目记录“%1”：本条及另外 %3 个使用同一图片的条目？</translation>
+    </message>
+    <message>
+        <source>Enter records them all · Esc cancels</source>
+        <translation>回车全部记录 · Esc 取消</translation>
     </message>
     <message numerus="yes">
         <source>%n decision(s) saving…</source>
@@ -1679,6 +1737,18 @@ Final hash: {hash}</source>
         <source>{path} is a folder: a column mapping applies to .jsonl and .csv manifests only</source>
         <translation>{path} 是文件夹：列映射只适用于 .jsonl 和 .csv 清单</translation>
     </message>
+    <message>
+        <source>a batch decides each item once</source>
+        <translation>一批决定中每个条目只能出现一次</translation>
+    </message>
+    <message>
+        <source>a hash list needs a name of 1 to 200 characters, not {name!r}</source>
+        <translation>哈希列表需要 1 到 200 个字符的名称，而不是 {name!r}</translation>
+    </message>
+    <message>
+        <source>the hash list cannot be read: {detail}</source>
+        <translation>无法读取哈希列表：{detail}</translation>
+    </message>
 </context>
 <context>
     <name>Names</name>
@@ -1937,6 +2007,14 @@ Final hash: {hash}</source>
     <message>
         <source>Find external id or account (Ctrl+F)</source>
         <translation>查找外部 ID 或账号（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>One per cluster</source>
+        <translation>每组一条</translation>
+    </message>
+    <message>
+        <source>Show each group of duplicate pictures once</source>
+        <translation>重复图片的每一组只显示一次</translation>
     </message>
     <message>
         <source>counting…</source>

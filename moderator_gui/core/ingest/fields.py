@@ -160,7 +160,7 @@ def record_values(record: dict[str, Any], at: Place, ctx: RowContext, *, textual
         given = f.get("sha256")
         if given is not None and given != info.sha256:
             raise Reject("import.sha256_mismatch", path=clip(f["media_path"]), sha256=info.sha256)
-        values.update(media_path=info.db_path, media_type=info.mime, sha256=info.sha256, size_bytes=info.size)
+        values.update(media_path=info.db_path, media_type=info.mime, sha256=info.sha256, md5=info.md5, size_bytes=info.size)
     values["priority"] = f.get("priority")
     if values["priority"] is None:
         values["priority"] = compute_priority(ctx.severity(category), values["report_count"], values["classifier_score"])

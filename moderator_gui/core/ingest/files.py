@@ -31,8 +31,8 @@ FOLDER_PLATFORM = "folder"
 TEXT_SUFFIX = ".txt"
 MANIFEST_KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
-#: (st_dev, st_ino, st_size, st_mtime_ns) -> (sha256, mime, first bytes, animated): one import's hashes.
-HashCache = dict[tuple[int, int, int, int], tuple[str, str | None, bytes, bool]]
+#: (st_dev, st_ino, st_size, st_mtime_ns) -> (sha256, mime, first bytes, animated, md5): one import's hashes.
+HashCache = dict[tuple[int, int, int, int], tuple[str, str | None, bytes, bool, str]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class FileInfo:
     mime: str | None
     head: bytes  # the first few bytes, for the "not recognised" message
     animated: bool = False  # an animated GIF/WebP/APNG, as far as sniffing tells (sniff.is_animated)
+    md5: str | None = None  # for hash lists that carry MD5 signals (core/store/hashlists.py)
 
     @property
     def family(self) -> str | None:
@@ -126,14 +127,21 @@ def examine(path: str, shown: str, hashes: HashCache) -> FileInfo:
     cached = hashes.get(key)
     if cached is None:
         cached = hashes[key] = _hash(path, shown)
-    sha, mime, head, animated = cached
+    sha, mime, head, animated, md5 = cached
     return FileInfo(
-        path=path, db_path=path_to_db(path), size=st.st_size, sha256=sha, mime=mime, head=head, animated=animated
+        path=path,
+        db_path=path_to_db(path),
+        size=st.st_size,
+        sha256=sha,
+        mime=mime,
+        head=head,
+        animated=animated,
+        md5=md5,
     )
 
 
-def _hash(path: str, shown: str) -> tuple[str, str | None, bytes, bool]:
-    """(SHA-256, sniffed MIME type, first 4 bytes, animated) of a file that ``stat`` said is regular."""
+def _hash(path: str, shown: str) -> tuple[str, str | None, bytes, bool, str]:
+    """(SHA-256, sniffed MIME type, first 4 bytes, animated, MD5) of a file that ``stat`` said is regular."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -145,17 +153,20 @@ def _hash(path: str, shown: str) -> tuple[str, str | None, bytes, bool]:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a FIFO since the stat
             raise Reject("import.not_a_regular_file", path=shown)
         digest = hashlib.sha256()
+        md5 = hashlib.md5(usedforsecurity=False)  # hash lists exchange MD5s; one read serves both
         first = os.read(fd, max(HASH_CHUNK, SNIFF_BYTES))
         digest.update(first)
+        md5.update(first)
         while chunk := os.read(fd, HASH_CHUNK):
             digest.update(chunk)
+            md5.update(chunk)
     except OSError as exc:
         raise Reject("import.cannot_read", path=shown, reason=_os_reason(exc)) from None
     finally:
         os.close(fd)
     head = first[:SNIFF_BYTES]
     mime = sniff(head)
-    return digest.hexdigest(), mime, first[:4], is_animated(head, mime)
+    return digest.hexdigest(), mime, first[:4], is_animated(head, mime), md5.hexdigest()
 
 
 def unrecognised(info: FileInfo) -> Reject:
@@ -261,7 +272,7 @@ class FolderWalker:
             raise Reject("import.path_too_long", length=len(shown), limit=self.id_limit)
         info = examine(path, shown, self.hashes)
         values = self.new_row()
-        values.update(external_id=shown, platform=self.platform, sha256=info.sha256, size_bytes=info.size)
+        values.update(external_id=shown, platform=self.platform, sha256=info.sha256, md5=info.md5, size_bytes=info.size)
         if info.mime is not None:
             # A sticker is told by its structure, as sniffing reads it (sniff.is_animated), the
             # same way as a manifest row without a content_type: nothing is decoded here.

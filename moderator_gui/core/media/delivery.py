@@ -35,6 +35,8 @@ def media_row(result: MediaResult) -> dict[str, Any] | None:
         "thumb_ready" if result.kind is MediaKind.THUMB else "preview_ready": result.ok,
     }
     row.update({k: v for k, v in (result.probe or {}).items() if k in PROBE_FIELDS and v is not None})
+    if result.ok and result.probe and result.probe.get("signatures"):
+        row["signatures"] = result.probe["signatures"]  # PDQ hashes: the store links near duplicates
     return row
 
 

@@ -5,6 +5,7 @@ enforces it): everything else reads and writes through :class:`Store`.
 """
 
 from moderator_gui.core.store.claims import CLAIM_AHEAD, DEFAULT_LEASE_S, Claim
+from moderator_gui.core.store.dupes import Cluster, ClusterMember, ItemCluster
 from moderator_gui.core.store.errors import (
     AuthenticationError,
     ClaimedError,
@@ -19,6 +20,7 @@ from moderator_gui.core.store.errors import (
     StorageUnavailableError,
     StoreError,
 )
+from moderator_gui.core.store.hashlists import HashListReport, Match
 from moderator_gui.core.store.media import MediaToPrefetch
 from moderator_gui.core.store.rows import HistoryRow, QueueFilter, QueueRow, RecordedEvent
 from moderator_gui.core.store.statistics import StatsRows
@@ -32,11 +34,16 @@ __all__ = [
     "AuthenticationError",
     "Claim",
     "ClaimedError",
+    "Cluster",
+    "ClusterMember",
     "ConflictError",
     "DatabaseLockedError",
     "DiskFullError",
+    "HashListReport",
     "HistoryRow",
     "InvalidDecisionError",
+    "ItemCluster",
+    "Match",
     "MediaToPrefetch",
     "NotFoundError",
     "PermissionDeniedError",

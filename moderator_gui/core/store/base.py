@@ -24,6 +24,7 @@ from moderator_gui.core.domain import utcnow
 from moderator_gui.core.messages import Message
 from moderator_gui.core.policy import Policy, PolicyError, load_policy
 from moderator_gui.core.store import migrate
+from moderator_gui.core.store.dupes_index import DupesCache
 from moderator_gui.core.store.engine import DEFAULT_BUSY_TIMEOUT_MS, WRITE, describe, make_engine, resolve_target
 from moderator_gui.core.store.errors import (
     PermissionDeniedError,
@@ -64,6 +65,7 @@ class StoreBase:
     policy: Policy
     changes: ChangeHub = field(default_factory=ChangeHub)
     _reviewer_ids: dict[str, int] = field(default_factory=dict)
+    dupes: DupesCache = field(default_factory=DupesCache)  # PDQ indexes (core/store/dupes.py)
 
     # -- opening -----------------------------------------------------------------
     @classmethod

@@ -254,9 +254,11 @@ class EventsMixin(ReviewersMixin):
                 progress(done)
         return done
 
-    def _append_batch(self, batch: list[Checked]) -> int:
+    def _append_batch(self, batch: list[Checked], *, lock: bool = False) -> int:
         """One transaction: the batch's items as committed (head, events and claims, read again
-        for every batch, so a write by anyone else between two batches is seen), the checks, the writes."""
+        for every batch, so a write by anyone else between two batches is seen), the checks, the writes.
+
+        ``lock``: lock the items' rows first, in id order (a desk's batch racing other desks)."""
         try:
             with self.write() as conn, _big_cache(conn):
                 if self.dialect == "postgresql":
@@ -267,6 +269,8 @@ class EventsMixin(ReviewersMixin):
                 heads: dict[int, str | None] = {}
                 for chunk in _chunks(ids):
                     q = select(items_t.c.id, items_t.c.head_event).where(items_t.c.id.in_(chunk))
+                    if lock:
+                        q = q.order_by(items_t.c.id).with_for_update()
                     heads.update((r.id, r.head_event) for r in conn.execute(q))
                 missing = [i for i in ids if i not in heads]
                 if missing:

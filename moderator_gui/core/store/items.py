@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from moderator_gui.core.changes import Changes
 from moderator_gui.core.domain import ItemStatus, utcnow
-from moderator_gui.core.store.base import StoreBase
+from moderator_gui.core.store.dupes import DupesMixin
 from moderator_gui.core.store.tables import decisions_t, items_t
 
 #: The columns an imported item may set (the rest is the store's: id, status, head_event, imported_at).
@@ -20,7 +20,7 @@ ITEM_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
-class ItemsMixin(StoreBase):
+class ItemsMixin(DupesMixin):
     def add_items(self, rows: Sequence[Mapping[str, Any]], *, same_content_source: str | None = None) -> list[int]:
         """Add the items of ``rows`` that are not stored yet, in ONE transaction; returns their ids.
 
@@ -32,6 +32,13 @@ class ItemsMixin(StoreBase):
         """
         if not rows:
             return []
+        try:
+            return self._add_items(rows, same_content_source)
+        except BaseException:
+            self.dupes.reset()  # the PDQ index may hold ids of signature rows that were rolled back
+            raise
+
+    def _add_items(self, rows: Sequence[Mapping[str, Any]], same_content_source: str | None) -> list[int]:
         now = utcnow()
         with self.write() as conn:
             fresh = self._not_stored(conn, rows, same_content_source)
@@ -48,8 +55,22 @@ class ItemsMixin(StoreBase):
             ]
             ids = list(conn.execute(self._insert_ignoring_conflicts().returning(items_t.c.id), values).scalars())
             if ids:
+                self._hash_signals(conn, fresh)
                 self.note(conn, Changes(added=frozenset(ids)))
         return ids
+
+    def _hash_signals(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """The MD5s taken at import (for hash lists), and list matches by SHA-256 or MD5."""
+        md5s = {
+            r["sha256"]: [{"signal_type": "md5", "variant": "file", "signal": r["md5"], "quality": None}]
+            for r in rows
+            if r.get("sha256") and r.get("md5")
+        }
+        if md5s:
+            self._save_signatures(conn, md5s)
+        shas = sorted({r["sha256"] for r in rows if r.get("sha256")})
+        if shas:
+            self._match_new_media(conn, shas, {})
 
     def _insert_ignoring_conflicts(self) -> Any:
         """INSERT that skips rows another writer stored between our duplicate check and the insert."""

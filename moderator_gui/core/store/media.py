@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from moderator_gui.core.changes import Changes
 from moderator_gui.core.domain import utcnow
-from moderator_gui.core.store.base import StoreBase
+from moderator_gui.core.store.dupes import DupesMixin
 from moderator_gui.core.store.tables import items_t, media_t
 
 #: The ``media`` columns a pipeline result fills in.
@@ -24,7 +25,7 @@ class MediaToPrefetch:
     row: dict[str, Any] | None  # its current ``media`` row (MEDIA_FIELDS), None if it has none
 
 
-class MediaMixin(StoreBase):
+class MediaMixin(DupesMixin):
     def save_media(self, sha256: str, **fields: Any) -> None:
         self.save_media_many([(sha256, fields)])
 
@@ -38,6 +39,18 @@ class MediaMixin(StoreBase):
         if not rows:
             return
         now = utcnow()
+        # The workers' PDQ hashes go to their own table (core/store/dupes.py), not the media row.
+        signatures = {sha: given["signatures"] for sha, given in rows if given.get("signatures")}
+        rows = [(sha, {k: v for k, v in given.items() if k != "signatures"}) for sha, given in rows]
+        try:
+            self._save_media_rows(rows, signatures, now)
+        except BaseException:
+            self.dupes.reset()  # the index may hold ids of rows that were rolled back
+            raise
+
+    def _save_media_rows(
+        self, rows: Sequence[tuple[str, dict[str, Any]]], signatures: dict[str, Any], now: datetime
+    ) -> None:
         with self.write() as conn:
             shas = sorted({sha for sha, _ in rows})
             states = dict(
@@ -54,7 +67,10 @@ class MediaMixin(StoreBase):
                     fields.setdefault("preview_ready", False)
                     conn.execute(insert(media_t).values(sha256=sha, **fields))
                 states[sha] = fields.get("state", states.get(sha))
-            self.note(conn, Changes(media=frozenset(sha for sha, _ in rows)))
+            changed = {sha for sha, _ in rows}
+            if signatures:
+                changed |= self._save_signatures(conn, signatures)
+            self.note(conn, Changes(media=frozenset(changed)))
 
     def media_to_prefetch(self, statuses: Sequence[str]) -> list[MediaToPrefetch]:
         """Distinct contents of the items in ``statuses``, most urgent first (queue order)."""

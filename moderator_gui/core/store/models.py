@@ -322,3 +322,73 @@ class MediaRetired(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     purge_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("media_purges.id"))
     retired_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# -- duplicates and hash lists (migration 0007) -------------------------------------------------
+
+
+class MediaSignature(Base):
+    """A signature of one content: PDQ hashes (one per variant: full, trimmed, central crops)
+    computed by the media workers, and the file's MD5 taken at import for hash lists."""
+
+    __tablename__ = "media_signatures"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    signal_type: Mapped[str] = mapped_column(String(16))  # pdq | md5
+    variant: Mapped[str] = mapped_column(String(16))  # full | trim | crop90 ... ; "file" for md5
+    signal: Mapped[str] = mapped_column(String(64))  # lowercase hex (threatexchange's PdqSignal)
+    quality: Mapped[int | None] = mapped_column(SmallInteger)  # PDQ quality 0-100
+
+    __table_args__ = (
+        UniqueConstraint("sha256", "signal_type", "variant"),
+        Index("ix_media_signatures_signal", "signal_type", "signal"),
+    )
+
+
+class MediaCluster(Base):
+    """Near-duplicate clusters: one row per content linked to at least one other; ``cluster`` is
+    the smallest SHA-256 of its members (merging two clusters rewrites the larger key)."""
+
+    __tablename__ = "media_clusters"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cluster: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class HashList(Base):
+    """A hash list imported from another team (ThreatExchange / HMA style CSV)."""
+
+    __tablename__ = "hash_lists"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    imported_by: Mapped[str] = mapped_column(String(200))
+    signals: Mapped[int] = mapped_column(Integer)
+
+
+class HashListSignal(Base):
+    __tablename__ = "hash_list_signals"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    list_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("hash_lists.id", ondelete="CASCADE"), index=True)
+    signal_type: Mapped[str] = mapped_column(String(16))  # pdq | sha256 | md5
+    signal: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_hash_list_signals_signal", "signal_type", "signal"),)
+
+
+class MediaMatch(Base):
+    """A content that matches a hash list: the closest signal of that list."""
+
+    __tablename__ = "media_matches"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    list_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("hash_lists.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    category: Mapped[str] = mapped_column(String(40))
+    distance: Mapped[int] = mapped_column(SmallInteger)

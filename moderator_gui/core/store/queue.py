@@ -5,13 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, or_, select, text
+from sqlalchemy import and_, case, exists, func, literal, or_, select, text
 
 from moderator_gui.core.domain import OPEN_STATUSES, ItemStatus
 from moderator_gui.core.store.base import StoreBase
 from moderator_gui.core.store.errors import NotFoundError
 from moderator_gui.core.store.rows import QueueFilter, QueueRow
-from moderator_gui.core.store.tables import claims_t, items_t, media_retired_t, media_t, skip_marks_t
+from moderator_gui.core.store.tables import (
+    claims_t,
+    hash_lists_t,
+    items_t,
+    media_clusters_t,
+    media_matches_t,
+    media_retired_t,
+    media_t,
+    skip_marks_t,
+)
 
 _IN_CHUNK = 5_000
 
@@ -39,7 +48,26 @@ class QueueMixin(StoreBase):
                     items_t.c.uploader.icontains(term, autoescape=True),
                 )
             )
+        if f.one_per_cluster:
+            conds.append(self._first_of_cluster(f))
         return conds
+
+    @staticmethod
+    def _cluster_peers(item: Any, other: Any) -> Any:
+        """``other`` has ``item``'s content, or one in its near-duplicate cluster."""
+        mc, mc2 = media_clusters_t.alias("mc"), media_clusters_t.alias("mc2")
+        key = select(mc2.c.cluster).where(mc2.c.sha256 == item.c.sha256).correlate(item).scalar_subquery()
+        return or_(other.c.sha256 == item.c.sha256, other.c.sha256.in_(select(mc.c.sha256).where(mc.c.cluster == key)))
+
+    def _first_of_cluster(self, f: QueueFilter) -> Any:
+        """The item is the first (lowest id) of its cluster among the items the filter shows."""
+        j = items_t.alias("j")
+        same = [j.c.id < items_t.c.id, self._cluster_peers(items_t, j)]
+        if f.status == "open":
+            same.append(j.c.status.in_(OPEN_STATUSES))
+        elif f.status != "all":
+            same.append(j.c.status == ItemStatus(f.status).value)
+        return or_(items_t.c.sha256.is_(None), ~exists().where(*same))
 
     def _queue_order(self, f: QueueFilter) -> list[Any]:
         if f.order == "oldest":
@@ -58,6 +86,19 @@ class QueueMixin(StoreBase):
 
     def _queue_select(self, viewer: str | None = None) -> Any:
         live_claim = and_(claims_t.c.item_id == items_t.c.id, claims_t.c.expires_at > self.now_sql())
+        mm, hl = media_matches_t, hash_lists_t
+        best = (
+            select(mm.c.list_id)
+            .where(mm.c.sha256 == items_t.c.sha256)
+            .order_by(mm.c.distance, mm.c.list_id)
+            .limit(1)
+            .correlate(items_t)
+            .scalar_subquery()
+        )
+        peer = items_t.alias("peer")
+        cluster_size = (
+            select(func.count()).select_from(peer).where(self._cluster_peers(items_t, peer)).correlate(items_t).scalar_subquery()
+        )
         skipped = (
             exists().where(skip_marks_t.c.item_id == items_t.c.id, skip_marks_t.c.reviewer == viewer)
             if viewer is not None
@@ -93,10 +134,16 @@ class QueueMixin(StoreBase):
             claims_t.c.expires_at.label("claim_expires"),
             skipped.label("skipped_by_viewer"),
             media_retired_t.c.retired_at.label("media_retired_at"),
+            hl.c.name.label("match_source"),
+            mm.c.category.label("match_category"),
+            mm.c.distance.label("match_distance"),
+            case((items_t.c.sha256.is_(None), 1), else_=cluster_size).label("cluster_size"),
         ).select_from(
             items_t.outerjoin(media_t, media_t.c.sha256 == items_t.c.sha256)
             .outerjoin(claims_t, live_claim)
             .outerjoin(media_retired_t, media_retired_t.c.sha256 == items_t.c.sha256)
+            .outerjoin(hl, hl.c.id == best)
+            .outerjoin(mm, and_(mm.c.sha256 == items_t.c.sha256, mm.c.list_id == hl.c.id))
         )
 
     def queue_page(

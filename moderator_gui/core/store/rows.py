@@ -37,6 +37,7 @@ class QueueFilter:
     search: str | None = None  # external id or uploader account (substring)
     order: str = "priority"  # priority | oldest
     viewer: str | None = None  # whose skip marks the rows say (QueueRow.skipped_by_viewer)
+    one_per_cluster: bool = False  # show each cluster of duplicates once (its first item by id)
 
 
 class QueueRow(NamedTuple):
@@ -73,6 +74,10 @@ class QueueRow(NamedTuple):
     claim_expires: datetime | None = None
     skipped_by_viewer: bool = False  # the filter's viewer skipped it: not handed to them again
     media_retired_at: datetime | None = None  # a retention purge removed its stored media then
+    match_source: str | None = None  # the hash list its content matches (closest match), if any
+    match_category: str | None = None
+    match_distance: int | None = None
+    cluster_size: int = 1  # items with this content or a near duplicate of it (this one included)
 
     @property
     def sort_key(self) -> tuple[Any, ...]:

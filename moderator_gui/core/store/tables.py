@@ -19,10 +19,15 @@ from moderator_gui.core.store.models import (
     Conflict,
     Decision,
     Desk,
+    HashList,
+    HashListSignal,
     Item,
     Media,
+    MediaCluster,
+    MediaMatch,
     MediaPurge,
     MediaRetired,
+    MediaSignature,
     Reviewer,
     Setting,
     SkipMark,
@@ -51,6 +56,11 @@ blobs_t = _table(Blob)
 blob_chunks_t = _table(BlobChunk)
 media_purges_t = _table(MediaPurge)
 media_retired_t = _table(MediaRetired)
+media_signatures_t = _table(MediaSignature)
+media_clusters_t = _table(MediaCluster)
+hash_lists_t = _table(HashList)
+hash_list_signals_t = _table(HashListSignal)
+media_matches_t = _table(MediaMatch)
 
 
 def _length(column: str) -> int:

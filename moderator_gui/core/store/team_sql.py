@@ -56,7 +56,8 @@ def security_sql(schema: str) -> list[str]:
     path = f"SET search_path = pg_catalog, {s}, pg_temp"
     read = (
         "items, decisions, reviewers, media, claims, skip_marks, settings, desks, conflicts, alembic_version, "
-        "blobs, blob_chunks, media_purges, media_retired"
+        "blobs, blob_chunks, media_purges, media_retired, "
+        "media_signatures, media_clusters, hash_lists, hash_list_signals, media_matches"
     )
     stmts = [
         f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM {REVIEWER_ROLE}, {LEAD_ROLE}",
@@ -65,6 +66,9 @@ def security_sql(schema: str) -> list[str]:
         f"GRANT INSERT ON decisions, skip_marks, conflicts TO {REVIEWER_ROLE}",
         f"GRANT INSERT, UPDATE, DELETE ON claims, desks TO {REVIEWER_ROLE}",
         f"GRANT INSERT, UPDATE ON media TO {REVIEWER_ROLE}",
+        # Desks save the signatures their media workers computed, link near duplicates and mark
+        # new media that match a hash list (core/store/dupes.py); only leads import lists.
+        f"GRANT INSERT, UPDATE ON media_signatures, media_clusters, media_matches TO {REVIEWER_ROLE}",
         # Claiming locks item rows (FOR UPDATE SKIP LOCKED), which PostgreSQL allows only with the
         # right to update a column: this one means nothing and is never read.
         f"GRANT UPDATE (claim_lock) ON items TO {REVIEWER_ROLE}",
@@ -77,6 +81,8 @@ def security_sql(schema: str) -> list[str]:
         # record purges (core/store/blobs.py).
         f"GRANT INSERT, DELETE ON blobs, blob_chunks, media_retired TO {LEAD_ROLE}",
         f"GRANT INSERT ON media_purges TO {LEAD_ROLE}",
+        f"GRANT INSERT, DELETE ON hash_lists, hash_list_signals, media_matches TO {LEAD_ROLE}",
+        f"GRANT UPDATE (signals) ON hash_lists TO {LEAD_ROLE}",
     ]
     # Row-level security: everyone reads; a reviewer changes only their own rows; leads all.
     own = "reviewer = session_user"

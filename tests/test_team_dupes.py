@@ -1,0 +1,47 @@
+"""Duplicates and hash lists in a team database: a reviewer's desk saves signatures and links
+clusters; only leads import hash lists — the server refuses a reviewer's plain SQL."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from psycopg import errors as pg_errors
+
+from factories import item_values
+from moderator_gui.core.store import PermissionDeniedError
+from team_helpers import TeamDB, team_database
+from test_dupes_store import base_hash, flip, sig, thumb
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def team() -> Iterator[TeamDB]:
+    with team_database({"alice": "reviewer", "lead": "lead"}) as db:
+        yield db
+
+
+def test_a_reviewers_desk_links_near_duplicates(team: TeamDB) -> None:
+    with team.store("lead") as lead:
+        a, b = lead.add_items([item_values(external_id="a", sha256="1" * 64), item_values(external_id="b", sha256="2" * 64)])
+    h = base_hash(21)
+    with team.store("alice") as alice:
+        thumb(alice, "1" * 64, sig(h))
+        thumb(alice, "2" * 64, sig(flip(h, 9)))
+        assert [{m.id for m in c.items} for c in alice.clusters()] == [{a, b}]
+
+
+def test_only_leads_import_hash_lists(team: TeamDB) -> None:
+    with team.store("alice") as alice, pytest.raises(PermissionDeniedError):
+        alice.import_hash_list("L", io.StringIO("signal_type,signal,category,note\n"))
+    with team.sql("alice") as sql, pytest.raises(pg_errors.InsufficientPrivilege):
+        sql.execute("INSERT INTO hash_lists (name, imported_at, imported_by, signals) VALUES ('x', now(), 'x', 0)")
+    with team.sql("alice") as sql, pytest.raises(pg_errors.InsufficientPrivilege):
+        sql.execute("DELETE FROM media_matches")
+    with team.store("lead") as lead:
+        lead.add_items([item_values(external_id="m", sha256="3" * 64)])
+        cat = lead.policy.categories[0].code
+        report = lead.import_hash_list("L", io.StringIO(f"signal_type,signal,category,note\nsha256,{'3' * 64},{cat},\n"))
+        assert (report.signals, report.matched_media) == (1, 1)

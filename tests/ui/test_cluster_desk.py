@@ -1,0 +1,119 @@
+"""Duplicates at the desk, with real key presses on a real SQLite file: the context panel's
+cluster line, Shift+Enter with its confirmation (Enter records, Esc cancels), Ctrl+Z undoing
+the whole batch, the "one per cluster" queue, and the banner of a hash-list match."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from moderator_gui.core.store import Store
+
+pytestmark = pytest.mark.gui
+
+SHA = "a" * 64
+
+
+def confirm_box(w: Any) -> QMessageBox | None:
+    box = w.findChild(QMessageBox, "cluster_confirm")
+    return box if box is not None and box.isVisible() else None
+
+
+def statuses(store: Store, ids: list[int]) -> list[str]:
+    return [store.item(i).status for i in ids]
+
+
+@pytest.fixture
+def cluster(ui_store: Store, add_items: Any) -> list[int]:
+    """Four items with one picture (the queue's first four) and two others."""
+    ids = add_items(ui_store, 4, sha256=SHA, priority=90)
+    add_items(ui_store, 2, priority=10)
+    return ids
+
+
+def test_context_panel_says_how_many_others_share_the_picture(make_window: Any, cluster: list[int], qtbot: Any) -> None:
+    w = make_window()
+    assert w.session.current.id == cluster[0]
+    strip = w.context.cluster_strip
+    qtbot.waitUntil(lambda: w.context.cluster is not None)
+    assert strip.isVisible()
+    assert strip.title.text().startswith("3 other items with this picture (3 undecided)")
+    assert sum(t.isVisible() for t in strip.thumbs) == 3
+
+
+def test_shift_enter_confirms_then_records_the_whole_cluster_and_ctrl_z_undoes_it(
+    make_window: Any, ui_store: Store, cluster: list[int], qtbot: Any
+) -> None:
+    w = make_window()
+    table = w.queue_view.table
+    qtbot.waitUntil(lambda: w.context.cluster is not None)
+    qtbot.keyClick(table, Qt.Key.Key_2)
+    category = w.panel.category
+    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: confirm_box(w) is not None)
+    box = confirm_box(w)
+    assert box is not None and "for 4 items" in box.text()
+    assert statuses(ui_store, cluster) == ["pending"] * 4  # nothing before the reviewer confirms
+    with qtbot.waitSignal(w.cluster_batch.finished, timeout=10_000):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert statuses(ui_store, cluster) == ["decided"] * 4
+    assert {ui_store.item_history(i)[0].category for i in cluster} == {category}
+    assert w.session.current.id not in cluster  # on to the next picture
+    qtbot.waitUntil(lambda: "for 4 items with the same picture" in (w.banners.text("batch") or ""))
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)  # the dialog gave the keys back
+    with qtbot.waitSignal(w.cluster_batch.finished, timeout=10_000):
+        qtbot.keyClick(table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert statuses(ui_store, cluster) == ["pending"] * 4
+    assert [(h.kind, h.reverted) for h in ui_store.item_history(cluster[3])] == [("decide", True)]
+    qtbot.waitUntil(lambda: w.session.current is not None and w.session.current.id == cluster[0])
+
+
+def test_escape_cancels_and_records_nothing(make_window: Any, ui_store: Store, cluster: list[int], qtbot: Any) -> None:
+    w = make_window()
+    qtbot.waitUntil(lambda: w.context.cluster is not None)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_0)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: confirm_box(w) is not None)
+    box = confirm_box(w)
+    assert box is not None
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: confirm_box(w) is None)
+    assert statuses(ui_store, cluster) == ["pending"] * 4
+    assert w.session.current.id == cluster[0]
+
+
+def test_shift_enter_without_a_category_or_cluster_says_why(
+    make_window: Any, ui_store: Store, add_items: Any, qtbot: Any
+) -> None:
+    add_items(ui_store, 2)  # different pictures
+    w = make_window()
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert confirm_box(w) is None
+    assert w.panel.requirement.text()  # choose a category first
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_1)
+    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert "No other undecided item has this picture" in w.panel.requirement.text()
+    assert confirm_box(w) is None
+
+
+def test_one_per_cluster_shows_each_picture_once(make_window: Any, ui_store: Store, cluster: list[int], qtbot: Any) -> None:
+    w = make_window()
+    qtbot.waitUntil(lambda: w.model.rowCount() == 6)
+    w.queue_view.one_per_cluster.setChecked(True)
+    qtbot.waitUntil(lambda: w.model.rowCount() == 3 and not w.model.loading)
+    assert w.model.row_at(0).id == cluster[0]
+
+
+def test_a_hash_list_match_shows_a_banner_and_preselects_its_category(
+    make_window: Any, ui_store: Store, cluster: list[int], qtbot: Any
+) -> None:
+    cat = ui_store.policy.categories[3]
+    ui_store.import_hash_list("partner-x", io.StringIO(f"signal_type,signal,category,note\nsha256,{SHA},{cat.code},\n"))
+    w = make_window()
+    qtbot.waitUntil(lambda: w.banners.text("match") == f"Matches partner-x: {cat.label.en}")
+    assert w.panel.category == cat.code
+    assert ui_store.item(cluster[0]).status == "pending"  # pre-selected, never decided by itself
