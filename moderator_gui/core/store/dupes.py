@@ -159,11 +159,13 @@ class DupesMixin(StoreBase):
         if not good:
             return set()
         idx = self._media_index(conn)
+        owners = [sha for sha, hexes in good.items() for _h in hexes]
+        found = idx.search([h for hexes in good.values() for h in hexes], PDQ_THRESHOLD)  # one call for the batch
         neighbours: dict[str, set[str]] = {}
-        for sha, hexes in good.items():
-            near = {other for hits in idx.search(hexes, PDQ_THRESHOLD) for other, _d in hits if other != sha}
+        for sha, hits in zip(owners, found, strict=True):
+            near = {other for other, _d in hits if other != sha}
             if near:
-                neighbours[sha] = near
+                neighbours.setdefault(sha, set()).update(near)
         if not neighbours:
             return set()
         mc = media_clusters_t

@@ -223,10 +223,11 @@ class HashListsMixin(DupesMixin):
             _better(best, sha, (0, lid, cat))
         if good:
             lists = self._list_index(conn)
-            for sha, hexes in good.items():
-                for hits in lists.search(hexes, PDQ_THRESHOLD):
-                    for (lid, cat), d in hits:
-                        _better(best, sha, (d, lid, cat))
+            owners = [sha for sha, hexes in good.items() for _h in hexes]
+            found = lists.search([h for hexes in good.values() for h in hexes], PDQ_THRESHOLD)
+            for sha, hits in zip(owners, found, strict=True):
+                for (lid, cat), d in hits:
+                    _better(best, sha, (d, lid, cat))
         if not best:
             return set()
         mm = media_matches_t
