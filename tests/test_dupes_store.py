@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from factories import make_item, record
 from moderator_gui.core.changes import Changes
 from moderator_gui.core.store import QueueFilter, Store
@@ -160,3 +162,29 @@ def test_cluster_links_are_change_events(store: Store) -> None:
     store.changes.subscribe(seen.append)
     thumb(store, sha(2), sig(flip(h, 2)))
     assert {sha(1), sha(2)} <= set().union(*(c.media for c in seen))
+
+
+def test_a_batch_is_all_or_nothing_and_its_undo_is_one_transaction(store: Store) -> None:
+    from moderator_gui.core.domain import DecisionInput, EventKind
+    from moderator_gui.core.store import ConflictError, InvalidDecisionError
+
+    ids = [item_with(store, sha(7)) for _ in range(3)]
+    cat = store.policy.categories[2].code
+    record(store, ids[2], category=cat)  # someone decided the third meanwhile
+
+    def decide(item: int, head: str | None = None) -> DecisionInput:
+        return DecisionInput(item_id=item, kind=EventKind.DECIDE, reviewer="alice", category=cat,
+                             actions=store.policy.category(cat).default_actions, expected_head=head)  # fmt: skip
+
+    with pytest.raises(ConflictError):
+        store.record_batch([decide(i) for i in ids])  # the third's head is not the one we saw
+    assert [store.item(i).status for i in ids[:2]] == ["pending", "pending"]
+    with pytest.raises(InvalidDecisionError):
+        store.record_batch([decide(ids[0]), decide(ids[0])])
+    batch = [decide(i) for i in ids[:2]]
+    seen: list[Changes] = []
+    store.changes.subscribe(seen.append)
+    assert store.record_batch(batch) == 2
+    assert len(seen) == 1 and set(seen[0].states) == set(ids[:2])  # one commit, one change event
+    assert store.revert_batch([(b.uuid, b.item_id) for b in batch], "alice") == 2
+    assert [store.item(i).status for i in ids] == ["pending", "pending", "decided"]

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def team() -> Iterator[TeamDB]:
-    with team_database({"alice": "reviewer", "lead": "lead"}) as db:
+    with team_database({"alice": "reviewer", "bob": "reviewer", "lead": "lead"}) as db:
         yield db
 
 
@@ -45,3 +45,26 @@ def test_only_leads_import_hash_lists(team: TeamDB) -> None:
         cat = lead.policy.categories[0].code
         report = lead.import_hash_list("L", io.StringIO(f"signal_type,signal,category,note\nsha256,{'3' * 64},{cat},\n"))
         assert (report.signals, report.matched_media) == (1, 1)
+
+
+def test_a_cluster_batch_respects_other_reviewers_claims(team: TeamDB) -> None:
+    from moderator_gui.core.domain import DecisionInput, EventKind
+    from moderator_gui.core.store import ClaimedError
+
+    with team.store("lead") as lead:
+        ids = lead.add_items([item_values(external_id=f"c{i}", sha256="4" * 64) for i in range(3)])
+    with team.store("bob") as bob, team.store("alice") as alice:
+        me = team.login("alice")
+        assert bob.claim(team.login("bob"), ids[2])
+        cluster = alice.item_cluster(ids[0])
+        assert [m.held_by for m in cluster.others] == [None, team.login("bob")]
+        cat = alice.policy.categories[1].code
+
+        def decide(item: int) -> DecisionInput:
+            return DecisionInput(item_id=item, kind=EventKind.DECIDE, reviewer=me, category=cat, actions=("remove_content",))
+
+        with pytest.raises(ClaimedError):  # the server's word: nothing of the batch is written
+            alice.record_batch([decide(i) for i in ids])
+        assert [alice.item(i).status for i in ids] == ["pending"] * 3
+        assert alice.record_batch([decide(i) for i in ids[:2]]) == 2  # what the desk offers: the free ones
+        assert [alice.item(i).status for i in ids] == ["decided", "decided", "pending"]
