@@ -75,9 +75,9 @@ class ClusterStrip(QWidget):
         if c is None:
             return
         self.title.setText(
-            self.tr("%1 other items with this picture (%2 undecided)")
-            .replace("%1", str(len(c.others)))
-            .replace("%2", str(len(c.undecided)))
+            self.tr("%n other item(s) with this picture (%1 undecided)", "", len(c.others)).replace(
+                "%1", str(len(c.undecided))
+            )
             + ("  ·  " + self.tr("Shift+Enter decides them all") if c.undecided else "")
         )
         counts = Counter((m.category, m.reviewer) for m in c.decided)

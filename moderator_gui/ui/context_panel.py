@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableView,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -141,8 +142,6 @@ class ContextPanel(QWidget):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setStyleSheet("color:#b91c1c;")
         form.addRow(self.status)
-        self.cluster_strip = ClusterStrip(policy, lang, wellbeing, bridge, self)
-        form.addRow(self.cluster_strip)
         left = QWidget(self)
         left.setLayout(form)
         left.setMinimumWidth(200)
@@ -153,7 +152,12 @@ class ContextPanel(QWidget):
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.addTab(_history_table(self.account_model, self.tabs), "")
         self.tabs.addTab(_history_table(self.media_model, self.tabs), "")
-        lay.addWidget(self.tabs, 2)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        self.cluster_strip = ClusterStrip(policy, lang, wellbeing, bridge, self)
+        right.addWidget(self.cluster_strip)
+        right.addWidget(self.tabs, 1)
+        lay.addLayout(right, 2)
         for model in (self.account_model, self.media_model):
             model.modelReset.connect(self._update_tab_titles)
         self._retranslate()

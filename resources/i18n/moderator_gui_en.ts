@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>ClusterStrip</name>
+    <message numerus="yes">
+        <source>%n other item(s) with this picture (%1 undecided)</source>
+        <translation>
+            <numerusform>%n other item with this picture (%1 undecided)</numerusform>
+            <numerusform>%n other items with this picture (%1 undecided)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%n decision(s) saving…</source>

@@ -79,9 +79,11 @@
 </context>
 <context>
     <name>ClusterStrip</name>
-    <message>
-        <source>%1 other items with this picture (%2 undecided)</source>
-        <translation>另有 %1 个条目使用这张图片（%2 个待处理）</translation>
+    <message numerus="yes">
+        <source>%n other item(s) with this picture (%1 undecided)</source>
+        <translation>
+            <numerusform>另有 %n 个条目使用这张图片（%1 个待处理）</numerusform>
+        </translation>
     </message>
     <message>
         <source>Shift+Enter decides them all</source>
