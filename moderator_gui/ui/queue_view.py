@@ -86,12 +86,6 @@ class QueueView(QWidget):
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             box.currentIndexChanged.connect(self._apply_filter)
             filters.addWidget(box)
-        # Duplicates: each cluster once (its first item) instead of N times.
-        self.one_per_cluster = QCheckBox(self)
-        self.one_per_cluster.setObjectName("one_per_cluster")
-        self.one_per_cluster.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.one_per_cluster.toggled.connect(lambda _on: self._apply_filter())
-        filters.addWidget(self.one_per_cluster)
         lay.addLayout(filters)
 
         find = QHBoxLayout()
@@ -105,6 +99,12 @@ class QueueView(QWidget):
         self.find_box.textEdited.connect(lambda _t: self._search_timer.start())
         self.find_box.returnPressed.connect(self._find_now)
         find.addWidget(self.find_box, 1)
+        # Duplicates: each cluster once (its first item) instead of N times.
+        self.one_per_cluster = QCheckBox(self)
+        self.one_per_cluster.setObjectName("one_per_cluster")
+        self.one_per_cluster.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.one_per_cluster.toggled.connect(lambda _on: self._apply_filter())
+        find.addWidget(self.one_per_cluster)
         self.count_label = QLabel(self)
         find.addWidget(self.count_label)
         lay.addLayout(find)
