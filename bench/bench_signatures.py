@@ -10,6 +10,8 @@ best of each kept, since load from other processes only ever makes a run slower:
 
 - ``off``: hashing disabled (``signatures.ENABLED = False``), i.e. the pipeline as before;
 - ``on``: what ships: the 256 px picture the thumbnail is made from is hashed;
+- ``on, no crops``: ``full`` (and ``trim``) only, without the two central crops: what the
+  crops cost;
 - ``on, 512 px``: ``SOURCE_SIZE = 512`` (JPEGs drafted at 512 instead of 256, the picture
   shrunk to 512, hashed, then to 256): shown to justify hashing at 256.
 
@@ -34,6 +36,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
 from media_corpus import write_video  # noqa: E402
+from moderator_gui.core.dupes import pdq  # noqa: E402
 from moderator_gui.core.media import signatures  # noqa: E402
 from moderator_gui.core.media.decode import render  # noqa: E402
 from moderator_gui.core.media.limits import configure_pillow  # noqa: E402
@@ -80,9 +83,13 @@ def generate() -> list[Path]:
     return sorted(CACHE.iterdir())
 
 
-def run(files: list[Path], work: Path, *, enabled: bool, source_size: int) -> tuple[float, dict[str, float]]:
+CROPS = pdq.CROPS
+
+
+def run(files: list[Path], work: Path, *, enabled: bool, source_size: int, crops: bool = True) -> tuple[float, dict[str, float]]:
     """THUMB for every file; total seconds and seconds per file type."""
     signatures.ENABLED, signatures.SOURCE_SIZE = enabled, source_size
+    pdq.CROPS = CROPS if crops else ()
     per: dict[str, float] = {}
     t_all = time.perf_counter()
     for p in files:
@@ -99,23 +106,28 @@ def main() -> int:
     args = ap.parse_args()
     configure_pillow()
     files = generate()
-    modes = {"off": (False, 256), "on": (True, 256), "on, 512 px": (True, 512)}
+    modes = {
+        "off": (False, 256, True),
+        "on": (True, 256, True),
+        "on, no crops": (True, 256, False),
+        "on, 512 px": (True, 512, True),
+    }
     best: dict[str, tuple[float, dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-sig-") as tmp:
         work = Path(tmp)
         for mode in modes.values():  # warm-up: file cache, imports (numpy + pdqhash), plugins
-            run(files, work, enabled=mode[0], source_size=mode[1])
+            run(files, work, enabled=mode[0], source_size=mode[1], crops=mode[2])
         for _ in range(args.rounds):
-            for name, (enabled, size) in modes.items():
-                total, per = run(files, work, enabled=enabled, source_size=size)
+            for name, (enabled, size, crops) in modes.items():
+                total, per = run(files, work, enabled=enabled, source_size=size, crops=crops)
                 if name not in best or total < best[name][0]:
                     best[name] = (total, per)
-    signatures.ENABLED, signatures.SOURCE_SIZE = True, 256
+    signatures.ENABLED, signatures.SOURCE_SIZE, pdq.CROPS = True, 256, CROPS
     print(f"THUMB of {len(files)} files ({', '.join(f'{n} {k}' for k, n in SET.items())}), in-process, best of {args.rounds}")
     off = best["off"][0]
     for name, (total, per) in best.items():
         kinds = "  ".join(f"{k[1:]} {v * 1000 / SET[k[1:]]:5.1f}" for k, v in sorted(per.items()))
-        print(f"{name:11} {total * 1000:7.1f} ms  on / off = {total / off:4.2f}x  | ms per file: {kinds}")
+        print(f"{name:13} {total * 1000:7.1f} ms  on / off = {total / off:4.2f}x  | ms per file: {kinds}")
     print("goal: on / off <= 1.10x")
     print(f"(load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs)")
     return 0
