@@ -313,3 +313,41 @@ def test_a_failed_hash_leaves_the_thumbnail(tmp_path: Path, monkeypatch: pytest.
 def test_signatures_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(media_signatures, "ENABLED", False)
     assert "signatures" not in _render(_write(tmp_path / "a.png", picture(9), "PNG"), tmp_path / "out", MediaKind.THUMB)
+
+
+def test_signatures_are_of_the_upright_picture(tmp_path: Path) -> None:
+    """A phone photo stored sideways with EXIF orientation 6 hashes like the upright picture."""
+    upright = picture(10)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown after turning it 90° clockwise: store it turned 90° counter-clockwise
+    sideways = tmp_path / "sideways.jpg"
+    upright.transpose(Image.Transpose.ROTATE_90).save(sideways, "JPEG", quality=90, exif=exif)
+    ours = _thumb_signatures(sideways, tmp_path / "out")
+    theirs = _thumb_signatures(_write(tmp_path / "upright.png", upright, "PNG"), tmp_path / "out")
+    assert hamming(_full(ours).signal, _full(theirs).signal) <= 8
+
+
+@pytest.mark.parametrize("size", [(1, 1), (1, 300), (300, 1), (3, 700), (5, 5)])
+def test_tiny_and_thin_pictures_hash_without_trouble(size: tuple[int, int]) -> None:
+    sigs = pdq_signatures(Image.effect_noise(size, 50).convert("RGB"))
+    assert sigs and sigs[0].variant == "full" and len(sigs[0].signal) == 64
+
+
+def test_signatures_cross_the_worker_protocol_and_the_cache(tmp_path: Path) -> None:
+    """A real worker process computes them, the cache keeps them with the probe."""
+    import hashlib
+
+    from moderator_gui.core.media import MediaJob, MediaResult, MediaService
+
+    src = _write(tmp_path / "a.jpg", picture(11), "JPEG")
+    expected = _thumb_signatures(src, tmp_path / "direct")
+    job = MediaJob(hashlib.sha256(src.read_bytes()).hexdigest(), os.fsencode(src), MediaKind.THUMB)
+    got: list[MediaResult] = []
+    with MediaService(tmp_path / "cache", workers=1) as svc:
+        svc.request(job, 0, got.append)
+        assert svc.wait_idle(30)
+        cached = svc.lookup(job.sha256, MediaKind.THUMB)
+    assert got and got[0].ok and got[0].probe is not None and not got[0].from_cache
+    assert [Signature.from_json(s) for s in got[0].probe["signatures"]] == expected
+    assert cached is not None and cached.from_cache and cached.probe is not None
+    assert cached.probe["signatures"] == got[0].probe["signatures"]
