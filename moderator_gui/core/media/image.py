@@ -2,7 +2,8 @@
 
 The real type decides the one Pillow plugin allowed to read the file. JPEGs are decoded
 at reduced scale (``draft``) when the target is small; EXIF orientation is applied after
-resizing. Animation frames and delays are in ``animation.py``.
+resizing. A THUMB job also hashes the upright picture it shrinks (``signatures.py``; an
+animation's first frame). Animation frames and delays are in ``animation.py``.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from typing import Any, BinaryIO
 
 from PIL import Image
 
+from moderator_gui.core.media import signatures
 from moderator_gui.core.media.animation import delays, render_strip
 from moderator_gui.core.media.limits import bomb_error, check_pixels
 from moderator_gui.core.media.output import Output
-from moderator_gui.core.media.picture import finish
+from moderator_gui.core.media.picture import finish, upright
 from moderator_gui.core.media.source import IMAGE_PLUGINS
 from moderator_gui.core.media.types import MediaKind
 
@@ -39,8 +41,14 @@ def render_image(f: BinaryIO, real_type: str, kind: MediaKind, out: Output) -> d
     if frame_delays is not None:
         probe["duration_ms"] = sum(frame_delays)
     if n <= 1 or kind is not MediaKind.STRIP:
+        size = max(kind.size, signatures.SOURCE_SIZE) if kind is MediaKind.THUMB else kind.size
         if real_type == "jpeg":
-            im.draft("RGB", (kind.size, kind.size))  # reduced-scale DCT: decode 1/2..1/8
+            im.draft("RGB", (size, size))  # reduced-scale DCT: decode 1/2..1/8
+        if kind is MediaKind.THUMB:  # an animation's thumbnail (and signatures) is its first frame
+            picture = upright(im, size, orientation)
+            signatures.add_signatures(probe, picture)
+            out.add(finish(picture, kind.size, None), None, frame=False)
+            return probe
         out.add(finish(im, kind.size, orientation), None, frame=kind is MediaKind.STRIP)
         return probe
     # A strip: the frames the viewer plays, with the time each one starts.

@@ -48,12 +48,18 @@ def _normalise(im: Image.Image) -> Image.Image:
     return im if mode == "RGB" else im.convert("RGB")
 
 
-def finish(im: Image.Image, size: int, orientation: int | None) -> Image.Image:
-    """Normalised, shrunk to ``size`` on its long side, upright, alpha on a checkerboard."""
+def upright(im: Image.Image, size: int, orientation: int | None) -> Image.Image:
+    """Normalised (RGB or RGBA), shrunk to ``size`` on its long side, upright."""
     im = _normalise(im)
     im.thumbnail((size, size), Image.Resampling.BICUBIC, reducing_gap=2.0)
     if orientation in ORIENT:
         im = im.transpose(ORIENT[orientation])
+    return im
+
+
+def finish(im: Image.Image, size: int, orientation: int | None) -> Image.Image:
+    """Normalised, shrunk to ``size`` on its long side, upright, alpha on a checkerboard."""
+    im = upright(im, size, orientation)
     if im.mode == "RGBA":
         board = _checkerboard(im.size)
         board.paste(im, mask=im.getchannel("A"))

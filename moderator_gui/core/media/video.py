@@ -4,6 +4,12 @@ One video stream, a single-threaded decoder (with frame threading the first fram
 a seek arrives several packets late). The poster is the keyframe at or before 10 % of
 the duration; a STRIP has ``STRIP_FRAMES`` frames at (2i+1)/18 of the duration, each
 from the keyframe at or before its target. PyAV is imported on the first video only.
+
+A THUMB job also hashes the poster (``signatures.py``): one PDQ signature set per video,
+from the frame decoded anyway. We do not use Meta's vPDQ (a PDQ per second of video):
+its Python package needs the ffmpeg program (it shells out to it) and decodes the whole
+video to hash a frame every second: a second decoder outside the worker's limits, and
+seconds of work per video in a prefetch that takes milliseconds per video now.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Any, BinaryIO
 
 from PIL import Image
 
+from moderator_gui.core.media import signatures
 from moderator_gui.core.media.limits import check_pixels
 from moderator_gui.core.media.output import Output
 from moderator_gui.core.media.types import STRIP_FRAMES, MediaError, MediaKind
@@ -51,6 +58,7 @@ def render_video(f: BinaryIO, real_type: str, kind: MediaKind, out: Output) -> d
         else:
             targets = [duration_ms // 10 if duration_ms else 0]  # poster: skip fade-ins at 0 s
         rotation = 0
+        probe_extra: dict[str, Any] = {}
         seen: set[int] = set()
         slack = duration_ms // (2 * len(targets)) if duration_ms else 0
         for target in targets:
@@ -64,6 +72,12 @@ def render_video(f: BinaryIO, real_type: str, kind: MediaKind, out: Output) -> d
                 continue
             seen.add(pts)
             rotation = _rotation(frame, vs)
+            if kind is MediaKind.THUMB:  # the poster keyframe, hashed at the signatures' size
+                picture = _video_image(frame, max(size, signatures.SOURCE_SIZE), rotation)
+                signatures.add_signatures(probe_extra, picture)
+                picture.thumbnail((size, size), Image.Resampling.BICUBIC, reducing_gap=2.0)
+                out.add(picture, pts, frame=False)
+                continue
             out.add(_video_image(frame, size, rotation), pts, frame=kind is MediaKind.STRIP)
         if not out.files:
             raise MediaError("video has no decodable frames")
@@ -79,6 +93,7 @@ def render_video(f: BinaryIO, real_type: str, kind: MediaKind, out: Output) -> d
         "codec": cc.name,
         "rotation": rotation,
         "has_audio": has_audio,
+        **probe_extra,
     }
 
 

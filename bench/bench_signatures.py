@@ -1,0 +1,137 @@
+"""What PDQ signatures cost the prefetch (issue "duplicate clusters"). Not a test: run it by hand.
+
+    .venv/bin/python bench/bench_signatures.py [--rounds N]
+
+The prefetch renders a THUMB for every item; THUMB jobs now also hash the picture they
+decode (``core/media/signatures.py``). This renders the THUMBs of a realistic set of
+media in-process with ``decode.render`` (the work a worker does, without the process
+around it) three ways, in the same run, whole runs alternated (A B C A B C …) and the
+best of each kept, since load from other processes only ever makes a run slower:
+
+- ``off``: hashing disabled (``signatures.ENABLED = False``), i.e. the pipeline as before;
+- ``on``: what ships: the 256 px picture the thumbnail is made from is hashed;
+- ``on, no crops``: ``full`` (and ``trim``) only, without the two central crops: what the
+  crops cost;
+- ``on, 512 px``: ``SOURCE_SIZE = 512`` (JPEGs drafted at 512 instead of 256, the picture
+  shrunk to 512, hashed, then to 256): shown to justify hashing at 256.
+
+Goal: ``on`` adds at most 10 % to the prefetch time (``on / off <= 1.10``).
+Media are generated once into bench/.cache/signatures/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+
+from media_corpus import write_video  # noqa: E402
+from moderator_gui.core.dupes import pdq  # noqa: E402
+from moderator_gui.core.media import signatures  # noqa: E402
+from moderator_gui.core.media.decode import render  # noqa: E402
+from moderator_gui.core.media.limits import configure_pillow  # noqa: E402
+from moderator_gui.core.media.types import MediaKind  # noqa: E402
+
+CACHE = ROOT / "bench" / ".cache" / "signatures"
+SET = {"jpg": 40, "png": 8, "gif": 4, "mp4": 2}  # what a prefetch meets, roughly
+
+
+def photo(seed: int, size: tuple[int, int]) -> Image.Image:
+    """Photo-like: soft gradient background, blurred shapes, fine noise (real entropy for the codecs)."""
+    rnd = random.Random(seed)
+    w, h = size
+    small = (max(1, w // 8), max(1, h // 8))
+    g = Image.linear_gradient("L").rotate(rnd.randrange(360)).resize(small)
+    colours = [tuple(rnd.randrange(256) for _ in range(3)) for _ in range(2)]
+    im = Image.composite(Image.new("RGB", small, colours[0]), Image.new("RGB", small, colours[1]), g)
+    d = ImageDraw.Draw(im)
+    for _ in range(30):
+        x, y = rnd.randrange(small[0]), rnd.randrange(small[1])
+        r = rnd.randrange(3, max(4, small[1] // 3))
+        d.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rnd.randrange(256) for _ in range(3)))
+    im = im.filter(ImageFilter.GaussianBlur(1.5)).resize(size, Image.Resampling.BICUBIC)
+    noise = Image.frombytes("L", (w // 2, h // 2), rnd.randbytes((w // 2) * (h // 2))).resize(size)
+    return Image.blend(im, Image.merge("RGB", (noise,) * 3), 0.12)
+
+
+def generate() -> list[Path]:
+    want = sum(SET.values())
+    if CACHE.exists() and len(list(CACHE.iterdir())) == want:
+        return sorted(CACHE.iterdir())
+    shutil.rmtree(CACHE, ignore_errors=True)
+    CACHE.mkdir(parents=True)
+    print("generating the media ...", file=sys.stderr)
+    for i in range(SET["jpg"]):
+        photo(i, (1920, 1080)).save(CACHE / f"photo{i:02d}.jpg", "JPEG", quality=88)
+    for i in range(SET["png"]):
+        photo(100 + i, (1000, 750)).save(CACHE / f"shot{i:02d}.png")
+    for i in range(SET["gif"]):
+        frames = [photo(200 + i * 10 + k, (480, 270)).quantize(64) for k in range(12)]
+        frames[0].save(CACHE / f"anim{i}.gif", save_all=True, append_images=frames[1:], duration=80, loop=0)
+    for i in range(SET["mp4"]):
+        write_video(CACHE / f"clip{i}.mp4", seconds=4, size=(640, 360), fps=25, gop=50, noise=0.05)
+    return sorted(CACHE.iterdir())
+
+
+CROPS = pdq.CROPS
+
+
+def run(files: list[Path], work: Path, *, enabled: bool, source_size: int, crops: bool = True) -> tuple[float, dict[str, float]]:
+    """THUMB for every file; total seconds and seconds per file type."""
+    signatures.ENABLED, signatures.SOURCE_SIZE = enabled, source_size
+    pdq.CROPS = CROPS if crops else ()
+    per: dict[str, float] = {}
+    t_all = time.perf_counter()
+    for p in files:
+        t0 = time.perf_counter()
+        done = render(os.fsencode(p), MediaKind.THUMB, work / p.stem, work)
+        per[p.suffix] = per.get(p.suffix, 0.0) + time.perf_counter() - t0
+        assert ("signatures" in done.probe) == enabled
+    return time.perf_counter() - t_all, per
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=7)
+    args = ap.parse_args()
+    configure_pillow()
+    files = generate()
+    modes = {
+        "off": (False, 256, True),
+        "on": (True, 256, True),
+        "on, no crops": (True, 256, False),
+        "on, 512 px": (True, 512, True),
+    }
+    best: dict[str, tuple[float, dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-sig-") as tmp:
+        work = Path(tmp)
+        for mode in modes.values():  # warm-up: file cache, imports (numpy + pdqhash), plugins
+            run(files, work, enabled=mode[0], source_size=mode[1], crops=mode[2])
+        for _ in range(args.rounds):
+            for name, (enabled, size, crops) in modes.items():
+                total, per = run(files, work, enabled=enabled, source_size=size, crops=crops)
+                if name not in best or total < best[name][0]:
+                    best[name] = (total, per)
+    signatures.ENABLED, signatures.SOURCE_SIZE, pdq.CROPS = True, 256, CROPS
+    print(f"THUMB of {len(files)} files ({', '.join(f'{n} {k}' for k, n in SET.items())}), in-process, best of {args.rounds}")
+    off = best["off"][0]
+    for name, (total, per) in best.items():
+        kinds = "  ".join(f"{k[1:]} {v * 1000 / SET[k[1:]]:5.1f}" for k, v in sorted(per.items()))
+        print(f"{name:13} {total * 1000:7.1f} ms  on / off = {total / off:4.2f}x  | ms per file: {kinds}")
+    print("goal: on / off <= 1.10x")
+    print(f"(load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""PDQ signatures of a picture, with the few variants that make re-shares match.
+
+PDQ (Meta's perceptual hash, the one HMA and python-threatexchange use) reduces a picture
+to 256 bits; two pictures whose hashes differ in at most ``PDQ_THRESHOLD`` bits are
+taken for the same. The hex form is python-threatexchange's, so our hashes can be
+compared with theirs (tests/test_pdq_signatures.py checks this on the same files).
+
+Plain PDQ survives resizing, recompression, format changes, brightness and small
+overlays, but not geometry: a letterbox, a border, or a crop of more than a few
+percent moves the picture inside the 64×64 grid PDQ works on, and the distance jumps
+well past 31. ``pdq_signatures`` therefore hashes up to four versions of the picture:
+
+- ``full``: the picture as given (shrunk to ``MAX_SIDE`` on its long side if larger; PDQ
+  itself works at 64×64, so this changes few bits and keeps the cost small);
+- ``trim``: the picture without uniform borders (letterbox, pillarbox, a frame added by
+  a re-share), when a border was found and what remains is at least 30 % of each side.
+  A bordered copy's ``trim`` then equals the original's ``full``;
+- ``crop94`` and ``crop84``: the central 94 % and 84 % of each side (of the trimmed
+  picture when there is one). On detailed pictures PDQ stops matching once two crops
+  differ by more than about 1 % per side, so each crop level only reaches copies
+  cropped within about ±1 % of it. A copy cropped by c % on each side is the original's
+  central (100 - 2c) %, and its own variants are crops of that; the pairs that meet
+  are c ≈ 3 % (crop94 vs full), 8 % (crop84 vs full) and 5.3 % (the copy's crop94 vs the
+  original's crop84: 0.94 × 0.894 ≈ 0.84), so symmetric crops of about 0-1 %, 2-6 % and
+  7-9 % per side match. More levels would cost a full PDQ each, per picture, plus
+  an index entry; one-sided crops are not covered.
+
+Mirror images and rotations are deliberately not hashed (PDQ's dihedral variants):
+each would add a hash per picture, and they are a rarer kind of re-share.
+
+Variants with the same hex as an earlier one are dropped. Each variant keeps its own
+PDQ quality; below ``MIN_QUALITY`` (flat or nearly flat pictures) the hash is stored but
+must not create near-duplicate links: such hashes match unrelated pictures.
+
+numpy and pdqhash are imported on first use: the media workers import this module at
+start-up, and only a thumbnail job needs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+__all__ = ["MAX_SIDE", "MIN_QUALITY", "PDQ_THRESHOLD", "Signature", "hamming", "pdq_hex", "pdq_signatures"]
+
+PDQ_THRESHOLD = 31  # HMA's match distance (python-threatexchange's PDQ_CONFIDENT_MATCH_THRESHOLD)
+MIN_QUALITY = 50  # below it a hash is "low quality": stored, but gets no near-duplicate links
+MAX_SIDE = 512  # the long side the picture is shrunk to before hashing
+
+# Border trimming: a row (column) is border when this share of its pixels is within
+# TRIM_TOLERANCE (per channel) of the edge's colour; JPEG noise and ringing stay well inside.
+TRIM_TOLERANCE = 16
+TRIM_ROW_SHARE = 0.97
+TRIM_MIN_KEEP = 0.30  # what remains after trimming, as a share of each side
+TRIM_MIN_CUT = 0.01  # less than this share of a side trimmed in total: not worth a hash
+CROPS = (("crop94", 0.94), ("crop84", 0.84))
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One hash of one variant of a picture, as the store keeps it."""
+
+    signal_type: str  # "pdq"
+    variant: str  # "full", "trim", "crop94", "crop84"
+    signal: str  # 64 lowercase hex digits
+    quality: int  # PDQ's quality, 0-100
+
+    def to_json(self) -> dict[str, Any]:
+        return {"signal_type": self.signal_type, "variant": self.variant, "signal": self.signal, "quality": self.quality}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Signature:
+        signal = str(data["signal"])
+        if len(signal) != 64 or any(c not in "0123456789abcdef" for c in signal):
+            raise ValueError(f"not a PDQ hash: {signal!r}")
+        return cls(str(data["signal_type"]), str(data["variant"]), signal, int(data["quality"]))
+
+
+def pdq_hex(bits: npt.ArrayLike) -> str:
+    """python-threatexchange's hex of ``pdqhash.compute``'s 256 bits: bit 0 is the most
+    significant bit of the first hex digit."""
+    import numpy as np
+
+    arr = np.asarray(bits).astype(np.uint8).ravel()
+    if arr.size != 256:
+        raise ValueError(f"a PDQ hash has 256 bits, not {arr.size}")
+    return np.packbits(arr).tobytes().hex()
+
+
+def hamming(a_hex: str, b_hex: str) -> int:
+    """Number of differing bits between two hex hashes of the same length."""
+    if len(a_hex) != len(b_hex):
+        raise ValueError("hashes of different lengths")
+    return (int(a_hex, 16) ^ int(b_hex, 16)).bit_count()
+
+
+def pdq_signatures(im: Image.Image) -> list[Signature]:
+    """The PDQ signatures of ``im`` (any mode; alpha is composited onto white): see the
+    module docstring for the variants. ``im`` is not modified."""
+    import numpy as np
+
+    rgb = _rgb(im)
+    if max(rgb.size) > MAX_SIDE:
+        rgb.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BICUBIC)
+    a = np.asarray(rgb)
+    h, w = a.shape[:2]
+    out: list[Signature] = []
+    _add(out, "full", a)
+    box = _trim_box(a)
+    if box is not None:
+        top, bottom, left, right = box
+        a = a[top : h - bottom, left : w - right]
+        h, w = a.shape[:2]
+        _add(out, "trim", a)
+    for name, share in CROPS:
+        dy, dx = round(h * (1 - share) / 2), round(w * (1 - share) / 2)
+        if h - 2 * dy >= 1 and w - 2 * dx >= 1:
+            _add(out, name, a[dy : h - dy, dx : w - dx])
+    return out
+
+
+def _rgb(im: Image.Image) -> Image.Image:
+    """An RGB copy; transparent pixels become white (what most re-shares flatten onto)."""
+    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return im.convert("RGB")  # a copy even when already RGB
+
+
+def _add(out: list[Signature], variant: str, a: np.ndarray) -> None:
+    import pdqhash
+
+    bits, quality = pdqhash.compute(a)
+    signal = pdq_hex(bits)
+    if all(s.signal != signal for s in out):
+        out.append(Signature("pdq", variant, signal, int(quality)))
+
+
+def _trim_box(a: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right) rows/columns of uniform border, or None when nothing
+    worth trimming was found or too little would remain."""
+    h, w = a.shape[:2]
+    cols = a.transpose(1, 0, 2)  # a view: only the lines looked at are copied (by astype)
+    top, bottom = _pair(a, h)
+    left, right = _pair(cols, w)
+    if top + bottom < max(2, TRIM_MIN_CUT * h) and left + right < max(2, TRIM_MIN_CUT * w):
+        return None
+    if h - top - bottom < TRIM_MIN_KEEP * h or w - left - right < TRIM_MIN_KEEP * w:
+        return None
+    return top, bottom, left, right
+
+
+def _pair(lines: np.ndarray, n: int) -> tuple[int, int]:
+    """The borders at both ends of ``lines``. Borders come in pairs: a letterbox, a
+    pillarbox or a frame puts bars on both sides, of about the same size. A uniform band
+    on one side only is far more often content (a sky, a wall) than a border, and
+    trimming it would shift the crops off the picture. (A photo without border: the
+    first line is looked at, and that is all.)"""
+    a = _border(lines, n)
+    if a == 0:
+        return 0, 0
+    b = _border(lines[::-1], n)
+    if min(a, b) >= max(a, b) / 2 - 2:
+        return a, b
+    return 0, 0
+
+
+def _border(lines: np.ndarray, n: int) -> int:
+    """How many leading lines of ``lines`` (lines × pixels × 3) are uniformly the colour
+    of the first line. Only the first (1 - TRIM_MIN_KEEP) of them are looked at."""
+    import numpy as np
+
+    first = lines[0].astype(np.int16)
+    ref = np.median(first, axis=0)
+    if float((_distance(first, ref) <= TRIM_TOLERANCE).mean()) < TRIM_ROW_SHARE:
+        return 0  # the usual case: not a border
+    limit = int(n * (1 - TRIM_MIN_KEEP)) + 1
+    pos, step = 1, 4
+    while pos < limit:  # growing blocks of lines: a uniform band of the picture usually ends soon
+        part = lines[pos : min(pos + step, limit)].astype(np.int16)
+        close = (_distance(part, ref) <= TRIM_TOLERANCE).mean(axis=-1) >= TRIM_ROW_SHARE
+        if not close.all():
+            return pos + int(np.argmin(close))
+        pos, step = pos + close.size, step * 2
+    return limit
+
+
+def _distance(pixels: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Largest per-channel difference of each pixel from ``ref`` (three maximum() calls
+    are much faster than a reduction over an axis of 3)."""
+    import numpy as np
+
+    d = np.abs(pixels - ref)
+    return np.maximum(np.maximum(d[..., 0], d[..., 1]), d[..., 2])

@@ -1,0 +1,42 @@
+"""PDQ signatures of a thumbnail job's picture, into the probe (``probe["signatures"]``).
+
+Only ``MediaKind.THUMB`` jobs hash: every item gets a thumbnail in the prefetch, so the
+signatures arrive with it, from the picture that job decodes anyway (the still image,
+the first frame of an animation, a video's poster keyframe). They are cached with the
+probe (``PIPELINE_VERSION``) and the store reads them from there.
+
+Hashing is a bonus: whatever goes wrong in it (pdqhash missing, an odd picture, even
+memory) is logged and the probe simply has no ``signatures``; the thumbnail stands.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PIL import Image
+
+log = logging.getLogger(__name__)
+
+# The long side of the picture that is hashed: the thumbnail's own size, i.e. the picture
+# the job has in hand anyway. PDQ works at 64×64 whatever it is given (its own filter
+# shrinks the picture), so 256 px moves a hash by some bits against 512 px (12 typical, up
+# to 16, on the sharp synthetic pictures of the tests) and costs a quarter. 512 px would also need
+# JPEGs drafted at 512 instead of 256, +20 % on the decode alone (1920×1080: 3.8 -> 4.5 ms;
+# 4000×3000: 16.4 -> 20.1 ms): THUMB prefetch 2.2× slower in all instead of ~1.2×
+# (bench/bench_signatures.py).
+SOURCE_SIZE = 256
+
+ENABLED = True  # bench/bench_signatures.py turns it off to measure what hashing costs
+
+
+def add_signatures(probe: dict[str, Any], im: Image.Image) -> None:
+    """Put the signatures of ``im`` (upright, at most SOURCE_SIZE px; not modified) into ``probe``."""
+    if not ENABLED:
+        return
+    try:
+        from moderator_gui.core.dupes.pdq import pdq_signatures  # lazy: numpy + pdqhash cost ~60 ms to import
+
+        probe["signatures"] = [s.to_json() for s in pdq_signatures(im)]
+    except Exception:  # includes MemoryError: a failed hash must never cost the thumbnail (logged)
+        log.warning("PDQ signatures of a %s×%s %s picture failed", im.width, im.height, im.mode, exc_info=True)
