@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, insert, or_, select, text, update
 
 from moderator_gui.core.domain import OPEN_STATUSES
+from moderator_gui.core.dupes.pdq import MIN_QUALITY, PDQ_THRESHOLD
 from moderator_gui.core.store.base import StoreBase
 from moderator_gui.core.store.dupes_index import DUPES_LOCK, SyncedIndex
 from moderator_gui.core.store.errors import NotFoundError
@@ -38,9 +39,6 @@ from moderator_gui.core.store.tables import (
 
 log = logging.getLogger(__name__)
 
-#: HMA's PDQ match distance, and the quality below which a hash links nothing (core/dupes/pdq.py).
-PDQ_THRESHOLD = 31
-MIN_QUALITY = 50
 
 _HEX = {"pdq": re.compile(r"[0-9a-f]{64}"), "md5": re.compile(r"[0-9a-f]{32}")}
 _CHUNK = 500
