@@ -2,11 +2,13 @@
 with unique names (roles are server-wide and the tests run in parallel), all dropped after.
 
 ``TeamDB.url(user)`` is a store URL logging in as ``user``; ``TeamDB.sql(user)`` a plain
-psycopg connection as ``user`` (autocommit), for proving what the server itself refuses.
+psycopg connection as ``user`` (autocommit), for proving what the server itself refuses;
+``insert_event`` writes an event on such a connection as a desk that does not play by the rules would.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -91,3 +93,34 @@ def team_database(users: dict[str, str], *, lease_seconds: int = 120) -> Iterato
                 conn.execute(text(f'DROP OWNED BY "{login}"'))
                 conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
         admin.dispose()
+
+
+def one(conn: psycopg.Connection[Any], query: str, *args: Any) -> Any:
+    row = conn.execute(query, args).fetchone()
+    return None if row is None else row[0]
+
+
+def reviewer_id(conn: psycopg.Connection[Any], login: str) -> int:
+    return int(one(conn, "SELECT id FROM reviewers WHERE name = %s", login))
+
+
+def team_policy_version(conn: psycopg.Connection[Any]) -> str:
+    """The policy version the server enforces (``team init`` stored it; everyone may read it)."""
+    return str(one(conn, "SELECT value::jsonb ->> 'current' FROM settings WHERE key = 'policy'"))
+
+
+def insert_event(
+    conn: psycopg.Connection[Any], item: int, reviewer: int, kind: str = "decide", *, decided_at: Any = None, **extra: Any
+) -> None:
+    """A valid event by plain SQL (a no-violation decision, or a bare skip/escalation/undo), ``extra``
+    overriding its columns; ``decided_at`` None is the server's now()."""
+    values = {"uuid": extra.pop("uuid", None) or str(uuid.uuid4()), "item_id": item, "kind": kind,
+              "category": "no_violation" if kind == "decide" else None,
+              "actions": json.dumps(["no_action"]) if kind == "decide" else "[]",
+              "note": "", "reviewer_id": reviewer, "policy_version": team_policy_version(conn), **extra}  # fmt: skip
+    if decided_at is not None:
+        values["decided_at"] = decided_at
+    cols = ", ".join(values)
+    marks = ", ".join(["%s"] * len(values))
+    now = "" if decided_at is not None else ", now()"
+    conn.execute(f"INSERT INTO decisions ({cols}{', decided_at' if now else ''}) VALUES ({marks}{now})", list(values.values()))

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont
 
 from media_corpus import write_video
-from moderator_gui.core.dupes import MIN_QUALITY, PDQ_THRESHOLD, Signature, hamming, pdq_hex, pdq_signatures
+from moderator_gui.core.dupes.pdq import MIN_QUALITY, PDQ_THRESHOLD, Signature, hamming, pdq_hex, pdq_signatures
 from moderator_gui.core.media import signatures as media_signatures
 from moderator_gui.core.media.decode import render
 from moderator_gui.core.media.types import MediaKind

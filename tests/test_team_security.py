@@ -3,7 +3,6 @@ logged in as each role, as a desk that does not play by the rules would send it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +13,7 @@ from psycopg import errors as pg_errors
 from factories import item_values
 from moderator_gui.core.domain import DecisionInput, EventKind
 from moderator_gui.core.store import ClaimedError, PermissionDeniedError, Store
-from team_helpers import TeamDB, team_database
+from team_helpers import TeamDB, insert_event, one, reviewer_id, team_database
 
 pytestmark = pytest.mark.postgres
 
@@ -30,25 +29,6 @@ def queue(team: TeamDB) -> list[int]:
     """Five items, imported by the lead (through the store, as an import would)."""
     with team.store("lead") as lead:
         return lead.add_items([item_values(external_id=f"q-{i}", priority=100 - i) for i in range(5)])
-
-
-def one(conn: psycopg.Connection[Any], query: str, *args: Any) -> Any:
-    row = conn.execute(query, args).fetchone()
-    return None if row is None else row[0]
-
-
-def reviewer_id(conn: psycopg.Connection[Any], login: str) -> int:
-    return int(one(conn, "SELECT id FROM reviewers WHERE name = %s", login))
-
-
-def insert_event(conn: psycopg.Connection[Any], item: int, reviewer: int, kind: str = "decide", **extra: Any) -> None:
-    values = {"uuid": extra.pop("uuid", None) or str(__import__("uuid").uuid4()), "item_id": item, "kind": kind,
-              "category": "no_violation" if kind == "decide" else None,
-              "actions": json.dumps(["no_action"]) if kind == "decide" else "[]",
-              "note": "", "reviewer_id": reviewer, "policy_version": "test", **extra}  # fmt: skip
-    cols = ", ".join(values)
-    marks = ", ".join(["%s"] * len(values))
-    conn.execute(f"INSERT INTO decisions ({cols}, decided_at) VALUES ({marks}, now())", list(values.values()))
 
 
 def test_a_reviewer_records_only_under_their_own_login(team: TeamDB, queue: list[int]) -> None:

@@ -1320,6 +1320,22 @@ Final hash: {hash}</source>
         <translation>处置只能以您本人的登录名（{login}）记录；未记录任何内容</translation>
     </message>
     <message>
+        <source>you may undo only your own decisions; nothing was recorded</source>
+        <translation>你只能撤销自己的审核结论；未记录任何内容</translation>
+    </message>
+    <message>
+        <source>this desk records decisions under policy version {version!r}, but the team&apos;s policy is {current!r}: update moderator_gui, or ask the database owner to run `moderator-cli team init` with it</source>
+        <translation>本工作台按审核规则版本 {version!r} 记录结论，但团队的审核规则版本是 {current!r}：请更新 moderator_gui，或请数据库所有者用此版本运行 `moderator-cli team init`</translation>
+    </message>
+    <message>
+        <source>the server refused the event&apos;s time ({when} UTC; the server&apos;s clock says {now} UTC): check this computer&apos;s date and clock</source>
+        <translation>服务器拒绝了该事件的时间（{when} UTC；服务器时钟为 {now} UTC）：请检查本机的日期和时钟</translation>
+    </message>
+    <message>
+        <source>the server refused a malformed event: {detail}</source>
+        <translation>服务器拒绝了格式有误的事件：{detail}</translation>
+    </message>
+    <message>
         <source>only a team lead may do this ({what})</source>
         <translation>只有组长可以执行此操作（{what}）</translation>
     </message>

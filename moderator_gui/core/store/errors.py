@@ -13,6 +13,7 @@ import errno
 import re
 from typing import Any
 
+from moderator_gui.core import policy as _policy  # noqa: F401 - its messages (policy.*) say the server's refusals too
 from moderator_gui.core.messages import QT_TRANSLATE_NOOP, CodedError, Message, catalogue
 
 catalogue(
@@ -81,6 +82,18 @@ catalogue(
         "team.own_name_only": QT_TRANSLATE_NOOP(
             "Messages", "events are recorded under your own login ({login}); nothing was recorded"
         ),
+        "team.own_undo_only": QT_TRANSLATE_NOOP("Messages", "you may undo only your own decisions; nothing was recorded"),
+        "team.policy_version": QT_TRANSLATE_NOOP(
+            "Messages",
+            "this desk records decisions under policy version {version!r}, but the team's policy is {current!r}: "
+            "update moderator_gui, or ask the database owner to run `moderator-cli team init` with it",
+        ),
+        "team.implausible_time": QT_TRANSLATE_NOOP(
+            "Messages",
+            "the server refused the event's time ({when} UTC; the server's clock says {now} UTC): "
+            "check this computer's date and clock",
+        ),
+        "team.malformed_event": QT_TRANSLATE_NOOP("Messages", "the server refused a malformed event: {detail}"),
         "team.leads_only": QT_TRANSLATE_NOOP("Messages", "only a team lead may do this ({what})"),
         "team.schema_behind": QT_TRANSLATE_NOOP(
             "Messages",
@@ -223,6 +236,25 @@ def _from_sqlstate(state: str, orig: BaseException) -> StoreError | None:
         return PermissionDeniedError("team.escalated_for_leads")
     if state == "MD003":
         return PermissionDeniedError("team.own_name_only", login=_diag(orig, "message_detail"))
+    if state == "MD004":
+        return PermissionDeniedError("team.own_undo_only")
+    if state == "MD005":
+        return InvalidDecisionError("policy.unknown_category", code=_diag(orig, "message_detail"))
+    if state == "MD006":
+        return InvalidDecisionError("policy.unknown_action", code=_diag(orig, "message_detail"))
+    if state == "MD007":
+        return InvalidDecisionError("invalid.category_required")
+    if state == "MD008":
+        return InvalidDecisionError("policy.note_required", labels=_diag(orig, "message_detail"))
+    if state == "MD009":
+        return InvalidDecisionError(
+            "team.policy_version", version=_diag(orig, "message_detail"), current=_diag(orig, "message_hint")
+        )
+    if state == "MD010":
+        return InvalidDecisionError("team.implausible_time", when=_diag(orig, "message_detail"),
+                                    now=_diag(orig, "message_hint"))  # fmt: skip
+    if state == "MD011":
+        return InvalidDecisionError("team.malformed_event", detail=_diag(orig, "message_detail"))
     if state in ("55P03", "40P01", "40001"):  # lock_not_available, deadlock_detected, serialization_failure
         return DatabaseLockedError("store.locked")
     if state == "53100":  # disk_full

@@ -31,7 +31,16 @@ from moderator_gui.core.store.claims import LEASE_KEY
 from moderator_gui.core.store.errors import InvalidDecisionError, NotFoundError, PermissionDeniedError, StoreError
 from moderator_gui.core.store.rows import RecordedEvent
 from moderator_gui.core.store.tables import conflicts_t, desks_t, items_t, reviewers_t, settings_t
-from moderator_gui.core.store.team_sql import LEAD_ROLE, REVIEWER_ROLE, ROLES, TEAM_KEY, roles_sql, security_sql
+from moderator_gui.core.store.team_sql import (
+    LEAD_ROLE,
+    POLICY_KEY,
+    REVIEWER_ROLE,
+    ROLES,
+    TEAM_KEY,
+    policy_setting,
+    roles_sql,
+    security_sql,
+)
 
 if TYPE_CHECKING:
     from moderator_gui.core.store.store import Store
@@ -144,7 +153,10 @@ class TeamMixin(StoreBase):
 
     # -- setting a team up (the database owner) ---------------------------------------------------
     def team_init(self, *, lease_seconds: int | None = None) -> None:
-        """Roles, grants, row-level security, triggers and settings. Idempotent."""
+        """Roles, grants, row-level security, triggers and settings. Idempotent.
+
+        The store's policy becomes the one the server enforces (``team_sql.policy_setting``):
+        running it again refreshes it; a new policy version is added to the ones stored."""
         if self.dialect != "postgresql":
             raise StoreError("team.needs_postgresql", db=self.describe())
         with self.write() as conn:
@@ -153,6 +165,8 @@ class TeamMixin(StoreBase):
             for stmt in (*roles_sql(), *security_sql(schema)):
                 conn.exec_driver_sql(stmt)
             self._set(conn, TEAM_KEY, "1")
+            stored = conn.execute(select(settings_t.c.value).where(settings_t.c.key == POLICY_KEY)).scalar()
+            self._set(conn, POLICY_KEY, policy_setting(self.policy, stored))
             if lease_seconds is not None:
                 self._set(conn, LEASE_KEY, str(lease_seconds))
             elif conn.execute(select(settings_t.c.key).where(settings_t.c.key == LEASE_KEY)).first() is None:

@@ -16,6 +16,15 @@ a reviewer must obey is checked here, by the server, whatever SQL the desk sends
 * An event on an item someone else holds with a live claim is refused (MD001); only a
   lead may decide an escalated item (MD002); a reviewer may undo only their own events
   (MD004). Leases are the team's length, timed by the server's clock.
+* The review policy is the server's too: ``team init`` stores it in ``settings`` (key
+  ``policy``: the current version and the rules of every version the team has had) and
+  an event must follow it: a known category and known actions (MD005, MD006), a
+  decision has a category (MD007), a note where the policy requires one (MD008), the
+  team's current policy version — or, in a lead's history import, one the team has
+  stored (MD009), a plausible time (MD010: not more than 5 minutes ahead of the server's
+  clock, not before 2000), and a well-formed event (MD011: a known kind, a JSON array
+  of action codes, no category on a skip or escalation, an undo of an earlier event
+  of the same item, ``reverts`` only on an undo, no negative time spent).
 
 Idempotent: running it again (or after an upgrade) re-creates functions, triggers and
 policies and re-grants. Roles belong to the whole server, so two team databases on one
@@ -24,15 +33,55 @@ server share the two group roles (each database grants its own tables).
 
 from __future__ import annotations
 
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from moderator_gui.core.policy import Policy
+
 REVIEWER_ROLE = "moderator_reviewer"
 LEAD_ROLE = "moderator_lead"
 TEAM_KEY = "team"
+POLICY_KEY = "policy"  # settings: the policy the server enforces (see policy_setting)
+FUTURE_SLACK_SECONDS = 300  # how far ahead of the server's clock an event's time may be (desk clocks drift)
+EARLIEST_EVENT = "2000-01-01"  # an event's time before this is nonsense
 ROLES = {"reviewer": REVIEWER_ROLE, "lead": LEAD_ROLE}
 
 # A superuser "is a member" of every role; it is the server's administrator, not a desk.
 _NOT_SUPER = "NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)"
 _MEMBER = f"(pg_has_role(session_user, '{REVIEWER_ROLE}', 'MEMBER') AND {_NOT_SUPER})"
 _LEAD = f"(pg_has_role(session_user, '{LEAD_ROLE}', 'MEMBER') AND {_NOT_SUPER})"
+
+
+# The characters Python's ``str.strip()`` removes (``str.isspace()``): a note made only of
+# these is blank for the desk (policy.validate_decision) and for the server alike.
+_BLANK_NOTE = r"^[\t\n\v\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+
+
+def policy_rules(policy: Policy) -> dict[str, list[str]]:
+    """What the server checks of one policy version: its codes and what requires a note."""
+    return {
+        "categories": sorted(c.code for c in policy.categories),
+        "actions": sorted(a.code for a in policy.actions),
+        "note_categories": sorted(c.code for c in policy.categories if "note" in c.requires),
+        "note_actions": sorted(a.code for a in policy.actions if "note" in a.requires),
+    }
+
+
+def policy_setting(policy: Policy, stored: str | None = None) -> str:
+    """The ``policy`` setting after ``team init`` with ``policy``: it becomes the current
+    version (its rules refreshed); the versions stored before are kept, so that a lead's
+    history import made under one of them is still accepted."""
+    versions: dict[str, Any] = {}
+    if stored:
+        try:
+            old = json.loads(stored)
+        except ValueError:
+            old = None
+        if isinstance(old, dict) and isinstance(old.get("versions"), dict):
+            versions.update(old["versions"])
+    versions[policy.version] = policy_rules(policy)
+    return json.dumps({"current": policy.version, "versions": versions}, sort_keys=True, ensure_ascii=False)
 
 
 def roles_sql() -> list[str]:
@@ -108,17 +157,100 @@ def security_sql(schema: str) -> list[str]:
             me_id integer;
             holder record;
             lead boolean;
+            importing boolean;
+            pol jsonb;
+            rules jsonb;
+            acts jsonb;
+            bad text;
+            target record;
+            needs text[];
         BEGIN
             IF NOT {_MEMBER} THEN
                 RETURN NEW;  -- the database owner (team init, maintenance): not a desk
             END IF;
             lead := {_LEAD};
+            importing := lead AND current_setting('moderator.history_import', true) = 'on';
             SELECT id INTO me_id FROM reviewers WHERE name = session_user;
-            IF NEW.reviewer_id IS DISTINCT FROM me_id
-               AND NOT (lead AND current_setting('moderator.history_import', true) = 'on') THEN
+            IF NEW.reviewer_id IS DISTINCT FROM me_id AND NOT importing THEN
                 RAISE EXCEPTION USING ERRCODE = 'MD003', MESSAGE = 'events are recorded under your own login',
                       DETAIL = session_user;
             END IF;
+            -- the event's shape ------------------------------------------------------------------
+            IF NEW.kind IS NULL OR NEW.kind NOT IN ('decide', 'skip', 'escalate', 'revert') THEN
+                RAISE EXCEPTION USING ERRCODE = 'MD011', MESSAGE = 'malformed event',
+                      DETAIL = 'unknown event kind ' || quote_nullable(NEW.kind);
+            END IF;
+            IF NEW.time_spent_ms < 0 THEN
+                RAISE EXCEPTION USING ERRCODE = 'MD011', MESSAGE = 'malformed event',
+                      DETAIL = 'negative time spent (' || NEW.time_spent_ms || ' ms)';
+            END IF;
+            BEGIN
+                acts := NEW.actions::jsonb;
+            EXCEPTION WHEN OTHERS THEN
+                acts := NULL;
+            END;
+            IF acts IS NULL OR jsonb_typeof(acts) <> 'array'
+               OR EXISTS (SELECT 1 FROM jsonb_array_elements(acts) e WHERE jsonb_typeof(e) <> 'string') THEN
+                RAISE EXCEPTION USING ERRCODE = 'MD011', MESSAGE = 'malformed event',
+                      DETAIL = 'actions must be a JSON array of action codes, not ' || quote_nullable(left(NEW.actions, 200));
+            END IF;
+            IF NEW.kind = 'revert' THEN
+                IF NEW.category IS NOT NULL OR acts <> '[]'::jsonb THEN
+                    RAISE EXCEPTION USING ERRCODE = 'MD011', MESSAGE = 'malformed event',
+                          DETAIL = 'an undo carries no category and no actions';
+                END IF;
+                SELECT d.item_id, d.kind INTO target FROM decisions d WHERE d.uuid = NEW.reverts;
+                IF NOT FOUND OR target.item_id <> NEW.item_id OR target.kind = 'revert' THEN
+                    RAISE EXCEPTION USING ERRCODE = 'MD011', MESSAGE = 'malformed event',
+                          DETAIL = 'an undo must name an earlier event of item ' || NEW.item_id
+                                   || ' that is not an undo, not ' || quote_nullable(NEW.reverts);
+                END IF;
+            ELSIF NEW.reverts IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = 'MD011', MESSAGE = 'malformed event',
+                      DETAIL = 'only an undo names an event it undoes (a ' || NEW.kind || ' event names '
+                               || quote_nullable(NEW.reverts) || ')';
+            ELSIF NEW.kind <> 'decide' AND NEW.category IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = 'MD011', MESSAGE = 'malformed event',
+                      DETAIL = 'a ' || NEW.kind || ' event carries no category';
+            END IF;
+            -- its time: the desk's clock, within reason of the server's ---------------------------
+            IF NEW.decided_at > clock_timestamp() + make_interval(secs => {FUTURE_SLACK_SECONDS})
+               OR NEW.decided_at < timestamptz '{EARLIEST_EVENT} 00:00:00+00' THEN
+                RAISE EXCEPTION USING ERRCODE = 'MD010', MESSAGE = 'implausible event time',
+                      DETAIL = to_char(NEW.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+                      HINT = to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS');
+            END IF;
+            -- the policy (team init stores it) -----------------------------------------------------
+            pol := (SELECT value::jsonb FROM settings WHERE key = '{POLICY_KEY}');
+            rules := pol -> 'versions' -> NEW.policy_version;
+            IF rules IS NULL OR (NOT importing AND NEW.policy_version IS DISTINCT FROM pol ->> 'current') THEN
+                RAISE EXCEPTION USING ERRCODE = 'MD009', MESSAGE = 'not the team''s policy version',
+                      DETAIL = coalesce(NEW.policy_version, ''), HINT = coalesce(pol ->> 'current', '');
+            END IF;
+            IF NEW.kind <> 'revert' THEN
+                IF NEW.kind = 'decide' AND NEW.category IS NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = 'MD007', MESSAGE = 'a decision needs a category';
+                END IF;
+                IF NEW.category IS NOT NULL AND NOT (rules -> 'categories') ? NEW.category THEN
+                    RAISE EXCEPTION USING ERRCODE = 'MD005', MESSAGE = 'unknown category code', DETAIL = NEW.category;
+                END IF;
+                SELECT a INTO bad FROM jsonb_array_elements_text(acts) a WHERE NOT (rules -> 'actions') ? a LIMIT 1;
+                IF FOUND THEN
+                    RAISE EXCEPTION USING ERRCODE = 'MD006', MESSAGE = 'unknown action code', DETAIL = bad;
+                END IF;
+                needs := ARRAY(SELECT a FROM jsonb_array_elements_text(acts) a WHERE (rules -> 'note_actions') ? a);
+                IF NEW.kind = 'escalate' AND (rules -> 'note_actions') ? 'escalate' AND NOT 'escalate' = ANY(needs) THEN
+                    needs := needs || 'escalate'::text;  -- the desk adds the action to an escalation
+                END IF;
+                IF (rules -> 'note_categories') ? NEW.category THEN
+                    needs := NEW.category || needs;
+                END IF;
+                IF cardinality(needs) > 0 AND coalesce(NEW.note, '') ~ '{_BLANK_NOTE}' THEN
+                    RAISE EXCEPTION USING ERRCODE = 'MD008', MESSAGE = 'a note is required',
+                          DETAIL = array_to_string(needs, ', ');
+                END IF;
+            END IF;
+            -- who may --------------------------------------------------------------------------------
             IF NEW.kind = 'revert' THEN
                 IF NOT lead AND (SELECT reviewer_id FROM decisions WHERE uuid = NEW.reverts) IS DISTINCT FROM me_id THEN
                     RAISE EXCEPTION USING ERRCODE = 'MD004', MESSAGE = 'you may undo only your own decisions';
