@@ -12,6 +12,7 @@ memory) is logged and the probe simply has no ``signatures``; the thumbnail stan
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from PIL import Image
@@ -27,7 +28,9 @@ log = logging.getLogger(__name__)
 # (bench/bench_signatures.py).
 SOURCE_SIZE = 256
 
-ENABLED = True  # bench/bench_signatures.py turns it off to measure what hashing costs
+# bench/bench_signatures.py turns hashing off to measure what it costs: in-process by this flag,
+# in the worker processes of a real prefetch by the environment variable.
+ENABLED = os.environ.get("MODERATOR_BENCH_NO_PDQ") != "1"
 
 
 def add_signatures(probe: dict[str, Any], im: Image.Image) -> None:
