@@ -120,7 +120,8 @@ def prefetch_runs(files: list[Path], rounds: int) -> None:
                 run_dir.mkdir()
                 db = run_dir / "q.sqlite3"
                 shutil.copy(base, db)
-                env = {**os.environ, "MODERATOR_CACHE_DIR": str(run_dir / "cache"), "MODERATOR_BENCH_NO_PDQ": "" if enabled else "1"}
+                env = {**os.environ, "MODERATOR_CACHE_DIR": str(run_dir / "cache")}
+                env["MODERATOR_BENCH_NO_PDQ"] = "" if enabled else "1"
                 t = time.perf_counter()
                 argv = [*cli, "prefetch", "--db", str(db), "--jobs", "2"]
                 subprocess.run(argv, check=True, capture_output=True, env=env, cwd=ROOT)

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
-from test_pdq_signatures import _crop, _letterbox, picture
 
 from moderator_gui.cli import main
+from test_pdq_signatures import _crop, _letterbox, picture
 
 
 @pytest.mark.slow
