@@ -99,3 +99,12 @@ def test_a_lead_fills_the_team_database_with_the_demo(team: TeamDB, capsys: pyte
         assert alice.identity().role == "reviewer"
         history = alice.reviewer_history(team.login("alice"))
     assert history == []  # the demo's history is under its own sample reviewers, not the lead's
+
+
+@pytest.mark.postgres
+def test_a_reviewer_is_told_that_only_leads_fill_the_demo(team: TeamDB, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "demo", "--db", team.url("alice"), "--items", "5")
+    assert code == 3
+    assert err.strip() == "moderator-cli demo: only a team lead may do this (fill a team database with the sample queue)"
+    with team.store("lead") as lead:
+        assert lead.queue_page(limit=10) == []

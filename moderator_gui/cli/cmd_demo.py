@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     show_progress = not args.json and sys.stderr.isatty()
     with open_store(args) as store:
+        # A reviewer's login is refused by the server anyway; say so before making any file.
+        store.require_lead("fill a team database with the sample queue")
         dest = args.media_dir or default_media_dir(store)
         try:
             dest.mkdir(parents=True, exist_ok=True)
