@@ -143,12 +143,13 @@ class DupesMixin(StoreBase):
         with self.dupes.lock:
             idx = self.dupes.media or SyncedIndex()
             t = media_signatures_t
-            q = (
-                select(t.c.id, t.c.signal, t.c.sha256)
-                .where(t.c.signal_type == "pdq", t.c.quality >= MIN_QUALITY, t.c.id > idx.last_id)
-                .order_by(t.c.id)
-            )
-            idx.add(conn.execute(q))
+            # By the primary key alone (the rows after the last one loaded), then filtered here:
+            # with the other conditions in SQL, SQLite reads every PDQ row off the signal index.
+            q = select(t.c.id, t.c.signal, t.c.sha256, t.c.signal_type, t.c.quality).where(t.c.id > idx.last_id).order_by(t.c.id)
+            rows = conn.execute(q).all()
+            idx.add((r.id, r.signal, r.sha256) for r in rows if r.signal_type == "pdq" and (r.quality or 0) >= MIN_QUALITY)
+            if rows:
+                idx.last_id = max(idx.last_id, rows[-1].id)
             self.dupes.media = idx
             return idx
 
