@@ -68,3 +68,13 @@ def test_a_cluster_batch_respects_other_reviewers_claims(team: TeamDB) -> None:
         assert [alice.item(i).status for i in ids] == ["pending"] * 3
         assert alice.record_batch([decide(i) for i in ids[:2]]) == 2  # what the desk offers: the free ones
         assert [alice.item(i).status for i in ids] == ["decided", "decided", "pending"]
+
+
+def test_a_reviewer_cannot_rewrite_or_remove_signatures(team: TeamDB) -> None:
+    h = base_hash(22)
+    with team.store("alice") as alice:
+        thumb(alice, "5" * 64, sig(h))
+    with team.sql("alice") as sql, pytest.raises(pg_errors.InsufficientPrivilege):
+        sql.execute("UPDATE media_signatures SET signal = %s", ("0" * 64,))
+    with team.sql("alice") as sql, pytest.raises(pg_errors.InsufficientPrivilege):
+        sql.execute("DELETE FROM media_signatures")

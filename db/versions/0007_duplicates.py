@@ -88,7 +88,8 @@ def upgrade() -> None:
                    AND EXISTS (SELECT 1 FROM settings WHERE key = 'team' AND value = '1') THEN
                     GRANT SELECT ON media_signatures, media_clusters, hash_lists, hash_list_signals,
                         media_matches TO moderator_reviewer;
-                    GRANT INSERT, UPDATE ON media_signatures, media_clusters, media_matches TO moderator_reviewer;
+                    GRANT INSERT ON media_signatures TO moderator_reviewer;
+                    GRANT INSERT, UPDATE ON media_clusters, media_matches TO moderator_reviewer;
                     GRANT INSERT, DELETE ON hash_lists, hash_list_signals, media_matches TO moderator_lead;
                     GRANT UPDATE (signals) ON hash_lists TO moderator_lead;
                     EXECUTE 'GRANT USAGE ON ALL SEQUENCES IN SCHEMA ' || quote_ident(current_schema())

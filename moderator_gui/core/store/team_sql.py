@@ -117,7 +117,8 @@ def security_sql(schema: str) -> list[str]:
         f"GRANT INSERT, UPDATE ON media TO {REVIEWER_ROLE}",
         # Desks save the signatures their media workers computed, link near duplicates and mark
         # new media that match a hash list (core/store/dupes.py); only leads import lists.
-        f"GRANT INSERT, UPDATE ON media_signatures, media_clusters, media_matches TO {REVIEWER_ROLE}",
+        f"GRANT INSERT ON media_signatures TO {REVIEWER_ROLE}",  # a signature, once stored, never changes
+        f"GRANT INSERT, UPDATE ON media_clusters, media_matches TO {REVIEWER_ROLE}",
         # Claiming locks item rows (FOR UPDATE SKIP LOCKED), which PostgreSQL allows only with the
         # right to update a column: this one means nothing and is never read.
         f"GRANT UPDATE (claim_lock) ON items TO {REVIEWER_ROLE}",
