@@ -36,6 +36,7 @@ class ClusterStrip(QWidget):
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setStyleSheet("font-weight:600;")
+        self.title.setWordWrap(True)  # a long line in Chinese or English must not widen the window
         lay.addWidget(self.title)
         row = QHBoxLayout()
         row.setSpacing(3)
