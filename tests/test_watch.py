@@ -109,3 +109,16 @@ def test_notification_payloads_are_read_defensively() -> None:
     assert ch.added == {10, 11, 12} and ch.media == {"ab"} and not ch.everything
     assert parse_notifications(["not json", '{"k":"e","s":[["x"]]}'], lambda lo, hi: []).everything
     assert parse_notifications(['{"k":"all"}'], lambda lo, hi: []).everything
+
+
+def test_hash_list_marks_and_unmarks_elsewhere_arrive(pair: tuple[Store, Store, Listener]) -> None:
+    import io
+
+    _here, there, listener = pair
+    sha = "c" * 64
+    make_item(there, sha256=sha)
+    cat = there.policy.categories[0].code
+    there.import_hash_list("L", io.StringIO(f"signal_type,signal,category,note\nsha256,{sha},{cat},\n"))
+    assert sha in listener.next_external(lambda c: sha in c.media or c.everything).media
+    there.import_hash_list("L", io.StringIO("signal_type,signal,category,note\n"))  # the new version unmarks it
+    assert sha in listener.next_external(lambda c: sha in c.media or c.everything).media

@@ -80,6 +80,31 @@ def upgrade() -> None:
     )
     op.create_index("ix_media_matches_list_id", "media_matches", ["list_id"])
     if op.get_bind().dialect.name == "postgresql":
+        # Other desks hear of new links and list matches (LISTEN/NOTIFY, as for media rows: 0005).
+        schema = op.get_bind().exec_driver_sql("SELECT current_schema()").scalar_one()
+        op.execute(
+            f"""CREATE OR REPLACE FUNCTION moderator_notify_media_gone() RETURNS trigger
+            LANGUAGE plpgsql SET search_path = pg_catalog, "{schema}", pg_temp AS $$
+            BEGIN
+                PERFORM pg_notify('moderator_changes',
+                    (SELECT CASE WHEN count(*) > 100 THEN '{{"k":"all"}}'::json
+                                 ELSE json_build_object('k', 'm', 'h', coalesce(json_agg(sha256), '[]'::json)) END::text
+                       FROM old_rows));
+                RETURN NULL;
+            END $$"""
+        )
+        for name, table, event, function in (
+            ("media_clusters_notify_new", "media_clusters", "INSERT", "moderator_notify_media"),
+            ("media_clusters_notify_changed", "media_clusters", "UPDATE", "moderator_notify_media"),
+            ("media_matches_notify_new", "media_matches", "INSERT", "moderator_notify_media"),
+            ("media_matches_notify_changed", "media_matches", "UPDATE", "moderator_notify_media"),
+            ("media_matches_notify_gone", "media_matches", "DELETE", "moderator_notify_media_gone"),
+        ):
+            rows = "OLD TABLE AS old_rows" if event == "DELETE" else "NEW TABLE AS new_rows"
+            op.execute(
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {rows} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            )
         # A team set up before this revision gets the grants ``team init`` gives (team_sql.py).
         op.execute(
             """DO $$ BEGIN
@@ -100,5 +125,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS moderator_notify_media_gone() CASCADE")
     for table in ("media_matches", "hash_list_signals", "hash_lists", "media_clusters", "media_signatures"):
         op.drop_table(table)
