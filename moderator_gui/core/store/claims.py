@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, literal, or_, select, text, update
+from sqlalchemy import Connection, Integer, and_, bindparam, delete, exists, literal, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -45,6 +46,38 @@ LEASE_KEY = "lease_seconds"
 # Rounds of claim_next before it settles for fewer items: each round after the first follows
 # a commit of another desk that took a candidate first (a bound that is never met in practice).
 _MAX_ROUNDS = 50
+
+
+_OPEN_SQL = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+# claim_next's round on PostgreSQL (see _claim_next_pg). ``took``: the upsert held it (false: a
+# desk claimed it and committed after this statement began). The lease: the team's trigger sets
+# it on a team server whatever is sent here.
+_CLAIM_PG = text(f"""
+WITH cand AS (
+    SELECT items.id, items.priority, items.flagged_at
+      FROM items LEFT OUTER JOIN claims ON claims.item_id = items.id
+     WHERE items.status IN ({_OPEN_SQL})
+       AND (claims.item_id IS NULL OR claims.expires_at <= now() OR claims.reviewer = :reviewer)
+       AND NOT EXISTS (SELECT 1 FROM skip_marks
+                        WHERE skip_marks.item_id = items.id AND skip_marks.reviewer = :reviewer)
+       AND items.id <> ALL(:besides)
+     ORDER BY items.priority DESC, items.flagged_at, items.id
+     LIMIT :count
+       FOR UPDATE OF items SKIP LOCKED
+), took AS (
+    INSERT INTO claims (item_id, reviewer, claimed_at, expires_at)
+    SELECT cand.id, :reviewer, now(), now() + make_interval(secs => :lease) FROM cand
+        ON CONFLICT (item_id) DO UPDATE
+       SET reviewer = excluded.reviewer, claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
+     WHERE claims.expires_at <= excluded.claimed_at OR claims.reviewer = excluded.reviewer
+    RETURNING claims.item_id
+)
+SELECT cand.id, took.item_id IS NOT NULL AS took
+  FROM cand LEFT OUTER JOIN took ON took.item_id = cand.id
+ ORDER BY cand.priority DESC, cand.flagged_at, cand.id
+""").bindparams(
+    bindparam("besides", type_=ARRAY(Integer)), bindparam("count", type_=Integer), bindparam("lease", type_=Integer)
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +111,8 @@ class ClaimsMixin(StoreBase):
         only to a statement started after its lock was released: the second one).
         ``exclude``: items not to take (the desk is still saving a decision on them)."""
         lease = lease_s or self.lease_seconds()
+        if self.dialect == "postgresql":
+            return self._claim_next_pg(reviewer, count, lease, exclude)
         with self.write() as conn:
             held: set[int] = set()
             rounds: list[list[int]] = []
@@ -91,6 +126,33 @@ class ClaimsMixin(StoreBase):
                     break
             if len(rounds) == 1:  # one round: its lock statement read them in queue order (no round trip)
                 ids = [i for i in rounds[0] if i in held]
+            else:
+                ids = self._in_queue_order(conn, sorted(held))
+            if ids:
+                self.note(conn, Changes(items=frozenset(ids)))
+        return ids
+
+    def _claim_next_pg(self, reviewer: str, count: int, lease: int, exclude: Collection[int]) -> list[int]:
+        """PostgreSQL: each round is ONE statement, its own transaction (one round trip): it locks
+        the next free items and upserts their claims. A claim another desk committed after the
+        statement began is met by the upsert, whose condition sees the latest row: that item is
+        left out (not returned), and the next round (a new statement) takes the next ones."""
+        held: set[int] = set()
+        besides = set(exclude)
+        rounds = 0
+        with self.autocommit() as conn:
+            for rounds in range(1, _MAX_ROUNDS + 1):  # noqa: B007 - rounds: how many were needed
+                params = {"reviewer": reviewer, "count": count - len(held), "lease": lease, "besides": sorted(besides)}
+                rows = conn.execute(_CLAIM_PG, params).all()
+                if not rows:
+                    break
+                besides.update(r.id for r in rows)
+                took = [r.id for r in rows if r.took]
+                held.update(took)
+                if len(held) >= count:
+                    break
+            if rounds == 1:  # the statement returned them in queue order
+                ids = [r.id for r in rows if r.took] if rows else []
             else:
                 ids = self._in_queue_order(conn, sorted(held))
             if ids:
