@@ -174,6 +174,19 @@ class StoreBase:
         conn.info[_NOTED] = changes if before is None else before.merged(changes)
 
     @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """PostgreSQL: a connection whose every statement is its own transaction — no BEGIN and
+        no COMMIT sent apart (two round trips fewer than :meth:`write`). For a write that is
+        one statement. What was noted is published once the statement returned."""
+        noted: Changes | None = None
+        with storage_errors(), self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+            noted = conn.info.pop(_NOTED, None)
+        if noted is not None:
+            self.changes.publish(noted)
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
         with storage_errors(), self.engine.connect() as conn:
             yield conn

@@ -1,21 +1,23 @@
 """Claims: which reviewer is working on which item, until when (a lease), and skip marks.
 
-One code path for SQLite and PostgreSQL. Claiming is one transaction of two statements:
-the first locks the next open items in queue order (priority, then age) that nobody
-else holds with a live lease and that this reviewer has not skipped, with ``FOR UPDATE
-SKIP LOCKED`` on PostgreSQL (two desks asking at once get different items, never wait
-for each other); the second upserts claims for those of them that are still free into
-``claims`` — whose primary key is the item, so an item never has two holders; the
-upsert takes over a row only if its lease ran out (or is ours).
+On PostgreSQL claiming is ONE statement (``_CLAIM_PG``), sent in autocommit: one round
+trip, no BEGIN or COMMIT apart. It locks the next open items in queue order (priority, then
+age) that nobody else holds with a live lease and that this reviewer has not skipped, with
+``FOR UPDATE SKIP LOCKED`` (two desks asking at once get different items, never wait for each
+other), and in the same statement gives them claims: an INSERT for an item without a claim
+row, an UPDATE of a row that is ours or whose lease ran out. ``claims``' primary key is the
+item, so an item never has two holders.
 
-Why two statements: a PostgreSQL statement sees the claims as they were when it began.
-An item another desk claimed and committed meanwhile looks free to the first statement
-(its lock is gone by then); only a statement begun after our locks sees that claim.
-Upserting onto another reviewer's live claim is not skipped quietly under row-level
-security (``ON CONFLICT DO UPDATE`` checks the existing row against the UPDATE policy
-and raises), so the upsert must only ever meet free rows. Items found taken that way
-are left out and the next ones locked instead, until ``count`` are held or none is left.
-SQLite's writers are serialised (``BEGIN IMMEDIATE``): there the first round is the last.
+A statement sees the claims as they were when it began: an item another desk claimed and
+committed meanwhile looks free (its lock is gone by then). Its claim is then met by the
+INSERT (ON CONFLICT DO NOTHING) or by the UPDATE (which checks its condition again against a
+row changed meanwhile): not taken. Not one upsert: ``ON CONFLICT DO UPDATE`` onto another
+reviewer's live claim raises under row-level security, whatever its WHERE. Items found taken
+are left out and another round (a new statement) takes the next ones, until ``count`` are held
+or none is left.
+
+SQLite: one transaction (``BEGIN IMMEDIATE``: writers are serialised) of two statements, the
+lock statement (no locking there) and the upsert of those still free; one round.
 
 Time is the database's: PostgreSQL's ``now()`` (desks' clocks may disagree), the
 local clock on SQLite (one machine). On a team server the lease length is the
@@ -29,7 +31,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, literal, or_, select, text, update
+from sqlalchemy import Connection, Integer, and_, bindparam, delete, exists, literal, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -45,6 +48,47 @@ LEASE_KEY = "lease_seconds"
 # Rounds of claim_next before it settles for fewer items: each round after the first follows
 # a commit of another desk that took a candidate first (a bound that is never met in practice).
 _MAX_ROUNDS = 50
+
+
+_OPEN_SQL = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
+# claim_next's round on PostgreSQL (see _claim_next_pg). Items without a claim row get one
+# (ON CONFLICT DO NOTHING: a desk inserted one after this statement began); a claim row of ours
+# or run out is taken over by an UPDATE, which checks its condition again against a row changed
+# meanwhile and skips it if it is now someone else's live claim. (Not one upsert: ON CONFLICT DO
+# UPDATE onto another reviewer's live claim raises under row-level security, whatever its WHERE.)
+# ``took``: false for a locked item found taken that way. The lease: a team server's trigger
+# sets it whatever is sent here.
+_CLAIM_PG = text(f"""
+WITH cand AS (
+    SELECT items.id, items.priority, items.flagged_at, claims.item_id IS NOT NULL AS has_row
+      FROM items LEFT OUTER JOIN claims ON claims.item_id = items.id
+     WHERE items.status IN ({_OPEN_SQL})
+       AND (claims.item_id IS NULL OR claims.expires_at <= now() OR claims.reviewer = :reviewer)
+       AND NOT EXISTS (SELECT 1 FROM skip_marks
+                        WHERE skip_marks.item_id = items.id AND skip_marks.reviewer = :reviewer)
+       AND items.id <> ALL(:besides)
+     ORDER BY items.priority DESC, items.flagged_at, items.id
+     LIMIT :count
+       FOR UPDATE OF items SKIP LOCKED
+), inserted AS (
+    INSERT INTO claims (item_id, reviewer, claimed_at, expires_at)
+    SELECT cand.id, :reviewer, now(), now() + make_interval(secs => :lease) FROM cand WHERE NOT cand.has_row
+        ON CONFLICT (item_id) DO NOTHING
+    RETURNING claims.item_id
+), updated AS (
+    UPDATE claims SET reviewer = :reviewer, claimed_at = now(), expires_at = now() + make_interval(secs => :lease)
+      FROM cand
+     WHERE cand.has_row AND claims.item_id = cand.id AND (claims.expires_at <= now() OR claims.reviewer = :reviewer)
+    RETURNING claims.item_id
+), took AS (
+    SELECT item_id FROM inserted UNION ALL SELECT item_id FROM updated
+)
+SELECT cand.id, took.item_id IS NOT NULL AS took
+  FROM cand LEFT OUTER JOIN took ON took.item_id = cand.id
+ ORDER BY cand.priority DESC, cand.flagged_at, cand.id
+""").bindparams(
+    bindparam("besides", type_=ARRAY(Integer)), bindparam("count", type_=Integer), bindparam("lease", type_=Integer)
+)
 
 
 @dataclass(frozen=True)
@@ -72,12 +116,13 @@ class ClaimsMixin(StoreBase):
         self, reviewer: str, count: int = CLAIM_AHEAD, *, lease_s: int | None = None, exclude: Collection[int] = ()
     ) -> list[int]:
         """Hold the next ``count`` open items in queue order for ``reviewer`` (renewing those
-        already held among them); returns their ids in queue order. One transaction: a
-        statement that locks the next items (``FOR UPDATE SKIP LOCKED``), then the upsert of
-        those still free once locked (a claim committed by another desk just before shows
-        only to a statement started after its lock was released: the second one).
+        already held among them); returns their ids in queue order. PostgreSQL: one statement
+        (one round trip) unless another desk's claim got in first; SQLite: one transaction of
+        two statements (see the module's docstring).
         ``exclude``: items not to take (the desk is still saving a decision on them)."""
         lease = lease_s or self.lease_seconds()
+        if self.dialect == "postgresql":
+            return self._claim_next_pg(reviewer, count, lease, exclude)
         with self.write() as conn:
             held: set[int] = set()
             rounds: list[list[int]] = []
@@ -91,6 +136,33 @@ class ClaimsMixin(StoreBase):
                     break
             if len(rounds) == 1:  # one round: its lock statement read them in queue order (no round trip)
                 ids = [i for i in rounds[0] if i in held]
+            else:
+                ids = self._in_queue_order(conn, sorted(held))
+            if ids:
+                self.note(conn, Changes(items=frozenset(ids)))
+        return ids
+
+    def _claim_next_pg(self, reviewer: str, count: int, lease: int, exclude: Collection[int]) -> list[int]:
+        """PostgreSQL: each round is ONE statement, its own transaction (one round trip): it locks
+        the next free items and claims them. An item another desk claimed and committed after the
+        statement began is left out (not returned); the next round (a new statement) takes the
+        next ones."""
+        held: set[int] = set()
+        besides = set(exclude)
+        rounds = 0
+        with self.autocommit() as conn:
+            for rounds in range(1, _MAX_ROUNDS + 1):  # noqa: B007 - rounds: how many were needed
+                params = {"reviewer": reviewer, "count": count - len(held), "lease": lease, "besides": sorted(besides)}
+                rows = conn.execute(_CLAIM_PG, params).all()
+                if not rows:
+                    break
+                besides.update(r.id for r in rows)
+                took = [r.id for r in rows if r.took]
+                held.update(took)
+                if len(held) >= count:
+                    break
+            if rounds == 1:  # the statement returned them in queue order
+                ids = [r.id for r in rows if r.took] if rows else []
             else:
                 ids = self._in_queue_order(conn, sorted(held))
             if ids:

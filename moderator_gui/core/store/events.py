@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import BigInteger, Boolean, Connection, Integer, String, bindparam, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +31,7 @@ from moderator_gui.core.changes import Changes, ItemState
 from moderator_gui.core.domain import DecisionInput, EventKind, EventRef, ItemStatus, derive_state, utcnow
 from moderator_gui.core.store.errors import ConflictError, InvalidDecisionError, NotFoundError
 from moderator_gui.core.store.event_rules import Checked, ItemEvents, after_event, check_input, event_row, live_holders
+from moderator_gui.core.store.models import UtcDateTime
 from moderator_gui.core.store.reviewers import ReviewersMixin
 from moderator_gui.core.store.rows import RecordedEvent
 from moderator_gui.core.store.tables import conflicts_t, decisions_t, items_t, reviewers_t
@@ -52,6 +53,59 @@ _SET_STATE = (
     update(items_t)
     .where(items_t.c.id == bindparam("b_id"))
     .values(status=bindparam("b_status"), head_event=bindparam("b_head"))
+)
+
+
+# record() on PostgreSQL (EventsMixin._append_pg): the item as committed, in one statement...
+_SEEN_PG = text("""
+SELECT items.head_event, items.xmin::text AS version,
+       (SELECT reviewers.id FROM reviewers WHERE reviewers.name = :reviewer) AS reviewer_id,
+       (SELECT json_agg(json_build_array(d.uuid, d.kind, d.reverts) ORDER BY d.seq)
+          FROM decisions d WHERE d.item_id = items.id) AS refs,
+       claims.reviewer AS holder, claims.expires_at AS until,
+       EXISTS (SELECT 1 FROM decisions d WHERE d.uuid = :uuid) AS known
+  FROM items LEFT OUTER JOIN claims ON claims.item_id = items.id AND claims.expires_at > now()
+ WHERE items.id = :item_id
+""").columns(until=UtcDateTime())
+# ...then the event written only if the item row is still the version read (``xmin``: every event
+# updates the row, through the projection trigger), with its bookkeeping (after_event): one
+# statement, its own transaction. The row lock (FOR UPDATE) waits for a writer of the item in
+# progress, and PostgreSQL then checks the condition against the row it committed.
+_APPEND_PG_SQL = """
+WITH it AS (
+    SELECT items.id FROM items WHERE items.id = :item_id AND items.xmin::text = :version FOR UPDATE
+), ev AS (
+    INSERT INTO decisions (uuid, item_id, kind, category, actions, note, reviewer_id, decided_at,
+                           time_spent_ms, policy_version, reverts, supersedes)
+    SELECT :uuid, it.id, :kind, :category, :actions, :note, :reviewer_id, :decided_at,
+           :time_spent_ms, :policy_version, :reverts, :supersedes
+      FROM it
+    RETURNING decisions.seq, decisions.item_id
+), released AS (
+    DELETE FROM claims USING ev
+     WHERE :release AND claims.item_id = ev.item_id AND claims.reviewer = :reviewer
+), skipped AS (
+    INSERT INTO skip_marks (item_id, reviewer, skipped_at)
+    SELECT ev.item_id, :reviewer, :decided_at FROM ev WHERE :skip
+        ON CONFLICT (item_id, reviewer) DO NOTHING
+){unskip}
+SELECT ev.seq FROM ev
+"""
+# Undoing one's own skip also removes its skip mark (a DELETE on skip_marks: only there, as a
+# reviewer's login may not delete them and the right is checked even for a statement that would not).
+_UNSKIP_PG_SQL = """, unskipped AS (
+    DELETE FROM skip_marks USING ev WHERE skip_marks.item_id = ev.item_id AND skip_marks.reviewer = :reviewer
+)"""
+_APPEND_PG, _APPEND_UNSKIP_PG = (
+    text(_APPEND_PG_SQL.format(unskip=unskip)).bindparams(
+        *(bindparam(n, type_=String()) for n in ("uuid", "kind", "category", "actions", "note", "policy_version",
+                                                  "reverts", "supersedes", "reviewer", "version")),
+        *(bindparam(n, type_=BigInteger()) for n in ("item_id", "reviewer_id")),
+        bindparam("time_spent_ms", type_=Integer()),
+        bindparam("decided_at", type_=UtcDateTime()),
+        *(bindparam(n, type_=Boolean()) for n in ("release", "skip")),
+    )
+    for unskip in ("", _UNSKIP_PG_SQL)
 )
 
 
@@ -111,6 +165,10 @@ class EventsMixin(ReviewersMixin):
         return self._append(check_input(inp, self.policy, allow_revert=True))
 
     def _append(self, c: Checked) -> RecordedEvent:
+        if self.dialect == "postgresql":
+            done = self._append_pg(c)
+            if done is not None:
+                return done
         try:
             with self.write() as conn:
                 # Lock the item row first (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE
@@ -160,6 +218,42 @@ class EventsMixin(ReviewersMixin):
             supersedes=supersedes,
             item_status=status,
         )
+
+    def _append_pg(self, c: Checked) -> RecordedEvent | None:
+        """:meth:`_append` in two round trips on PostgreSQL, no BEGIN or COMMIT apart: the item as
+        committed (one read), the checks, then the write (one statement, its own transaction) on
+        condition that the item has not changed since. None: something to do the careful way
+        (a retried write, a new reviewer, no such item, the item changed meanwhile, a duplicate
+        uuid): the caller then does, all in one transaction behind the item's row lock."""
+        with self.autocommit() as conn:
+            seen = conn.execute(_SEEN_PG, {"item_id": c.item_id, "uuid": c.uuid, "reviewer": c.reviewer}).first()
+            if seen is None or seen.known or seen.reviewer_id is None:
+                return None
+            refs = [EventRef(uuid=u, kind=EventKind(k), reverts=r) for u, k, r in seen.refs or ()]
+            holder = (seen.holder, seen.until) if seen.holder is not None else None
+            events = ItemEvents(c.item_id, seen.head_event, refs, holder)
+            target = next((r.kind for r in refs if r.uuid == c.reverts), None)
+            try:
+                supersedes, status = events.admit(c)
+            except ConflictError as exc:
+                if exc.code == "conflict.changed":
+                    raise self._conflict(conn, events.head) from None
+                raise
+            row = event_row(c, seen.reviewer_id, self.policy.version, supersedes)
+            row.update(version=seen.version, reviewer=c.reviewer, release=c.kind != EventKind.REVERT,
+                       skip=c.kind == EventKind.SKIP)  # fmt: skip
+            try:
+                seq = conn.execute(_APPEND_UNSKIP_PG if target == EventKind.SKIP else _APPEND_PG, row).scalar()
+            except IntegrityError:
+                return None  # an earlier attempt of this write committed meanwhile (its uuid): see it
+            if seq is None:
+                return None  # the item changed since it was read
+            self.note(conn, Changes.of_events([c.uuid], {c.item_id: ItemState(status.value, events.head)}))
+        return RecordedEvent(
+            seq=seq, uuid=c.uuid, item_id=c.item_id, kind=c.kind, category=c.category, actions=c.actions,
+            note=c.note, reviewer=c.reviewer, decided_at=c.decided_at, time_spent_ms=c.time_spent_ms,
+            policy_version=self.policy.version, reverts=c.reverts, supersedes=supersedes, item_status=status,
+        )  # fmt: skip
 
     def keep_conflict(self, c: Checked, exc: ConflictError) -> None:
         """Keep a refused late decision for a lead (idempotent on its uuid: a retry keeps it once)."""
