@@ -52,9 +52,17 @@ class ClusterBatch(QObject):
         return [m for m in cluster.undecided if m.id != row.id and m.held_by in (None, me) and m.id not in pending]
 
     def refusal(
-        self, row: QueueRow | None, members: list[ClusterMember], category: str | None, actions: tuple[str, ...], note: str
+        self,
+        row: QueueRow | None,
+        members: list[ClusterMember],
+        category: str | None,
+        actions: tuple[str, ...],
+        note: str,
+        *,
+        read: bool = True,
     ) -> str | None:
-        """Why the cluster cannot be decided now (shown at the decision panel), or None."""
+        """Why the cluster cannot be decided now (shown at the decision panel), or None.
+        ``read``: the other items with this picture have been read (the context panel reads them)."""
         if self.busy:
             return self.tr("The previous batch is still being saved.")
         s = self._session
@@ -65,6 +73,8 @@ class ClusterBatch(QObject):
         )  # fmt: skip
         if why is not None:
             return message_text(why)
+        if not read:
+            return self.tr("Still reading the other items with this picture: try again in a moment.")
         if not members:
             return self.tr("No other undecided item has this picture: Enter records this one.")
         return None

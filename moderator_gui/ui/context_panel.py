@@ -120,6 +120,7 @@ class ContextPanel(QWidget):
         self._policy = policy
         self._lang = lang
         self._row: QueueRow | None = None  # the item shown
+        self.cluster_read_for: int | None = None  # the item whose cluster was read (None: not yet)
         self._history_timer = QTimer(self)
         self._history_timer.setSingleShot(True)
         self._history_timer.setInterval(HISTORY_DELAY_MS)
@@ -210,6 +211,7 @@ class ContextPanel(QWidget):
         self.account_model.set_rows([])
         self.media_model.set_rows([])
         self.cluster_strip.show_cluster(None)
+        self.cluster_read_for = None
         self.status.clear()
         if row is None:
             for label in self.fields.values():
@@ -256,6 +258,7 @@ class ContextPanel(QWidget):
                 self.account_model.set_rows(result[0])
                 self.media_model.set_rows(result[1])
                 self.cluster_strip.show_cluster(result[2])
+                self.cluster_read_for = item_id
 
         def failed(exc: BaseException) -> None:
             if self._showing(item_id):

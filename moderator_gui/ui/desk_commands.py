@@ -95,7 +95,8 @@ class DeskCommands:
         panel, batch, row = w.panel, w.cluster_batch, w.session.current
         members = batch.members(row, w.context.cluster) if row is not None else []
         category, actions, note = panel.category, panel.chosen_actions(), panel.note_text()
-        why = batch.refusal(row, members, category, actions, note)
+        read = row is not None and w.context.cluster_read_for == row.id
+        why = batch.refusal(row, members, category, actions, note, read=read)
         if why or row is None or category is None:
             self._after_command(why)
             return

@@ -61,6 +61,10 @@
         <translation>上一批决定仍在保存中。</translation>
     </message>
     <message>
+        <source>Still reading the other items with this picture: try again in a moment.</source>
+        <translation>正在读取使用这张图片的其他条目，请稍后再试。</translation>
+    </message>
+    <message>
         <source>No other undecided item has this picture: Enter records this one.</source>
         <translation>没有其他待处理的条目使用这张图片：按回车只记录本条。</translation>
     </message>

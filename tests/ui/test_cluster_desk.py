@@ -91,6 +91,7 @@ def test_shift_enter_without_a_category_or_cluster_says_why(
 ) -> None:
     add_items(ui_store, 2)  # different pictures
     w = make_window()
+    qtbot.waitUntil(lambda: w.context.cluster_read_for == w.session.current.id)  # (else: "still reading")
     qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert confirm_box(w) is None
     assert w.panel.requirement.text()  # choose a category first
