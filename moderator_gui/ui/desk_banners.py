@@ -31,6 +31,8 @@ class DeskBanners(QObject):
         self._reminder = reminder
         session.banner.connect(self._on_session_banner)
         session.banner_cleared.connect(banners.clear)
+        # A cluster batch's banner ("Ctrl+Z undoes them all") is stale once the next decision is recorded.
+        session.recorded.connect(lambda _event: banners.clear("batch"))
         model.load_failed.connect(self._queue_failed)
         model.page_loaded.connect(lambda _n: banners.clear("queue"))
         reminder.due.connect(self._break_due)

@@ -70,6 +70,9 @@ def test_shift_enter_confirms_then_records_the_whole_cluster_and_ctrl_z_undoes_i
     assert statuses(ui_store, cluster) == ["pending"] * 4
     assert [(h.kind, h.reverted) for h in ui_store.item_history(cluster[3])] == [("decide", True)]
     qtbot.waitUntil(lambda: w.session.current is not None and w.session.current.id == cluster[0])
+    qtbot.keyClick(table, Qt.Key.Key_0)
+    qtbot.keyClick(table, Qt.Key.Key_Return)  # a single decision: the batch's banner goes
+    qtbot.waitUntil(lambda: w.banners.text("batch") is None)
 
 
 def test_escape_cancels_and_records_nothing(make_window: Any, ui_store: Store, cluster: list[int], qtbot: Any) -> None:
