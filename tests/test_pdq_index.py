@@ -1,4 +1,4 @@
-"""core.dupes.index: the faiss multi-hash index finds exactly what comparing every pair finds.
+"""core.dupes.index: the multi-index hash finds exactly what comparing every pair finds.
 
 A random database of 20,000 PDQ codes (random 256-bit codes are ~128 bits apart, so
 none falls within 31 of a query by chance), plus, for each query, codes planted at

@@ -8,7 +8,7 @@
   the threshold: clusters merge, the smaller key wins (union-find kept in ``media_clusters``).
 * A hash of low quality (< :data:`MIN_QUALITY`: too little detail, e.g. a flat picture) is
   stored but links nothing, so clusters cannot chain through featureless pictures.
-* Matching uses an index (faiss's binary multi-hash, as Meta's HMA), never a scan of all pairs.
+* Matching uses an index (multi-index hashing: ``core/dupes/index.py``), never a scan of all pairs.
 
 Writers of signatures, clusters and lists serialise on one lock (``dupes_index.DUPES_LOCK``).
 """

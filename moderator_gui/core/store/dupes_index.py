@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-# numpy and faiss are imported on first use: opening a store (every CLI command, the desk's
+# numpy is imported on first use: opening a store (every CLI command, the desk's
 # start) must not pay a quarter of a second for them.
 
 #: pg_advisory_xact_lock key serialising writers of signatures, clusters and lists ("modD").
