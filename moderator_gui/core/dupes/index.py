@@ -144,7 +144,7 @@ class PdqIndex:
         self._ids: Ids = np.empty(0, dtype=np.int64)
         self._n = 0
         self._sorted = 0  # codes[:_sorted] are in the tables
-        self._order: npt.NDArray[np.int64] = np.empty((NHASH, 0), dtype=np.int64)
+        self._order: npt.NDArray[np.int32] = np.empty((NHASH, 0), dtype=np.int32)  # positions (n < 2**31)
         self._keys: npt.NDArray[np.uint16] = np.empty((NHASH, 0), dtype=np.uint16)
 
     def __len__(self) -> int:
@@ -170,7 +170,7 @@ class PdqIndex:
 
     def _sort(self) -> None:
         sub = self._codes[: self._n].view(">u2").astype(np.uint16)  # n x 16: the sub-hashes
-        self._order = np.argsort(sub, axis=0, kind="stable").T.astype(np.int64)
+        self._order = np.argsort(sub, axis=0, kind="stable").T.astype(np.int32)
         self._keys = np.take_along_axis(sub.T, self._order, axis=1)
         self._sorted = self._n
 
@@ -207,7 +207,7 @@ class PdqIndex:
                     continue
                 ends = np.cumsum(counts)
                 at = np.arange(total, dtype=np.int64) - np.repeat(ends - counts - lo, counts)
-                cand = self._order[t][at]
+                cand = self._order[t][at].astype(np.int64)
                 qi = np.repeat(owners, counts)
                 dist = _popcount_rows(c64[cand] ^ q64[qi])
                 keep = dist <= r
