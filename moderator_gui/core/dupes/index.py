@@ -6,7 +6,7 @@ are taken as the same when their hashes differ in at most 31 bits (Meta's
 threshold for PDQ matching, and the default ``radius`` below).
 
 :class:`PdqIndex` is a multi-index hash, the structure of faiss's ``IndexBinaryMultiHash``
-that Meta's Hasher-Matcher-Actioner uses, written in numpy (3-4x faster than faiss's at
+that Meta's Hasher-Matcher-Actioner uses, written in numpy (4-5x faster than faiss's at
 300k-1M codes, in the batches the store asks in: see the class). :func:`brute_force_search`
 is the same search comparing every pair: the reference the index is tested and benchmarked against.
 
@@ -135,8 +135,8 @@ class PdqIndex:
     list loaded in many parts is sorted once).
 
     Measured against faiss's ``IndexBinaryMultiHash`` (same sub-hashes, nflip 1), which
-    this replaced: 0.18 vs 0.54 ms per query at 300,000 codes, 0.47 vs 1.79 ms at
-    1,000,000 (batches of 150 queries; faiss pays ~250 ns per candidate in its hash maps).
+    this replaced: 0.10 vs 0.57 ms per query at 300,000 codes (batches of 150), 0.39 vs
+    1.71 ms at 1,000,000 (batches of 500); faiss pays ~250 ns per candidate in its hash maps.
     """
 
     def __init__(self) -> None:
