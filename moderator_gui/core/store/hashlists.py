@@ -143,7 +143,8 @@ class HashListsMixin(DupesMixin):
         except HashListError as exc:
             raise StoreError("hashlist.bad_file", detail=str(exc)) from exc
         finally:
-            self.dupes.reset()  # lists changed (or the transaction rolled back): rebuild on next use
+            with self.dupes.lock:
+                self.dupes.lists = None  # lists changed (or the transaction rolled back): rebuilt on next use
         return report
 
     if TYPE_CHECKING:
