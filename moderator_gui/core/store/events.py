@@ -185,14 +185,7 @@ class EventsMixin(ReviewersMixin):
                 rid = self.reviewer_id(c.reviewer, conn)
                 holder = live_holders(conn, [c.item_id], self.now_sql()).get(c.item_id)
                 refs = self._item_refs(conn, [c.item_id])[c.item_id]
-                events = ItemEvents(c.item_id, item.head_event, refs, holder)
-                target = next((r.kind for r in refs if r.uuid == c.reverts), None)
-                try:
-                    supersedes, status = events.admit(c)
-                except ConflictError as exc:
-                    if exc.code == "conflict.changed":
-                        raise self._conflict(conn, events.head) from None
-                    raise
+                events, supersedes, status, target = self._admit(conn, c, item.head_event, refs, holder)
                 seq = conn.execute(
                     insert(decisions_t).values(**event_row(c, rid, self.policy.version, supersedes)).returning(decisions_t.c.seq)
                 ).scalar_one()
@@ -231,14 +224,7 @@ class EventsMixin(ReviewersMixin):
                 return None
             refs = [EventRef(uuid=u, kind=EventKind(k), reverts=r) for u, k, r in seen.refs or ()]
             holder = (seen.holder, seen.until) if seen.holder is not None else None
-            events = ItemEvents(c.item_id, seen.head_event, refs, holder)
-            target = next((r.kind for r in refs if r.uuid == c.reverts), None)
-            try:
-                supersedes, status = events.admit(c)
-            except ConflictError as exc:
-                if exc.code == "conflict.changed":
-                    raise self._conflict(conn, events.head) from None
-                raise
+            events, supersedes, status, target = self._admit(conn, c, seen.head_event, refs, holder)
             row = event_row(c, seen.reviewer_id, self.policy.version, supersedes)
             row.update(version=seen.version, reviewer=c.reviewer, release=c.kind != EventKind.REVERT,
                        skip=c.kind == EventKind.SKIP)  # fmt: skip
@@ -254,6 +240,21 @@ class EventsMixin(ReviewersMixin):
             note=c.note, reviewer=c.reviewer, decided_at=c.decided_at, time_spent_ms=c.time_spent_ms,
             policy_version=self.policy.version, reverts=c.reverts, supersedes=supersedes, item_status=status,
         )  # fmt: skip
+
+    def _admit(
+        self, conn: Connection, c: Checked, head: str | None, refs: list[EventRef], holder: tuple[str, datetime] | None
+    ) -> tuple[ItemEvents, str | None, ItemStatus, EventKind | None]:
+        """The rules on the item as it stands: (its events, the head superseded, the new status,
+        the kind of the event reverted). A change since the writer looked says by whom."""
+        events = ItemEvents(c.item_id, head, refs, holder)
+        target = next((r.kind for r in refs if r.uuid == c.reverts), None)
+        try:
+            supersedes, status = events.admit(c)
+        except ConflictError as exc:
+            if exc.code == "conflict.changed":
+                raise self._conflict(conn, events.head) from None
+            raise
+        return events, supersedes, status, target
 
     def keep_conflict(self, c: Checked, exc: ConflictError) -> None:
         """Keep a refused late decision for a lead (idempotent on its uuid: a retry keeps it once)."""
