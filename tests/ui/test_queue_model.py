@@ -200,6 +200,7 @@ def test_100k_items_open_like_1k(qtbot: Any, tmp_path: Any, runner: TaskRunner, 
             results[n] = (first_page, total, peak, m.rowCount())
             m.deleteLater()
         finally:
+            runner.wait()  # reads still running hold connections: closing the store under them crashes sqlite3
             store.close()
     print("queue open (first page s, with count s, peak bytes, rows):", results)
     assert results[100_000][3] == results[1_000][3] == 200
