@@ -8,7 +8,7 @@ transactions (SQLite) and a call returns only after its COMMIT has succeeded.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -34,7 +34,6 @@ from moderator_gui.core.store.errors import (
     translate,
 )
 from moderator_gui.core.store.models import UtcDateTime
-from moderator_gui.core.store.notifier import ClaimNotifier
 from moderator_gui.core.store.watch_log import log_for_watchers
 
 
@@ -67,7 +66,6 @@ class StoreBase:
     changes: ChangeHub = field(default_factory=ChangeHub)
     _reviewer_ids: dict[str, int] = field(default_factory=dict)
     dupes: DupesCache = field(default_factory=DupesCache)  # PDQ indexes (core/store/dupes.py)
-    _notifier: ClaimNotifier | None = None  # PostgreSQL: claims told to other desks after commit
 
     # -- opening -----------------------------------------------------------------
     @classmethod
@@ -129,18 +127,7 @@ class StoreBase:
         return cls(engine=engine, url=url, policy=pol)
 
     def close(self) -> None:
-        if self._notifier is not None:
-            self._notifier.close()  # what is queued is sent first
         self.engine.dispose()
-
-    def notify_claims(self, item_ids: Iterable[int]) -> None:
-        """PostgreSQL: tell other desks these items' claims changed (after the commit, off this
-        thread: core/store/notifier.py says why). Elsewhere nothing: SQLite's change log does it."""
-        if self.dialect != "postgresql":
-            return
-        if self._notifier is None:
-            self._notifier = ClaimNotifier(self.engine)
-        self._notifier.send(item_ids)
 
     def __enter__(self) -> Self:
         return self

@@ -167,7 +167,6 @@ class ClaimsMixin(StoreBase):
                 ids = self._in_queue_order(conn, sorted(held))
             if ids:
                 self.note(conn, Changes(items=frozenset(ids)))
-        self.notify_claims(ids)
         return ids
 
     def claim(self, reviewer: str, item_id: int, *, lease_s: int | None = None) -> bool:
@@ -179,7 +178,6 @@ class ClaimsMixin(StoreBase):
             got = self._upsert(conn, self._free_rows(reviewer, [item_id], lease))
             if got:
                 self.note(conn, Changes(items=frozenset(got)))
-        self.notify_claims(got)
         return bool(got)
 
     def _free(self, reviewer: str) -> Any:
@@ -249,9 +247,7 @@ class ClaimsMixin(StoreBase):
                 .values(expires_at=self.later_sql(lease))
                 .returning(claims_t.c.item_id)
             ).scalars()
-            ids = list(renewed)
-        self.notify_claims(ids)  # their new "until"
-        return len(ids)
+            return len(list(renewed))
 
     def release_claims(self, reviewer: str, item_ids: Sequence[int] | None = None) -> int:
         """Give back this reviewer's claims (all, or on these items): quitting, or a lead's release."""
@@ -282,7 +278,6 @@ class ClaimsMixin(StoreBase):
             )
             self._upsert(conn, row)
             self.note(conn, Changes(items=frozenset({item_id})))
-        self.notify_claims([item_id])
 
     def claims(self, *, reviewer: str | None = None) -> list[Claim]:
         """Live claims (lease not run out), oldest first."""
