@@ -162,3 +162,20 @@ def test_clusters_command_json(store: Store, db_url: str, capsys: pytest.Capture
     assert main(["clusters", "--db", db_url, "--json", "--min-size", "3"]) == 0
     assert [x["kind"] for x in json.loads(capsys.readouterr().out)["clusters"]] == ["near"]
     assert main(["clusters", "--db", db_url, "--min-size", "1"]) == 2
+
+
+def test_a_list_that_is_not_utf8_is_refused_and_nothing_is_stored(
+    store: Store, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes(b"signal_type,signal,category,note\n" + "md5,00,x,caf\xe9\n".encode("latin-1"))
+    assert main(["hashlist", "import", str(bad), "--name", "L", "--db", db_url]) == 2
+    assert "is not UTF-8 text" in capsys.readouterr().err
+    assert store.hash_lists() == []
+
+
+def test_clusters_of_a_database_that_does_not_exist_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.sqlite3"
+    assert main(["clusters", "--db", str(missing)]) == 3
+    assert "there is no database" in capsys.readouterr().err
+    assert not missing.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from psycopg import errors as pg_errors
@@ -78,3 +79,17 @@ def test_a_reviewer_cannot_rewrite_or_remove_signatures(team: TeamDB) -> None:
         sql.execute("UPDATE media_signatures SET signal = %s", ("0" * 64,))
     with team.sql("alice") as sql, pytest.raises(pg_errors.InsufficientPrivilege):
         sql.execute("DELETE FROM media_signatures")
+
+
+def test_a_reviewer_is_told_that_only_leads_export_hash_lists(team: TeamDB, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "list.csv"
+    run = subprocess.run(
+        [sys.executable, "-m", "moderator_gui.cli", "hashlist", "export", "--db", team.url("alice"), "-o", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 3
+    assert "only a team lead may do this (export hash lists)" in run.stderr
+    assert list(tmp_path.iterdir()) == []  # no file, not even a half-written one

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -113,12 +114,17 @@ def run_export(args: argparse.Namespace) -> int:
         with open_store(args, create=False) as store:
             rows = store.hash_list_rows(args.category)
             if args.output:
-                tmp = f"{args.output}.part"
-                with open(tmp, "w", encoding="utf-8", newline="") as out:
-                    n = write_hash_list(out, rows)
                 import os
 
-                os.replace(tmp, args.output)
+                tmp = f"{args.output}.part"
+                try:
+                    with open(tmp, "w", encoding="utf-8", newline="") as out:
+                        n = write_hash_list(out, rows)
+                    os.replace(tmp, args.output)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.remove(tmp)  # no half-written list left behind
+                    raise
                 print(f"wrote {n} signals to {args.output}", file=sys.stderr)
             else:
                 write_hash_list(sys.stdout, rows)

@@ -271,11 +271,14 @@ class HashListsMixin(DupesMixin):
     def hash_list_rows(self, category: str | None = None) -> Iterator[tuple[str, str, str, str]]:
         """(signal_type, signal, category, note) of every content decided in a violating category:
         its SHA-256, its MD5 and its PDQ hash (the whole picture, if of good quality)."""
-        self.require_lead("export hash lists")
+        self.require_lead("export hash lists")  # (here, not on the first row: before any file is made)
         violating = [c.code for c in self.policy.categories if c.is_violation]
         if category is not None:
             self.policy.category(category)  # PolicyError for an unknown code
             violating = [c for c in violating if c == category]
+        return self._violating_signals(violating)
+
+    def _violating_signals(self, violating: list[str]) -> Iterator[tuple[str, str, str, str]]:
         d, t = decisions_t, media_signatures_t
         q = (
             select(items_t.c.sha256, d.c.category, items_t.c.platform, items_t.c.external_id)
