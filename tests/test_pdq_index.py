@@ -122,6 +122,23 @@ def test_incremental_add(corpus):
     assert (42, 3) in idx.search(queries[:1])[0]
 
 
+def test_a_stream_of_small_additions_finds_what_brute_force_finds(corpus):
+    """The desk adds a few hundred codes at a time: they go through the directly compared
+    tail, the delta tables and the main tables' rebuilds; every search in between agrees
+    with the brute force over what was added so far, planted neighbours included."""
+    codes, ids, queries, planted = corpus
+    order = np.random.default_rng(5).permutation(len(codes))  # planted codes arrive all along
+    codes, ids = codes[order], ids[order]
+    idx = PdqIndex()
+    found = 0
+    for start in range(0, len(codes), 300):
+        idx.add(ids[start : start + 300], codes[start : start + 300])
+        got = idx.search(queries)
+        assert got == brute_force_search(codes[: start + 300], ids[: start + 300], queries)
+        found = sum(len(hits) for hits in got)
+    assert found == sum(1 for p in planted.values() for d in p.values() if d <= 31)
+
+
 def test_empty_index_and_no_queries(corpus):
     _, _, queries, _ = corpus
     idx = PdqIndex()
