@@ -87,7 +87,7 @@ def add_signatures(store: Store, batch: list[tuple[str, list[dict[str, Any]]]]) 
     t = time.perf_counter()
     for i in range(0, len(batch), BATCH):
         part = batch[i : i + BATCH]
-        rows = [(sha, {"state": "ok", "thumb_ready": True, "pipeline_version": 2, "signatures": s}) for sha, s in part]
+        rows = [(sha, {"state": "ok", "thumb_ready": True, "pipeline_version": 3, "signatures": s}) for sha, s in part]
         store.save_media_many(rows)
     return time.perf_counter() - t
 

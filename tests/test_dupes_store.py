@@ -34,7 +34,7 @@ def sig(hex_: str, quality: int = 90, variant: str = "full") -> dict[str, object
 
 def thumb(store: Store, sha: str, *sigs: dict[str, object]) -> None:
     """What the media delivery saves for a thumbnail result that carried signatures."""
-    store.save_media_many([(sha, {"state": "ok", "thumb_ready": True, "pipeline_version": 2, "signatures": list(sigs)})])
+    store.save_media_many([(sha, {"state": "ok", "thumb_ready": True, "pipeline_version": 3, "signatures": list(sigs)})])
 
 
 def item_with(store: Store, sha: str, **kw: object) -> int:

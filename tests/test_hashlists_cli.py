@@ -42,7 +42,7 @@ def test_import_marks_items_by_sha256_md5_and_pdq(
     make_item(store, external_id="by-pdq", sha256="c" * 64)
     make_item(store, external_id="clean", sha256="d" * 64)
     md5 = hashlib.md5(b"b", usedforsecurity=False).hexdigest()
-    store.save_media_many([("b" * 64, {"state": "ok", "pipeline_version": 2, "signatures": [
+    store.save_media_many([("b" * 64, {"state": "ok", "pipeline_version": 3, "signatures": [
         {"signal_type": "md5", "variant": "file", "signal": md5, "quality": None}]})])
     h = base_hash(11)
     thumb(store, "c" * 64, sig(flip(h, 7)))

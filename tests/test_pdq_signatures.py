@@ -245,6 +245,27 @@ def test_a_reshared_copy_matches_its_original(
             assert plain > PDQ_THRESHOLD, f"plain PDQ already matches the {copy} copy of picture {seed} ({plain})"
 
 
+# A list made elsewhere holds the full-resolution hash of the original file (HMA, ThreatExchange).
+# Crops are not among these: a list has no crops of its pictures to meet a cropped copy's.
+LIST_MATCHES = [c for c in COPIES if not c.startswith("cropped")]
+
+
+@pytest.mark.parametrize("copy", LIST_MATCHES)
+def test_a_shared_lists_hash_of_the_original_marks_the_reshares(
+    copy: str, originals: dict[int, tuple[Image.Image, list[Signature]]], tmp_path: Path
+) -> None:
+    """python-threatexchange hashes the original file at full resolution; the prefetch hashes
+    each copy's 256 px thumbnail picture (shrunk to 64 px per variant): within the threshold."""
+    from threatexchange.signal_type.pdq.signal import PdqSignal
+
+    make, fmt = COPIES[copy]
+    for seed, (im, _ours) in originals.items():
+        listed = PdqSignal.hash_from_bytes(encoded(im, "PNG"))
+        copy_sigs = _thumb_signatures(_write(tmp_path / f"c{seed}.img", make(im), fmt), tmp_path / "out")
+        d = min(hamming(listed, s.signal) for s in copy_sigs)
+        assert d <= PDQ_THRESHOLD, f"{copy} of picture {seed}: {d} bits from the list's hash"
+
+
 def test_different_pictures_never_match(tmp_path: Path) -> None:
     """30 different pictures: every variant of one is more than the threshold away from
     every variant of another (the minimum seen is printed: run with -s)."""

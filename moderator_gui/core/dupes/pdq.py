@@ -11,7 +11,8 @@ percent moves the picture inside the 64×64 grid PDQ works on, and the distance 
 well past 31. ``pdq_signatures`` therefore hashes up to four versions of the picture:
 
 - ``full``: the picture as given (shrunk to ``MAX_SIDE`` on its long side if larger; PDQ
-  itself works at 64×64, so this changes few bits and keeps the cost small);
+  itself works at 64×64, so this changes few bits and keeps the cost small; the media
+  pipeline shrinks every variant to :data:`HASH_SIDE` first, see there);
 - ``trim``: the picture without uniform borders (letterbox, pillarbox, a frame added by
   a re-share), when a border was found and what remains is at least 30 % of each side.
   A bordered copy's ``trim`` then equals the original's ``full``;
@@ -100,29 +101,69 @@ def hamming(a_hex: str, b_hex: str) -> int:
     return (int(a_hex, 16) ^ int(b_hex, 16)).bit_count()
 
 
-def pdq_signatures(im: Image.Image) -> list[Signature]:
+def pdq_signatures(im: Image.Image, hash_side: int | None = None) -> list[Signature]:
     """The PDQ signatures of ``im`` (any mode; alpha is composited onto white): see the
-    module docstring for the variants. ``im`` is not modified."""
+    module docstring for the variants. ``im`` is not modified.
+
+    ``hash_side``: each variant is cut out of the picture and shrunk to fit this long side
+    in one resample (``Image.resize`` with a sub-pixel ``box``), and hashed at that size;
+    the media pipeline hashes its 256 px pictures at :data:`HASH_SIDE` (see there).
+    ``None``: each variant is hashed at the size given (at most ``MAX_SIDE``), as
+    python-threatexchange hashes a file."""
     import numpy as np
 
     rgb = _rgb(im)
     if max(rgb.size) > MAX_SIDE:
         rgb.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BICUBIC)
-    a = np.asarray(rgb)
-    h, w = a.shape[:2]
+    w, h = rgb.size
+    box: tuple[float, float, float, float] = (0, 0, w, h)
+    trim = _trim_box(np.asarray(rgb))  # borders are found at the size given, to the pixel
+    # The variants are resampled from a copy shrunk by a whole factor to at least twice
+    # hash_side (a box filter, 0.05 ms at 256 px): the resample then reads a quarter of the pixels.
+    factor = max(1, max(w, h) // (2 * hash_side)) if hash_side else 1
+    src = rgb.reduce(factor) if factor > 1 else rgb
     out: list[Signature] = []
-    _add(out, "full", a)
-    box = _trim_box(a)
-    if box is not None:
-        top, bottom, left, right = box
-        a = a[top : h - bottom, left : w - right]
-        h, w = a.shape[:2]
-        _add(out, "trim", a)
+    _add(out, "full", src, (0, 0, src.width, src.height), hash_side)
+    if trim is not None:
+        top, bottom, left, right = trim
+        box = (left, top, w - right, h - bottom)
+        _add(out, "trim", src, _scaled(box, factor), hash_side)
+    x0, y0, x1, y1 = box
     for name, share in CROPS:
-        dy, dx = round(h * (1 - share) / 2), round(w * (1 - share) / 2)
-        if h - 2 * dy >= 1 and w - 2 * dx >= 1:
-            _add(out, name, a[dy : h - dy, dx : w - dx])
+        dx, dy = (x1 - x0) * (1 - share) / 2, (y1 - y0) * (1 - share) / 2
+        if hash_side is None:  # whole pixels
+            dx, dy = round(dx), round(dy)
+        if x1 - x0 - 2 * dx >= 1 and y1 - y0 - 2 * dy >= 1:
+            _add(out, name, src, _scaled((x0 + dx, y0 + dy, x1 - dx, y1 - dy), factor), hash_side)
     return out
+
+
+def _scaled(box: tuple[float, float, float, float], factor: int) -> tuple[float, float, float, float]:
+    """``box`` in the picture reduced by ``factor`` (its pixel i covers pixels factor·i ... of the original)."""
+    if factor == 1:
+        return box
+    return (box[0] / factor, box[1] / factor, box[2] / factor, box[3] / factor)
+
+
+HASH_SIDE = 64
+"""The long side the media pipeline hashes each variant at (``pdq_signatures(im, HASH_SIDE)``).
+
+PDQ itself brings every picture to 64×64 with box filters as wide as the picture allows: at
+256 px those are 2 px wide, too narrow to stop fine detail from aliasing. Shrinking each
+variant to 64 px first (from the 256 px picture halved by a box filter, then one bilinear
+resample of the variant's sub-pixel box) is nearer to the hash of the full-resolution file,
+which is what python-threatexchange and HMA lists hold, and cheaper. Measured on 40
+photo-like JPEGs drafted and shrunk to 256 px as the pipeline does, and on the tests'
+re-shares:
+
+=================  ===================================  ===============  ==================
+hashed at          bits from the full-resolution hash   re-shares within  ms per picture
+=================  ===================================  ===============  ==================
+256 px, as given   20 median, p90 26, max 28            16               1.40
+64 px (this)       8 median, p90 10, max 18             8                0.69
+=================  ===================================  ===============  ==================
+
+Different pictures stayed 100+ bits apart either way."""
 
 
 def _rgb(im: Image.Image) -> Image.Image:
@@ -135,13 +176,28 @@ def _rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")  # a copy even when already RGB
 
 
-def _add(out: list[Signature], variant: str, a: np.ndarray) -> None:
+def _add(
+    out: list[Signature], variant: str, rgb: Image.Image, box: tuple[float, float, float, float], hash_side: int | None
+) -> None:
+    import numpy as np
     import pdqhash
 
-    bits, quality = pdqhash.compute(a)
+    bw, bh = box[2] - box[0], box[3] - box[1]
+    if hash_side is not None and max(bw, bh) > hash_side:
+        scale = hash_side / max(bw, bh)
+        size = (max(1, round(bw * scale)), max(1, round(bh * scale)))
+        pic = rgb.resize(size, _RESAMPLE, box=box)
+    elif box == (0, 0, rgb.width, rgb.height):
+        pic = rgb
+    else:
+        pic = rgb.crop((round(box[0]), round(box[1]), round(box[2]), round(box[3])))
+    bits, quality = pdqhash.compute(np.asarray(pic))
     signal = pdq_hex(bits)
     if all(s.signal != signal for s in out):
         out.append(Signature("pdq", variant, signal, int(quality)))
+
+
+_RESAMPLE = Image.Resampling.BILINEAR
 
 
 def _trim_box(a: np.ndarray) -> tuple[int, int, int, int] | None:

@@ -65,7 +65,19 @@ class Delivery:
 
     def _loop(self) -> None:
         try:
-            while (batch := self._outbox.get()) is not None:
+            ended = False
+            while not ended and (batch := self._outbox.get()) is not None:
+                # The batches that arrived during the last transaction go in the next one together:
+                # one commit (and one duplicate search) for them all, not one each.
+                while True:
+                    try:
+                        more = self._outbox.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        ended = True
+                        break
+                    batch = batch + more
                 self._deliver(batch)
         finally:
             self._on_finished()

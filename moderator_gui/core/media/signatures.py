@@ -19,13 +19,11 @@ from PIL import Image
 
 log = logging.getLogger(__name__)
 
-# The long side of the picture that is hashed: the thumbnail's own size, i.e. the picture
-# the job has in hand anyway. PDQ works at 64×64 whatever it is given (its own filter
-# shrinks the picture), so 256 px moves a hash by some bits against 512 px (12 typical, up
-# to 16, on the sharp synthetic pictures of the tests) and costs a quarter. 512 px would also need
+# The long side of the picture the signatures are taken from: the thumbnail's own size, i.e.
+# the picture the job has in hand anyway. Borders are found at this size; each variant is
+# then shrunk to 64 px and hashed (``core/dupes/pdq.py``, ``HASH_SIDE``). 512 px would need
 # JPEGs drafted at 512 instead of 256, +20 % on the decode alone (1920×1080: 3.8 -> 4.5 ms;
-# 4000×3000: 16.4 -> 20.1 ms): THUMB prefetch 2.2× slower in all instead of ~1.2×
-# (bench/bench_signatures.py).
+# 4000×3000: 16.4 -> 20.1 ms), for nothing PDQ keeps.
 SOURCE_SIZE = 256
 
 # bench/bench_signatures.py turns hashing off to measure what it costs: in-process by this flag,
@@ -38,8 +36,8 @@ def add_signatures(probe: dict[str, Any], im: Image.Image) -> None:
     if not ENABLED:
         return
     try:
-        from moderator_gui.core.dupes.pdq import pdq_signatures  # lazy: numpy + pdqhash cost ~60 ms to import
+        from moderator_gui.core.dupes.pdq import HASH_SIDE, pdq_signatures  # lazy: numpy + pdqhash cost ~60 ms to import
 
-        probe["signatures"] = [s.to_json() for s in pdq_signatures(im)]
+        probe["signatures"] = [s.to_json() for s in pdq_signatures(im, HASH_SIDE)]
     except Exception:  # includes MemoryError: a failed hash must never cost the thumbnail (logged)
         log.warning("PDQ signatures of a %s×%s %s picture failed", im.width, im.height, im.mode, exc_info=True)

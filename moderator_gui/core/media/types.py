@@ -13,7 +13,7 @@ from typing import Any
 
 # Bump whenever the bytes a worker writes for the same input change (sizes, format,
 # colour handling, frame choice): old cache entries then stop matching and are evicted.
-PIPELINE_VERSION = 2  # 2: THUMB probes carry PDQ signatures
+PIPELINE_VERSION = 3  # 2: THUMB probes carry PDQ signatures; 3: hashed at 64 px
 
 THUMB_SIZE = 256  # long side of a queue-row thumbnail
 PREVIEW_SIZE = 1280  # long side of the viewer's image / video poster

@@ -143,18 +143,25 @@ class DupesMixin(StoreBase):
         with self.dupes.lock:
             idx = self.dupes.media or SyncedIndex()
             t = media_signatures_t
-            # By the primary key (the rows after the last one loaded): ``signal_type || ''`` keeps
-            # SQLite off the (signal_type, signal) index, which would read every PDQ row of it and
-            # sort them. The DB-API cursor's plain tuples: a first load reads ~3 rows per picture.
-            # Rows of other kinds up to ``last`` count as seen.
-            last = conn.execute(select(func.max(t.c.id))).scalar() or 0
-            q = (
-                select(t.c.id, t.c.signal, t.c.sha256)
-                .where(t.c.id > idx.last_id, t.c.id <= last)
-                .where(t.c.signal_type.concat("") == "pdq", t.c.quality >= MIN_QUALITY)
-                .order_by(t.c.id)
-            )
-            idx.add(conn.execute(q).cursor.fetchall())
+            # By the primary key (the rows after the last one loaded), as the DB-API cursor's plain
+            # tuples. The first load (~3 rows per picture) filters in SQL, where ``signal_type || ''``
+            # keeps SQLite off the (signal_type, signal) index (it would read every PDQ row of it
+            # and sort them); rows of other kinds up to ``last`` count as seen. Later ones, a few
+            # rows (this write's own among them), in one statement, filtered here.
+            if idx.index is None:
+                last = conn.execute(select(func.max(t.c.id))).scalar() or 0
+                q = (
+                    select(t.c.id, t.c.signal, t.c.sha256)
+                    .where(t.c.id > idx.last_id, t.c.id <= last)
+                    .where(t.c.signal_type.concat("") == "pdq", t.c.quality >= MIN_QUALITY)
+                    .order_by(t.c.id)
+                )
+                idx.add(conn.execute(q).cursor.fetchall())
+            else:
+                q = select(t.c.id, t.c.signal, t.c.sha256, t.c.signal_type, t.c.quality).where(t.c.id > idx.last_id)
+                rows = conn.execute(q.order_by(t.c.id)).cursor.fetchall()
+                idx.add((r[0], r[1], r[2]) for r in rows if r[3] == "pdq" and (r[4] or 0) >= MIN_QUALITY)
+                last = rows[-1][0] if rows else 0
             idx.last_id = max(idx.last_id, last)
             self.dupes.media = idx
             return idx
