@@ -19,7 +19,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont
 
 from media_corpus import write_video
-from moderator_gui.core.dupes.pdq import MIN_QUALITY, PDQ_THRESHOLD, Signature, hamming, pdq_hex, pdq_signatures
+from moderator_gui.core.dupes.pdq import HASH_SIDE, MIN_QUALITY, PDQ_THRESHOLD, Signature, hamming, pdq_hex, pdq_signatures
 from moderator_gui.core.media import signatures as media_signatures
 from moderator_gui.core.media.decode import render
 from moderator_gui.core.media.types import MediaKind
@@ -348,10 +348,16 @@ def test_signatures_are_of_the_upright_picture(tmp_path: Path) -> None:
     assert hamming(_full(ours).signal, _full(theirs).signal) <= 8
 
 
-@pytest.mark.parametrize("size", [(1, 1), (1, 300), (300, 1), (3, 700), (5, 5)])
-def test_tiny_and_thin_pictures_hash_without_trouble(size: tuple[int, int]) -> None:
-    sigs = pdq_signatures(Image.effect_noise(size, 50).convert("RGB"))
-    assert sigs and sigs[0].variant == "full" and len(sigs[0].signal) == 64
+@pytest.mark.parametrize("hash_side", [None, HASH_SIDE])
+@pytest.mark.parametrize("size", [(1, 1), (1, 300), (300, 1), (3, 700), (5, 5), (255, 129), (257, 65), (131, 383)])
+def test_tiny_thin_and_odd_pictures_hash_without_trouble(size: tuple[int, int], hash_side: int | None) -> None:
+    """Odd sizes too: the pipeline's variants are boxes of a picture halved (rounded up)."""
+    noise = Image.effect_noise(size, 50).convert("RGB")
+    framed = Image.new("RGB", (size[0] + 40, size[1] + 40))
+    framed.paste(noise, (20, 20))
+    for im in (noise, framed):
+        sigs = pdq_signatures(im, hash_side)
+        assert sigs and sigs[0].variant == "full" and len(sigs[0].signal) == 64
 
 
 def test_signatures_cross_the_worker_protocol_and_the_cache(tmp_path: Path) -> None:

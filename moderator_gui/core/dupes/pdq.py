@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["MAX_SIDE", "MIN_QUALITY", "PDQ_THRESHOLD", "Signature", "hamming", "pdq_hex", "pdq_signatures"]
+__all__ = ["HASH_SIDE", "MAX_SIDE", "MIN_QUALITY", "PDQ_THRESHOLD", "Signature", "hamming", "pdq_hex", "pdq_signatures"]
 
 PDQ_THRESHOLD = 31  # HMA's match distance (python-threatexchange's PDQ_CONFIDENT_MATCH_THRESHOLD)
 MIN_QUALITY = 50  # below it a hash is "low quality": stored, but gets no near-duplicate links
