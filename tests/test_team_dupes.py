@@ -6,13 +6,15 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from psycopg import errors as pg_errors
 
 from factories import item_values
 from moderator_gui.core.store import PermissionDeniedError
-from team_helpers import TeamDB, team_database
+from team_helpers import TeamDB, one, team_database
 from test_dupes_store import base_hash, flip, sig, thumb
 
 pytestmark = pytest.mark.postgres
@@ -93,3 +95,118 @@ def test_a_reviewer_is_told_that_only_leads_export_hash_lists(team: TeamDB, tmp_
     assert run.returncode == 3
     assert "only a team lead may do this (export hash lists)" in run.stderr
     assert list(tmp_path.iterdir()) == []  # no file, not even a half-written one
+
+
+# -- the server checks what desks write about duplicates (team_dupes_sql.py) ------------------------
+A, B, C, D, E = ("a" * 64, "b" * 64, "c" * 64, "d" * 64, "e" * 64)
+
+
+def contents(team: TeamDB, *shas: str) -> None:
+    with team.store("lead") as lead:
+        lead.add_items([item_values(external_id=f"x-{s[0]}", sha256=s) for s in shas])
+
+
+def signal_id(sql: psycopg.Connection[Any], kind: str) -> int:
+    return one(sql, "SELECT id FROM hash_list_signals WHERE signal_type = %s", kind)
+
+
+def test_list_matches_a_reviewers_desk_marks_are_true_and_the_server_refuses_forged_ones(team: TeamDB) -> None:
+    h = base_hash(31)
+    contents(team, A, B)
+    with team.store("lead") as lead:
+        cat, other = lead.policy.categories[3].code, lead.policy.categories[0].code
+        lead.import_hash_list("NCMEC-like", io.StringIO(f"signal_type,signal,category,note\npdq,{h},{cat},\n"))
+    with team.store("alice") as alice:  # the desk's own path: the server lets the true match through
+        thumb(alice, A, sig(flip(h, 9)))
+        thumb(alice, B, sig(flip(h, 90, seed=3)))  # a different picture
+        assert {sha: (m.category, m.distance) for sha, m in alice.matches([A, B]).items()} == {A: (cat, 9)}
+    with team.sql("alice") as sql:
+        sid = signal_id(sql, "pdq")
+        lid = one(sql, "SELECT id FROM hash_lists")
+        assert one(sql, "SELECT signal_id FROM media_matches WHERE sha256 = %s", A) == sid
+        forged = [
+            (B, cat, 9, sid),  # B is 90 bits from the list's hash
+            (B, cat, 90, sid),  # ... and 90 is no match
+            (B, cat, 0, None),  # no signal named
+        ]
+        for sha, category, distance, s in forged:
+            with pytest.raises(psycopg.Error) as caught:
+                sql.execute(
+                    "INSERT INTO media_matches (sha256, list_id, category, distance, signal_id) VALUES (%s, %s, %s, %s, %s)",
+                    (sha, lid, category, distance, s),
+                )
+            assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD012", sha)
+        for change in ("category = %s", "distance = 3"):  # A's true match, made to say something else
+            with pytest.raises(psycopg.Error) as caught:
+                sql.execute(f"UPDATE media_matches SET {change} WHERE sha256 = %s", ((other, A) if "%s" in change else (A,)))
+            assert caught.value.sqlstate == "MD012"
+        assert one(sql, "SELECT count(*) FROM media_matches") == 1
+        assert tuple(sql.execute("SELECT category, distance FROM media_matches").fetchone() or ()) == (cat, 9)
+
+
+def test_cluster_links_a_reviewers_desk_makes_pass_and_forged_ones_are_refused(team: TeamDB) -> None:
+    h, g = base_hash(41), base_hash(42)
+    contents(team, A, B, C, D, E)
+    with team.store("alice") as alice:  # two clusters, and a content unlike anything
+        thumb(alice, A, sig(h))
+        thumb(alice, B, sig(flip(h, 20, seed=1)))
+        thumb(alice, D, sig(g))
+        thumb(alice, E, sig(flip(g, 5)))
+        thumb(alice, C, sig(base_hash(43)))  # unlike anything
+        assert sorted(sorted(m.sha256 for m in c.items) for c in alice.clusters() if c.kind == "near") == [[A, B], [D, E]]
+    with team.sql("alice") as sql:
+        ab = one(sql, "SELECT cluster FROM media_clusters WHERE sha256 = %s", A)
+        de = one(sql, "SELECT cluster FROM media_clusters WHERE sha256 = %s", D)
+        with pytest.raises(psycopg.Error) as caught:  # C looks like nothing in A's cluster
+            sql.execute("INSERT INTO media_clusters (sha256, cluster) VALUES (%s, %s)", (C, ab))
+        assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD013", C)
+        with pytest.raises(psycopg.Error) as caught:  # B alone moved into D's cluster
+            sql.execute("UPDATE media_clusters SET cluster = %s WHERE sha256 = %s", (de, B))
+        assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD013", B)
+        # A content near a member joins (as the desk would have linked it): accepted.
+        sql.execute(
+            "INSERT INTO media_signatures (sha256, signal_type, variant, signal, quality) VALUES (%s, 'pdq', 'full', %s, 90)",
+            ("f" * 64, flip(g, 12, seed=2)),
+        )
+        sql.execute("INSERT INTO media_clusters (sha256, cluster) VALUES (%s, %s)", ("f" * 64, de))
+        assert sorted(r[0] for r in sql.execute("SELECT sha256 FROM media_clusters WHERE cluster = %s", (de,))) == [
+            D, E, "f" * 64,
+        ]  # fmt: skip
+        assert one(sql, "SELECT count(*) FROM media_clusters WHERE sha256 = %s", C) == 0
+    with team.sql("lead") as sql:  # leads may mend links by hand
+        sql.execute("INSERT INTO media_clusters (sha256, cluster) VALUES (%s, %s)", (C, ab))
+    contents(team, "9" * 64)
+    with team.store("alice") as alice:  # a content near both clusters merges them: the desk's merge passes
+        thumb(alice, "9" * 64, sig(flip(h, 10, seed=4)), sig(flip(g, 10, seed=4), variant="crop94"))
+        merged = [sorted(m.sha256 for m in c.items) for c in alice.clusters() if c.kind == "near"]
+        assert merged == [sorted([A, B, C, D, E, "9" * 64])]  # (the content "f" has no item)
+
+
+def test_a_team_set_up_before_these_checks_gets_them_on_upgrade(team: TeamDB) -> None:
+    from sqlalchemy import create_engine, text
+
+    from moderator_gui.core.store import migrate
+
+    engine = create_engine(team.url())  # the owner, as at every desk's start (migrations on open)
+    try:
+        with engine.begin() as conn:  # the database as revision 0008 left it
+            conn.execute(text("DROP TRIGGER media_matches_check ON media_matches"))
+            conn.execute(text("DROP TRIGGER media_clusters_check ON media_clusters"))
+            conn.execute(text("ALTER TABLE media_matches DROP COLUMN signal_id"))
+            conn.execute(text("UPDATE alembic_version SET version_num = '0008'"))
+        migrate.upgrade(engine)
+        assert migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        engine.dispose()
+    contents(team, A)
+    with team.store("lead") as lead:
+        cat = lead.policy.categories[3].code
+        lead.import_hash_list("L", io.StringIO(f"signal_type,signal,category,note\npdq,{base_hash(51)},{cat},\n"))
+    with team.sql("alice") as sql:
+        forged = (A, one(sql, "SELECT id FROM hash_lists"), cat, signal_id(sql, "pdq"))
+        with pytest.raises(psycopg.Error) as caught:
+            sql.execute(
+                "INSERT INTO media_matches (sha256, list_id, category, distance, signal_id) VALUES (%s, %s, %s, 0, %s)",
+                forged,
+            )
+    assert caught.value.sqlstate == "MD012"

@@ -22,7 +22,7 @@ from moderator_gui.core.messages import all_templates
 from moderator_gui.core.policy import Action, Label, Policy, load_policy
 from moderator_gui.core.store import InvalidDecisionError, Store
 from moderator_gui.core.store.errors import StoreError, translate
-from moderator_gui.core.store.team_sql import POLICY_KEY, policy_setting, security_sql
+from moderator_gui.core.store.team_sql import POLICY_KEY, dupes_sql, policy_setting, security_sql
 from team_helpers import TeamDB, insert_event, one, reviewer_id, team_database, team_policy_version
 
 SHIPPED = load_policy()
@@ -240,8 +240,8 @@ def test_the_policy_setting_keeps_older_versions_and_refreshes_the_current() -> 
 
 def test_every_sqlstate_the_team_triggers_raise_has_a_message() -> None:
     """Each MDxxx the server raises is translated to a coded error the desk can say in both languages."""
-    states = sorted(set(re.findall(r"ERRCODE = '(MD\d{3})'", "\n".join(security_sql("s")))))
-    assert states == [f"MD{n:03d}" for n in range(1, 12)]
+    states = sorted(set(re.findall(r"ERRCODE = '(MD\d{3})'", "\n".join([*security_sql("s"), *dupes_sql("s")]))))
+    assert states == [f"MD{n:03d}" for n in range(1, 14)]
     templates = all_templates()
     for state in states:
         orig = SimpleNamespace(sqlstate=state, diag=SimpleNamespace(message_detail="x", message_hint="y"))

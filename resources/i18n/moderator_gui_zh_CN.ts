@@ -1328,6 +1328,14 @@ Final hash: {hash}</source>
         <translation>你只能撤销自己的审核结论；未记录任何内容</translation>
     </message>
     <message>
+        <source>the server refused a hash-list match that the stored signatures do not show (content {sha}); nothing was saved</source>
+        <translation>服务器拒绝了一条已存特征值无法证实的哈希列表匹配（内容 {sha}）；未保存任何内容</translation>
+    </message>
+    <message>
+        <source>the server refused a duplicate link that the stored signatures do not show (content {sha}); nothing was saved</source>
+        <translation>服务器拒绝了一条已存特征值无法证实的重复关联（内容 {sha}）；未保存任何内容</translation>
+    </message>
+    <message>
         <source>this desk records decisions under policy version {version!r}, but the team&apos;s policy is {current!r}: update moderator_gui, or ask the database owner to run `moderator-cli team init` with it</source>
         <translation>本工作台按审核规则版本 {version!r} 记录结论，但团队的审核规则版本是 {current!r}：请更新 moderator_gui，或请数据库所有者用此版本运行 `moderator-cli team init`</translation>
     </message>

@@ -83,6 +83,14 @@ catalogue(
             "Messages", "events are recorded under your own login ({login}); nothing was recorded"
         ),
         "team.own_undo_only": QT_TRANSLATE_NOOP("Messages", "you may undo only your own decisions; nothing was recorded"),
+        "team.false_match": QT_TRANSLATE_NOOP(
+            "Messages",
+            "the server refused a hash-list match that the stored signatures do not show (content {sha}); nothing was saved",
+        ),
+        "team.false_link": QT_TRANSLATE_NOOP(
+            "Messages",
+            "the server refused a duplicate link that the stored signatures do not show (content {sha}); nothing was saved",
+        ),
         "team.policy_version": QT_TRANSLATE_NOOP(
             "Messages",
             "this desk records decisions under policy version {version!r}, but the team's policy is {current!r}: "
@@ -255,6 +263,10 @@ def _from_sqlstate(state: str, orig: BaseException) -> StoreError | None:
                                     now=_diag(orig, "message_hint"))  # fmt: skip
     if state == "MD011":
         return InvalidDecisionError("team.malformed_event", detail=_diag(orig, "message_detail"))
+    if state == "MD012":
+        return PermissionDeniedError("team.false_match", sha=_diag(orig, "message_detail"))
+    if state == "MD013":
+        return PermissionDeniedError("team.false_link", sha=_diag(orig, "message_detail"))
     if state in ("55P03", "40P01", "40001"):  # lock_not_available, deadlock_detected, serialization_failure
         return DatabaseLockedError("store.locked")
     if state == "53100":  # disk_full

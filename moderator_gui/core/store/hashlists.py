@@ -69,10 +69,10 @@ class Match:
 
 
 # Best match first: closest, then the list imported first.
-_Best = dict[str, tuple[int, int, str]]  # sha256 -> (distance, list_id, category)
+_Best = dict[str, tuple[int, int, str, int]]  # sha256 -> (distance, list_id, category, signal id or 0)
 
 
-def _better(best: _Best, sha: str, cand: tuple[int, int, str]) -> None:
+def _better(best: _Best, sha: str, cand: tuple[int, int, str, int]) -> None:
     if sha not in best or cand < best[sha]:
         best[sha] = cand
 
@@ -133,7 +133,10 @@ class HashListsMixin(DupesMixin):
                 if best:
                     conn.execute(
                         insert(media_matches_t),
-                        [{"sha256": sha, "list_id": lid, "category": cat, "distance": d} for sha, (d, lid, cat) in best.items()],
+                        [
+                            {"sha256": sha, "list_id": lid, "category": cat, "distance": d, "signal_id": sid or None}
+                            for sha, (d, lid, cat, sid) in best.items()
+                        ],
                     )
                 report.matched_media = len(best)
                 report.unmarked_media = len(before - set(best))
@@ -172,17 +175,17 @@ class HashListsMixin(DupesMixin):
             cat = {r["signal"]: (r["list_id"], r["category"]) for r in rows}
             q = select(items_t.c.sha256).where(items_t.c.sha256.in_(list(cat))).distinct()
             for sha in conn.execute(q).scalars():
-                _better(best, sha, (0, *cat[sha]))
+                _better(best, sha, (0, *cat[sha], 0))
         if rows := by_type.get("md5"):
             cat = {r["signal"]: (r["list_id"], r["category"]) for r in rows}
             t = media_signatures_t
             q = select(t.c.sha256, t.c.signal).where(t.c.signal_type == "md5", t.c.signal.in_(list(cat)))
             for sha, md5 in conn.execute(q):
-                _better(best, sha, (0, *cat[md5]))
+                _better(best, sha, (0, *cat[md5], 0))
         if rows := by_type.get("pdq"):
             for r, hits in zip(rows, media.search([r["signal"] for r in rows], PDQ_THRESHOLD), strict=True):
                 for sha, d in hits:
-                    _better(best, sha, (d, r["list_id"], r["category"]))
+                    _better(best, sha, (d, r["list_id"], r["category"], 0))
 
     @staticmethod
     def _items_of(conn: Connection, shas: set[str]) -> set[int]:
@@ -194,7 +197,7 @@ class HashListsMixin(DupesMixin):
 
     # -- new media ---------------------------------------------------------------------------------
     def _list_index(self, conn: Connection) -> SyncedIndex:
-        """The lists' PDQ signals (payload: (list_id, category)); rebuilt when the set of lists changed."""
+        """The lists' PDQ signals (payload: (list_id, category, signal id)); rebuilt when the set of lists changed."""
         stamp = tuple(conn.execute(select(hash_lists_t.c.id).order_by(hash_lists_t.c.id)).scalars())
         with self.dupes.lock:
             idx = self.dupes.lists
@@ -204,7 +207,7 @@ class HashListsMixin(DupesMixin):
                 q = select(t.c.id, t.c.signal, t.c.list_id, t.c.category).where(t.c.signal_type == "pdq").order_by(t.c.id)
                 rows = conn.execute(q.execution_options(yield_per=_BATCH))
                 for part in rows.partitions(_BATCH):
-                    idx.add((r.id, r.signal, (r.list_id, r.category)) for r in part)
+                    idx.add((r.id, r.signal, (r.list_id, r.category, r.id)) for r in part)
                 self.dupes.lists = idx
             return idx
 
@@ -215,30 +218,31 @@ class HashListsMixin(DupesMixin):
         best: _Best = {}
         s, m = hash_list_signals_t, media_signatures_t
         q = (
-            select(m.c.sha256, s.c.list_id, s.c.category)
+            select(m.c.sha256, s.c.list_id, s.c.category, s.c.id)
             .join(s, (s.c.signal_type == m.c.signal_type) & (s.c.signal == m.c.signal))
             .where(m.c.signal_type == "md5", m.c.sha256.in_(shas))
         )
-        q2 = select(s.c.signal, s.c.list_id, s.c.category).where(s.c.signal_type == "sha256", s.c.signal.in_(shas))
-        for sha, lid, cat in [*conn.execute(q), *conn.execute(q2)]:
-            _better(best, sha, (0, lid, cat))
+        q2 = select(s.c.signal, s.c.list_id, s.c.category, s.c.id).where(s.c.signal_type == "sha256", s.c.signal.in_(shas))
+        for sha, lid, cat, sid in [*conn.execute(q), *conn.execute(q2)]:
+            _better(best, sha, (0, lid, cat, sid))
         if good:
             lists = self._list_index(conn)
             owners = [sha for sha, hexes in good.items() for _h in hexes]
             found = lists.search([h for hexes in good.values() for h in hexes], PDQ_THRESHOLD)
             for sha, hits in zip(owners, found, strict=True):
-                for (lid, cat), d in hits:
-                    _better(best, sha, (d, lid, cat))
+                for (lid, cat, sid), d in hits:
+                    _better(best, sha, (d, lid, cat, sid))
         if not best:
             return set()
         mm = media_matches_t
         q3 = select(mm.c.sha256, mm.c.list_id, mm.c.distance).where(mm.c.sha256.in_(list(best)))
         known = {(sha, lid): d for sha, lid, d in conn.execute(q3)}
-        for sha, (d, lid, cat) in best.items():
+        for sha, (d, lid, cat, sid) in best.items():
+            row = {"category": cat, "distance": d, "signal_id": sid or None}  # (a team server checks it: MD012)
             if (sha, lid) not in known:
-                conn.execute(insert(mm).values(sha256=sha, list_id=lid, category=cat, distance=d))
+                conn.execute(insert(mm).values(sha256=sha, list_id=lid, **row))
             elif d < known[(sha, lid)]:
-                conn.execute(update(mm).where(mm.c.sha256 == sha, mm.c.list_id == lid).values(category=cat, distance=d))
+                conn.execute(update(mm).where(mm.c.sha256 == sha, mm.c.list_id == lid).values(**row))
         return set(best)
 
     def _match_imported(self, conn: Connection, shas: list[str]) -> set[str]:

@@ -392,3 +392,6 @@ class MediaMatch(Base):
     )
     category: Mapped[str] = mapped_column(String(40))
     distance: Mapped[int] = mapped_column(SmallInteger)
+    # The list signal matched (hash_list_signals.id): a team server checks the match against it
+    # (team_dupes_sql.py). Null in rows made before revision 0009 and in a lead's list import.
+    signal_id: Mapped[int | None] = mapped_column(BigInteger)

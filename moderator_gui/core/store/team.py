@@ -37,6 +37,7 @@ from moderator_gui.core.store.team_sql import (
     REVIEWER_ROLE,
     ROLES,
     TEAM_KEY,
+    dupes_sql,
     policy_setting,
     roles_sql,
     security_sql,
@@ -162,7 +163,7 @@ class TeamMixin(StoreBase):
         with self.write() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _INIT_LOCK})
             schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-            for stmt in (*roles_sql(), *security_sql(schema)):
+            for stmt in (*roles_sql(), *security_sql(schema), *dupes_sql(schema)):
                 conn.exec_driver_sql(stmt)
             self._set(conn, TEAM_KEY, "1")
             stored = conn.execute(select(settings_t.c.value).where(settings_t.c.key == POLICY_KEY)).scalar()

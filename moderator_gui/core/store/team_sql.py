@@ -36,6 +36,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from moderator_gui.core.store.team_dupes_sql import dupes_security_sql
+
 if TYPE_CHECKING:
     from moderator_gui.core.policy import Policy
 
@@ -98,6 +100,11 @@ def roles_sql() -> list[str]:
         )
     out.append(f"GRANT {REVIEWER_ROLE} TO {LEAD_ROLE}")
     return out
+
+
+def dupes_sql(schema: str) -> list[str]:
+    """The checks on duplicate links and list matches (team_dupes_sql.py)."""
+    return dupes_security_sql(f'SET search_path = pg_catalog, "{schema}", pg_temp', f"({_MEMBER} AND NOT {_LEAD})")
 
 
 def security_sql(schema: str) -> list[str]:

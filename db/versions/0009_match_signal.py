@@ -1,0 +1,42 @@
+"""List matches name the list signal they match, so that a team server can check them.
+
+``media_matches.signal_id``: the ``hash_list_signals`` row a content matched. On a team
+server set up before this revision, the checks ``team init`` now installs are installed
+here too (``core/store/team_dupes_sql.py``: a reviewer's list matches and cluster links
+must be true of the signatures stored).
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-05
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("media_matches") as batch:
+        batch.add_column(sa.Column("signal_id", sa.BigInteger(), nullable=True))
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    team = bind.exec_driver_sql(
+        "SELECT 1 FROM settings WHERE key = 'team' AND value = '1' "
+        "AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'moderator_lead')"
+    ).first()
+    if team is not None:
+        from moderator_gui.core.store.team_sql import dupes_sql
+
+        schema = bind.exec_driver_sql("SELECT current_schema()").scalar_one()
+        for stmt in dupes_sql(schema):
+            op.execute(stmt)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("media_matches") as batch:
+        batch.drop_column("signal_id")
