@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from moderator_gui.core.store import Store
 
 log = logging.getLogger("moderator_gui.core.media.service")  # the service's log, as before the split
+
+#: How long the delivery waits for more results to save with the first, and how many at most.
+GATHER_S = 0.02
+GATHER_MAX = 64
 
 PROBE_FIELDS = ("real_type", "width", "height", "orientation", "frames", "duration_ms", "codec", "rotation", "has_audio")
 
@@ -67,17 +72,23 @@ class Delivery:
         try:
             ended = False
             while not ended and (batch := self._outbox.get()) is not None:
-                # The batches that arrived during the last transaction go in the next one together:
-                # one commit (and one duplicate search) for them all, not one each.
-                while True:
+                # Thumbnails arriving within GATHER_S of the first (and whatever arrived during the
+                # last transaction) go in one transaction: one commit and one duplicate search for
+                # them all, not one each; a thumbnail shows at most GATHER_S later. A preview or a
+                # filmstrip (what the reviewer is waiting to see) waits for nothing.
+                thumbs = all(d.result.kind is MediaKind.THUMB for d in batch)
+                until = time.monotonic() + (GATHER_S if thumbs else 0.0)
+                while len(batch) < GATHER_MAX:
                     try:
-                        more = self._outbox.get_nowait()
+                        more = self._outbox.get(timeout=max(0.0, until - time.monotonic()))
                     except queue.Empty:
                         break
                     if more is None:
                         ended = True
                         break
                     batch = batch + more
+                    if not all(d.result.kind is MediaKind.THUMB for d in more):
+                        until = 0.0  # a preview came: deliver it now, with what is here
                 self._deliver(batch)
         finally:
             self._on_finished()
