@@ -176,9 +176,12 @@ def main() -> None:
     ap.add_argument("--procs", type=int, default=20)
     ap.add_argument("-n", type=int, default=60, help="claims per process per round (default 60)")
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--bare-decisions", action="store_true", help="baseline decides with a bare UPDATE")
-    ap.add_argument(
-        "--bare-async", action="store_true", help="baseline commits its claims asynchronously too, as the store does"
+    baseline = ap.add_mutually_exclusive_group()
+    baseline.add_argument("--bare-decisions", action="store_true", help="baseline decides with a bare UPDATE")
+    baseline.add_argument(
+        "--bare-async",
+        action="store_true",
+        help="baseline commits asynchronously too, as the store's claims do (its releases as well)",
     )
     ap.add_argument("--small", action="store_true", help="quick run: 20k items, 15 claims per process, 1 round")
     args = ap.parse_args()

@@ -85,7 +85,7 @@ def generate(sets: int = 1) -> list[Path]:
             frames = [photo(1000 * k + 200 + i * 10 + j, (480, 270)).quantize(64) for j in range(12)]
             frames[0].save(folder / f"anim{i}{tag}.gif", save_all=True, append_images=frames[1:], duration=80, loop=0)
         for i in range(SET["mp4"]):
-            noise = 0.05 + 0.001 * k  # another clip for each set (the noise is seeded by it)
+            noise = 0.05 + 0.001 * k  # another file for each set: the same frames, blended a little differently
             write_video(folder / f"clip{i}{tag}.mp4", seconds=4, size=(640, 360), fps=25, gop=50, noise=noise)
     return sorted(folder.iterdir())
 

@@ -11,13 +11,17 @@ from moderator_gui.core.media.types import MediaKind, MediaResult
 
 
 class Saves:
-    """Stands in for the store: each call is one transaction."""
+    """Stands in for the store: each call is one transaction; one holding ``refuse`` fails whole."""
 
-    def __init__(self) -> None:
+    def __init__(self, refuse: str = "") -> None:
         self.transactions: list[list[str]] = []
+        self.refuse = refuse
 
     def save_media_many(self, rows: list[tuple[str, dict[str, Any]]]) -> None:
-        self.transactions.append([sha for sha, _row in rows])
+        shas = [sha for sha, _row in rows]
+        if self.refuse in shas:
+            raise RuntimeError("refused")
+        self.transactions.append(shas)
 
 
 def batch(kind: MediaKind, *shas: str, seen: list[str]) -> list[Done]:
@@ -51,3 +55,17 @@ def test_the_end_mark_is_kept_while_gathering() -> None:
     delivery.start()
     assert done.wait(30)  # finished, not waiting for more after the end mark
     assert store.transactions == [["a"]] and seen == ["a:thumb"]
+
+
+def test_a_batch_the_store_refuses_costs_the_others_nothing(caplog: Any) -> None:
+    rq, store, seen, done = RequestQueue(), Saves(refuse="bad"), [], threading.Event()
+    delivery = Delivery(rq, store, done.set)  # type: ignore[arg-type]
+    delivery.send(batch(MediaKind.THUMB, "a", "b", seen=seen))
+    delivery.send(batch(MediaKind.THUMB, "bad", seen=seen))
+    delivery.send(batch(MediaKind.THUMB, "c", seen=seen))
+    delivery.end()
+    delivery.start()
+    assert done.wait(30)
+    assert store.transactions == [["a", "b"], ["c"]]  # together refused, then each on its own
+    assert seen == ["a:thumb", "b:thumb", "bad:thumb", "c:thumb"]  # every result still shown
+    assert "cannot save the media rows of 1 results" in caplog.text

@@ -127,7 +127,6 @@ def test_list_matches_a_reviewers_desk_marks_are_true_and_the_server_refuses_for
         forged = [
             (B, cat, 9, sid),  # B is 90 bits from the list's hash
             (B, cat, 90, sid),  # ... and 90 is no match
-            (B, cat, 0, None),  # no signal named
         ]
         for sha, category, distance, s in forged:
             with pytest.raises(psycopg.Error) as caught:
@@ -136,10 +135,15 @@ def test_list_matches_a_reviewers_desk_marks_are_true_and_the_server_refuses_for
                     (sha, lid, category, distance, s),
                 )
             assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD012", sha)
-        for change in ("category = %s", "distance = 3"):  # A's true match, made to say something else
+        # A's true match, made to say something else, or to name no signal:
+        for change in ("category = %s", "distance = 3", "signal_id = NULL"):
             with pytest.raises(psycopg.Error) as caught:
                 sql.execute(f"UPDATE media_matches SET {change} WHERE sha256 = %s", ((other, A) if "%s" in change else (A,)))
             assert caught.value.sqlstate == "MD012"
+        # ... or moved to another content or list: no privilege (a desk changes neither).
+        for change in ("sha256 = %s", "list_id = list_id + 1"):
+            with pytest.raises(pg_errors.InsufficientPrivilege):
+                sql.execute(f"UPDATE media_matches SET {change} WHERE sha256 = %s", ((B, A) if "%s" in change else (A,)))
         assert one(sql, "SELECT count(*) FROM media_matches") == 1
         assert tuple(sql.execute("SELECT category, distance FROM media_matches").fetchone() or ()) == (cat, 9)
 
@@ -163,6 +167,23 @@ def test_cluster_links_a_reviewers_desk_makes_pass_and_forged_ones_are_refused(t
         with pytest.raises(psycopg.Error) as caught:  # B alone moved into D's cluster
             sql.execute("UPDATE media_clusters SET cluster = %s WHERE sha256 = %s", (de, B))
         assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD013", B)
+        with pytest.raises(psycopg.Error) as caught:  # ... with A moved elsewhere in the same statement
+            sql.execute(
+                "UPDATE media_clusters SET cluster = CASE WHEN sha256 = %s THEN %s ELSE %s END WHERE cluster = %s",
+                (B, de, "0" * 64, ab),
+            )
+        assert caught.value.sqlstate == "MD013"
+        with pytest.raises(pg_errors.InsufficientPrivilege):  # C swapped in for B
+            sql.execute("UPDATE media_clusters SET sha256 = %s WHERE sha256 = %s", (C, B))
+
+        def insert_then_rename() -> None:  # C inserted, then its cluster renamed after it: refused at commit
+            with sql.transaction():
+                sql.execute("INSERT INTO media_clusters (sha256, cluster) VALUES (%s, %s)", (C, ab))
+                sql.execute("UPDATE media_clusters SET cluster = %s WHERE cluster = %s", (C, ab))
+
+        with pytest.raises(psycopg.Error) as caught:
+            insert_then_rename()
+        assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD013", C)
         # A content near a member joins (as the desk would have linked it): accepted.
         sql.execute(
             "INSERT INTO media_signatures (sha256, signal_type, variant, signal, quality) VALUES (%s, 'pdq', 'full', %s, 90)",

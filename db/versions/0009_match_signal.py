@@ -38,5 +38,20 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for trigger, table in (
+            ("media_matches_check", "media_matches"),
+            ("media_clusters_check", "media_clusters"),
+            ("media_clusters_merge", "media_clusters"),
+        ):
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+        op.execute("DROP FUNCTION IF EXISTS moderator_check_match(), moderator_check_cluster(), moderator_check_merge()")
+        op.execute(
+            """DO $$ BEGIN
+                IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'moderator_reviewer') THEN
+                    GRANT UPDATE ON media_clusters, media_matches TO moderator_reviewer;  -- as 0007 left it
+                END IF;
+            END $$"""
+        )
     with op.batch_alter_table("media_matches") as batch:
         batch.drop_column("signal_id")

@@ -184,8 +184,10 @@ class PdqIndex:
     the next search rebuilds ``_delta`` over everything after ``_main``; when ``_delta``
     outgrows an eighth of ``_main``, ``_main`` is rebuilt over everything. So a stream of
     small additions (the desk's batches of 50 pictures) never has a search compare more
-    than :data:`_TAIL` codes one by one, and sorting stays amortised O(log n) per code;
-    a list loaded in many parts is sorted once, at its first search.
+    than :data:`_TAIL` codes one by one; each rebuild of ``_delta`` sorts at most an eighth
+    of the codes (measured: 1,000,000 codes added 150 at a time, searched after each, spend
+    1.5 s in all their table builds, against 0.59 s for one build of them all); a list
+    loaded in many parts is sorted once, at its first search.
 
     Measured against faiss's ``IndexBinaryMultiHash`` (same sub-hashes, nflip 1), which
     this replaced: 0.03 vs 0.57 ms per query at 300,000 codes (batches of 150), 0.12 vs

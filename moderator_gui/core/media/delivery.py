@@ -1,8 +1,10 @@
 """The delivery thread of a MediaService: store rows, then callbacks, in the order results arrive.
 
 A SQLite commit (synchronous=FULL, ~4 ms) or a slow callback therefore never keeps an idle
-worker waiting for its next job. Each batch the dispatcher hands on is one transaction
-(``Store.save_media_many``); a STRIP result adds nothing to the ``media`` row.
+worker waiting for its next job. The batches the dispatcher hands on within a short while
+(thumbnails: 20 ms; up to 64 results) are saved in one transaction
+(``Store.save_media_many``), or one per batch should that fail; a STRIP result adds nothing
+to the ``media`` row.
 """
 
 from __future__ import annotations
@@ -71,14 +73,14 @@ class Delivery:
     def _loop(self) -> None:
         try:
             ended = False
-            while not ended and (batch := self._outbox.get()) is not None:
+            while not ended and (first := self._outbox.get()) is not None:
                 # Thumbnails arriving within GATHER_S of the first (and whatever arrived during the
                 # last transaction) go in one transaction: one commit and one duplicate search for
                 # them all, not one each; a thumbnail shows at most GATHER_S later. A preview or a
                 # filmstrip (what the reviewer is waiting to see) waits for nothing.
-                thumbs = all(d.result.kind is MediaKind.THUMB for d in batch)
-                until = time.monotonic() + (GATHER_S if thumbs else 0.0)
-                while len(batch) < GATHER_MAX:
+                parts = [first]
+                until = time.monotonic() + (GATHER_S if _thumbs(first) else 0.0)
+                while sum(map(len, parts)) < GATHER_MAX:
                     try:
                         more = self._outbox.get(timeout=max(0.0, until - time.monotonic()))
                     except queue.Empty:
@@ -86,20 +88,17 @@ class Delivery:
                     if more is None:
                         ended = True
                         break
-                    batch = batch + more
-                    if not all(d.result.kind is MediaKind.THUMB for d in more):
+                    parts.append(more)
+                    if not _thumbs(more):
                         until = 0.0  # a preview came: deliver it now, with what is here
-                self._deliver(batch)
+                self._deliver(parts)
         finally:
             self._on_finished()
 
-    def _deliver(self, batch: list[Done]) -> None:
+    def _deliver(self, parts: list[list[Done]]) -> None:
         if self.store is not None:
-            rows = [(d.result.sha256, row) for d in batch if d.save and (row := media_row(d.result)) is not None]
-            try:
-                self.store.save_media_many(rows)  # one transaction for the whole batch
-            except Exception:  # the store reports its own errors; media goes on
-                log.exception("cannot save the media rows of %d results", len(rows))
+            self._save(parts)
+        batch = [d for part in parts for d in part]
         for result, callbacks in self.queue.settle(batch) or ():
             for cb in callbacks:
                 try:
@@ -107,3 +106,26 @@ class Delivery:
                 except Exception:  # one caller's bug must not stop the others
                     log.exception("media callback failed")
         self.queue.delivered(len(batch))
+
+    def _save(self, parts: list[list[Done]]) -> None:
+        """One transaction for all the parts; should it fail, one for each part (what one of
+        them holds must not cost the others their rows)."""
+        assert self.store is not None
+        for attempt in [parts] if len(parts) == 1 else [parts, *([p] for p in parts)]:
+            rows = [
+                (d.result.sha256, row)
+                for part in attempt
+                for d in part
+                if d.save and (row := media_row(d.result)) is not None
+            ]
+            try:
+                self.store.save_media_many(rows)
+            except Exception:  # the store reports its own errors; media goes on
+                log.exception("cannot save the media rows of %d results", len(rows))
+                continue
+            if attempt is parts:
+                return
+
+
+def _thumbs(batch: list[Done]) -> bool:
+    return all(d.result.kind is MediaKind.THUMB for d in batch)

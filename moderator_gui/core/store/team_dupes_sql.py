@@ -10,11 +10,15 @@ login the server itself checks these rows against the signatures and lists it ho
   or a good-quality PDQ hash of the content exactly ``distance`` bits (at most 31) from the
   list's. Otherwise SQLSTATE MD012: a forged "Matches LIST: category" banner would steer
   other reviewers towards a category.
-* **A content put into a cluster** (a new row, or a row moved to another cluster) must have
-  a good-quality PDQ hash within 31 bits of one of another member of that cluster, checked
-  at commit (a desk inserts a content and its neighbours in one transaction), else MD013.
-  A whole cluster moving into another is how two clusters merge (a new content near both):
-  it is allowed as such, so a reviewer could still merge two genuine clusters by hand.
+* **A content put into a cluster** (a new row) must, at commit, have a good-quality PDQ hash
+  within 31 bits of one of another member of the cluster it is in then (a desk inserts a
+  content and its neighbours in one transaction, and may merge clusters after), else MD013.
+* **Clusters change only by merging**: a reviewer may update no column but ``cluster``, and
+  an UPDATE statement must move every row of each cluster it touches, all to one cluster
+  (what a desk does when a new content is near members of both), else MD013. So a content
+  can neither be swapped for another nor moved alone; a reviewer could still merge two
+  genuine clusters by hand.
+* **A list match** may change only in its category, distance and signal, and stays checked.
 
 Leads (and the owner) are not checked: they import lists, and their own tools may fix links.
 The signatures themselves come from desks too (a reviewer may insert, never change, them):
@@ -29,18 +33,23 @@ __all__ = ["dupes_security_sql"]
 
 
 def _close(a: str, b: str) -> str:
-    """SQL: the Hamming distance of two PDQ hex columns (bit strings, ``bit_count``: PostgreSQL 14+)."""
-    return f"bit_count(('x' || {a})::bit(256) # ('x' || {b})::bit(256))"
+    """SQL: the Hamming distance of two PDQ hex columns: XOR as bit strings, then the ones counted
+    (as text: ``bit_count`` would need PostgreSQL 14)."""
+    return f"length(replace((('x' || {a})::bit(256) # ('x' || {b})::bit(256))::text, '0', ''))"
 
 
-def dupes_security_sql(path: str, reviewer_only: str) -> list[str]:
+def dupes_security_sql(path: str, reviewer_only: str, reviewer_role: str) -> list[str]:
     """``path``: the functions' ``SET search_path``; ``reviewer_only``: SQL true for a login that
-    is a reviewer and not a lead (team_sql's role tests)."""
+    is a reviewer and not a lead (team_sql's role tests); ``reviewer_role``: the reviewers' group."""
 
     def good(t: str) -> str:
         return f"{t}.signal_type = 'pdq' AND {t}.quality >= {MIN_QUALITY}"
 
     return [
+        # What a desk updates, and nothing else (team_sql grants INSERT).
+        f"REVOKE UPDATE ON media_clusters, media_matches FROM {reviewer_role}",
+        f"GRANT UPDATE (cluster) ON media_clusters TO {reviewer_role}",
+        f"GRANT UPDATE (category, distance, signal_id) ON media_matches TO {reviewer_role}",
         f"""CREATE OR REPLACE FUNCTION moderator_check_match() RETURNS trigger LANGUAGE plpgsql {path} AS $$
         BEGIN
             IF NOT {reviewer_only} THEN
@@ -69,22 +78,18 @@ def dupes_security_sql(path: str, reviewer_only: str) -> list[str]:
         "CREATE TRIGGER media_matches_check BEFORE INSERT OR UPDATE ON media_matches "
         "FOR EACH ROW EXECUTE FUNCTION moderator_check_match()",
         f"""CREATE OR REPLACE FUNCTION moderator_check_cluster() RETURNS trigger LANGUAGE plpgsql {path} AS $$
+        DECLARE now_in text;
         BEGIN
             IF NOT {reviewer_only} THEN
                 RETURN NULL;
             END IF;
-            IF TG_OP = 'UPDATE' AND (NEW.cluster = OLD.cluster
-                    OR NOT EXISTS (SELECT 1 FROM media_clusters WHERE cluster = OLD.cluster)) THEN
-                RETURN NULL;  -- unchanged, or its whole cluster moved with it (a merge)
-            END IF;
-            IF NOT EXISTS (SELECT 1 FROM media_clusters WHERE sha256 = NEW.sha256 AND cluster = NEW.cluster) THEN
-                RETURN NULL;  -- moved again later in the transaction: that move is checked
-            END IF;
+            -- at commit: the cluster it is in now (a merge may have moved it since)
+            SELECT cluster INTO now_in FROM media_clusters WHERE sha256 = NEW.sha256;
             IF NOT EXISTS (
                 SELECT 1 FROM media_clusters o
                   JOIN media_signatures b ON b.sha256 = o.sha256 AND {good('b')}
                   JOIN media_signatures a ON a.sha256 = NEW.sha256 AND {good('a')}
-                 WHERE o.cluster = NEW.cluster AND o.sha256 <> NEW.sha256
+                 WHERE o.cluster = now_in AND o.sha256 <> NEW.sha256
                    AND {_close("a.signal", "b.signal")} <= {PDQ_THRESHOLD})
             THEN
                 RAISE EXCEPTION USING ERRCODE = 'MD013', MESSAGE = 'not a near duplicate of that cluster',
@@ -93,6 +98,29 @@ def dupes_security_sql(path: str, reviewer_only: str) -> list[str]:
             RETURN NULL;
         END $$""",
         "DROP TRIGGER IF EXISTS media_clusters_check ON media_clusters",
-        "CREATE CONSTRAINT TRIGGER media_clusters_check AFTER INSERT OR UPDATE ON media_clusters "
+        "CREATE CONSTRAINT TRIGGER media_clusters_check AFTER INSERT ON media_clusters "
         "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION moderator_check_cluster()",
+        f"""CREATE OR REPLACE FUNCTION moderator_check_merge() RETURNS trigger LANGUAGE plpgsql {path} AS $$
+        DECLARE bad text;
+        BEGIN
+            IF NOT {reviewer_only} THEN
+                RETURN NULL;
+            END IF;
+            SELECT o.sha256 INTO bad
+              FROM old_rows o JOIN new_rows n ON n.sha256 = o.sha256
+             WHERE o.cluster <> n.cluster
+               AND (EXISTS (SELECT 1 FROM media_clusters m WHERE m.cluster = o.cluster)  -- some left behind
+                    OR EXISTS (SELECT 1 FROM old_rows o2 JOIN new_rows n2 ON n2.sha256 = o2.sha256
+                                WHERE o2.cluster = o.cluster AND n2.cluster <> n.cluster))  -- scattered
+             LIMIT 1;
+            IF bad IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = 'MD013', MESSAGE = 'clusters change only by merging whole',
+                    DETAIL = bad;
+            END IF;
+            RETURN NULL;
+        END $$""",
+        "DROP TRIGGER IF EXISTS media_clusters_merge ON media_clusters",
+        "CREATE TRIGGER media_clusters_merge AFTER UPDATE ON media_clusters "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION moderator_check_merge()",
     ]

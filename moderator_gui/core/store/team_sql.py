@@ -104,7 +104,8 @@ def roles_sql() -> list[str]:
 
 def dupes_sql(schema: str) -> list[str]:
     """The checks on duplicate links and list matches (team_dupes_sql.py)."""
-    return dupes_security_sql(f'SET search_path = pg_catalog, "{schema}", pg_temp', f"({_MEMBER} AND NOT {_LEAD})")
+    path = f'SET search_path = pg_catalog, "{schema}", pg_temp'
+    return dupes_security_sql(path, f"({_MEMBER} AND NOT {_LEAD})", REVIEWER_ROLE)
 
 
 def security_sql(schema: str) -> list[str]:
@@ -125,7 +126,7 @@ def security_sql(schema: str) -> list[str]:
         # Desks save the signatures their media workers computed, link near duplicates and mark
         # new media that match a hash list (core/store/dupes.py); only leads import lists.
         f"GRANT INSERT ON media_signatures TO {REVIEWER_ROLE}",  # a signature, once stored, never changes
-        f"GRANT INSERT, UPDATE ON media_clusters, media_matches TO {REVIEWER_ROLE}",
+        f"GRANT INSERT ON media_clusters, media_matches TO {REVIEWER_ROLE}",  # updates: see dupes_sql
         # Claiming locks item rows (FOR UPDATE SKIP LOCKED), which PostgreSQL allows only with the
         # right to update a column: this one means nothing and is never read.
         f"GRANT UPDATE (claim_lock) ON items TO {REVIEWER_ROLE}",
