@@ -255,7 +255,7 @@ def test_a_shared_lists_hash_of_the_original_marks_the_reshares(
     copy: str, originals: dict[int, tuple[Image.Image, list[Signature]]], tmp_path: Path
 ) -> None:
     """python-threatexchange hashes the original file at full resolution; the prefetch hashes
-    each copy's 256 px thumbnail picture (shrunk to 64 px per variant): within the threshold."""
+    each copy's 256 px thumbnail picture (each variant resampled to 64×64): within the threshold."""
     from threatexchange.signal_type.pdq.signal import PdqSignal
 
     make, fmt = COPIES[copy]

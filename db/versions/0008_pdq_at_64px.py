@@ -1,8 +1,8 @@
-"""PDQ signatures are hashed at 64 px now (media pipeline version 3): drop the older ones.
+"""PDQ signatures are hashed at 64×64 now (media pipeline version 3): drop the older ones.
 
-The media pipeline hashed its 256 px pictures as they were; it now shrinks each variant to
-64 px first (``core/dupes/pdq.py``: ``HASH_SIDE``), which puts hashes nearer to those of the
-full-resolution files that shared lists hold, and re-shares nearer to each other. Hashes of
+The media pipeline hashed its 256 px pictures as they were; it now resamples each variant to
+64×64 first (``core/dupes/pdq.py``: ``HASH_SIDE``), which puts hashes much nearer to those of
+the full-resolution files that shared lists hold. Hashes of
 the two kinds are ~20 bits apart on the same picture: kept side by side, they would eat most
 of the 31-bit threshold between old and new media. The PDQ rows are deleted (MD5s stay); the
 next prefetch (its cache is per pipeline version) stores the new ones. Clusters and list

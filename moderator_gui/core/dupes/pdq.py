@@ -12,7 +12,7 @@ well past 31. ``pdq_signatures`` therefore hashes up to four versions of the pic
 
 - ``full``: the picture as given (shrunk to ``MAX_SIDE`` on its long side if larger; PDQ
   itself works at 64×64, so this changes few bits and keeps the cost small; the media
-  pipeline shrinks every variant to :data:`HASH_SIDE` first, see there);
+  pipeline resamples every variant to :data:`HASH_SIDE` × :data:`HASH_SIDE` first, see there);
 - ``trim``: the picture without uniform borders (letterbox, pillarbox, a frame added by
   a re-share), when a border was found and what remains is at least 30 % of each side.
   A bordered copy's ``trim`` then equals the original's ``full``;
@@ -105,9 +105,9 @@ def pdq_signatures(im: Image.Image, hash_side: int | None = None) -> list[Signat
     """The PDQ signatures of ``im`` (any mode; alpha is composited onto white): see the
     module docstring for the variants. ``im`` is not modified.
 
-    ``hash_side``: each variant is cut out of the picture and shrunk to fit this long side
-    in one resample (``Image.resize`` with a sub-pixel ``box``), and hashed at that size;
-    the media pipeline hashes its 256 px pictures at :data:`HASH_SIDE` (see there).
+    ``hash_side``: each variant is cut out of the picture and resampled to ``hash_side`` ×
+    ``hash_side`` in one step (``Image.resize`` with a sub-pixel ``box``), and hashed at that
+    size; the media pipeline hashes its 256 px pictures at :data:`HASH_SIDE` (see there).
     ``None``: each variant is hashed at the size given (at most ``MAX_SIDE``), as
     python-threatexchange hashes a file."""
     import numpy as np
@@ -146,24 +146,26 @@ def _scaled(box: tuple[float, float, float, float], factor: int) -> tuple[float,
 
 
 HASH_SIDE = 64
-"""The long side the media pipeline hashes each variant at (``pdq_signatures(im, HASH_SIDE)``).
+"""The media pipeline hashes each variant resized to HASH_SIDE × HASH_SIDE (``pdq_signatures(im, HASH_SIDE)``).
 
-PDQ itself brings every picture to 64×64 with box filters as wide as the picture allows: at
-256 px those are 2 px wide, too narrow to stop fine detail from aliasing. Shrinking each
-variant to 64 px first (from the 256 px picture halved by a box filter, then one bilinear
-resample of the variant's sub-pixel box) is nearer to the hash of the full-resolution file,
-which is what python-threatexchange and HMA lists hold, and cheaper. Measured on 40
-photo-like JPEGs drafted and shrunk to 256 px as the pipeline does, and on the tests'
-re-shares:
+PDQ works on a 64×64 picture: given any other size it box-filters and samples one itself,
+with filters as wide as the picture allows — at 256 px only 2 px wide, too narrow to stop
+fine detail from aliasing. Given exactly 64×64 it takes the picture as it is (the path
+Meta's video hashing uses after ffmpeg has downsampled). So each variant is cut with a
+sub-pixel box from the 256 px picture halved by a box filter, and resampled (bilinear)
+straight to 64×64. That is far nearer to the hash of the full-resolution file, which is
+what python-threatexchange and HMA lists hold, and cheaper. Measured on 40 photo-like JPEGs
+drafted and shrunk to 256 px as the pipeline does, and on the tests' re-shares:
 
-=================  ===================================  ===============  ==================
-hashed at          bits from the full-resolution hash   re-shares within  ms per picture
-=================  ===================================  ===============  ==================
-256 px, as given   20 median, p90 26, max 28            16               1.40
-64 px (this)       8 median, p90 10, max 18             8                0.69
-=================  ===================================  ===============  ==================
+==========================  ===================================  ================  ==============
+hashed                      bits from the full-resolution hash   re-shares within  ms per picture
+==========================  ===================================  ================  ==============
+at 256 px, as given         20 median, p90 26, max 28            16                1.40
+at 64 px, aspect kept       8 median, p90 10, max 18             8                 0.67
+at 64×64 (this)             2 median, p90 4, max 6               10                0.65
+==========================  ===================================  ================  ==============
 
-Different pictures stayed 100+ bits apart either way."""
+Different pictures stayed 100+ bits apart every way."""
 
 
 def _rgb(im: Image.Image) -> Image.Image:
@@ -182,11 +184,8 @@ def _add(
     import numpy as np
     import pdqhash
 
-    bw, bh = box[2] - box[0], box[3] - box[1]
-    if hash_side is not None and max(bw, bh) > hash_side:
-        scale = hash_side / max(bw, bh)
-        size = (max(1, round(bw * scale)), max(1, round(bh * scale)))
-        pic = rgb.resize(size, _RESAMPLE, box=box)
+    if hash_side is not None:  # square, as PDQ itself samples the picture (see HASH_SIDE)
+        pic = rgb.resize((hash_side, hash_side), _RESAMPLE, box=box)
     elif box == (0, 0, rgb.width, rgb.height):
         pic = rgb
     else:

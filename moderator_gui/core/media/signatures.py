@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 # The long side of the picture the signatures are taken from: the thumbnail's own size, i.e.
 # the picture the job has in hand anyway. Borders are found at this size; each variant is
-# then shrunk to 64 px and hashed (``core/dupes/pdq.py``, ``HASH_SIDE``). 512 px would need
+# then resampled to 64×64 and hashed (``core/dupes/pdq.py``, ``HASH_SIDE``). 512 px would need
 # JPEGs drafted at 512 instead of 256, +20 % on the decode alone (1920×1080: 3.8 -> 4.5 ms;
 # 4000×3000: 16.4 -> 20.1 ms), for nothing PDQ keeps.
 SOURCE_SIZE = 256
