@@ -8,6 +8,7 @@ business of tests/test_pdq_signatures.py), so each test knows exactly what must 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -188,3 +189,25 @@ def test_a_batch_is_all_or_nothing_and_its_undo_is_one_transaction(store: Store)
     assert len(seen) == 1 and set(seen[0].states) == set(ids[:2])  # one commit, one change event
     assert store.revert_batch([(b.uuid, b.item_id) for b in batch], "alice") == 2
     assert [store.item(i).status for i in ids] == ["pending", "pending", "decided"]
+
+
+def test_a_malformed_signature_row_written_by_hand_is_left_out_not_fatal(
+    sqlite_store: Store, sqlite_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A row no desk writes (a hand-made INSERT): the index leaves it out with a warning and
+    near duplicates still link, on a cold store (first load) and on a warm one (catch-up)."""
+    import sqlite3
+
+    h = base_hash(61)
+    a, b, c = (item_with(sqlite_store, sha(n)) for n in (61, 62, 63))
+    thumb(sqlite_store, sha(61), sig(h))
+    with sqlite3.connect(sqlite_path) as raw:
+        raw.executemany(
+            "INSERT INTO media_signatures (sha256, signal_type, variant, signal, quality) VALUES (?, 'pdq', ?, ?, 90)",
+            [("not a sha", "full", flip(h, 3)), (sha(64), "full", "zz" * 32)],
+        )
+    thumb(sqlite_store, sha(62), sig(flip(h, 9)))  # the warm store catches up past them
+    with Store.open(sqlite_path) as cold:  # a cold one loads them
+        thumb(cold, sha(63), sig(flip(h, 12, seed=2)))
+        assert near_ids(cold) == [{a, b, c}]
+    assert "malformed signature rows left out of the PDQ index" in caplog.text

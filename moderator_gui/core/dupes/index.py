@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -211,15 +212,8 @@ class PdqIndex:
         n = arr.shape[0]
         if not n:
             return
-        if self._n + n > self._ids.shape[0]:
-            size = max(self._n + n, 2 * self._ids.shape[0], 1024)
-            codes_grown = np.empty((size, PDQ_BYTES), dtype=np.uint8)
-            codes_grown[: self._n] = self._codes[: self._n]
-            ids_grown = np.empty(size, dtype=np.int64)
-            ids_grown[: self._n] = self._ids[: self._n]
-            self._codes, self._ids = codes_grown, ids_grown
-        self._codes[self._n : self._n + n] = arr
-        self._ids[self._n : self._n + n] = id_arr
+        self._codes = grown(self._codes, self._n, arr)
+        self._ids = grown(self._ids, self._n, id_arr)
         self._n += n
 
     def _covered(self) -> int:
@@ -305,6 +299,18 @@ _FLIPS = np.array([0] + [1 << b for b in range(HASH_BITS)], dtype=np.uint16)
 _TAIL = 1024
 """Codes added since the tables were last built that are compared directly (see PdqIndex)."""
 _EMPTY = np.empty(0, dtype=np.int64)
+
+
+def grown(arr: npt.NDArray[Any] | None, n: int, more: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``arr[:n]`` followed by ``more`` (rows), in an array grown by doubling when full."""
+    if arr is None or n + len(more) > arr.shape[0]:
+        size = max(n + len(more), 2 * (0 if arr is None else arr.shape[0]), 1024)
+        bigger = np.empty((size, *more.shape[1:]), dtype=more.dtype)
+        if arr is not None:
+            bigger[:n] = arr[:n]
+        arr = bigger
+    arr[n : n + len(more)] = more
+    return arr
 
 
 def _popcount_rows(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.integer]:

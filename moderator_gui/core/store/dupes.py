@@ -26,7 +26,7 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, text, update
 from moderator_gui.core.domain import OPEN_STATUSES
 from moderator_gui.core.dupes.pdq import MIN_QUALITY, PDQ_THRESHOLD
 from moderator_gui.core.store.base import StoreBase
-from moderator_gui.core.store.dupes_index import DUPES_LOCK, SyncedIndex
+from moderator_gui.core.store.dupes_index import DUPES_LOCK, ShaIndex, SyncedIndex
 from moderator_gui.core.store.errors import NotFoundError
 from moderator_gui.core.store.tables import (
     claims_t,
@@ -141,7 +141,7 @@ class DupesMixin(StoreBase):
     def _media_index(self, conn: Connection) -> SyncedIndex:
         """The index of every good-quality PDQ hash stored, brought up to date (payload: sha256)."""
         with self.dupes.lock:
-            idx = self.dupes.media or SyncedIndex()
+            idx = self.dupes.media or ShaIndex()
             t = media_signatures_t
             # By the primary key (the rows after the last one loaded), as the DB-API cursor's plain
             # tuples. The first load (~3 rows per picture) filters in SQL, where ``signal_type || ''``
