@@ -22,10 +22,12 @@ from moderator_gui.core.domain import ItemStatus
 
 if TYPE_CHECKING:
     from moderator_gui.core.media import MediaKind, MediaResult
+    from moderator_gui.core.media.worker_pool import Prestarted
     from moderator_gui.core.store import MediaToPrefetch as Media
     from moderator_gui.core.store import Store
 
 # Everything a reviewer or a lead may still open: escalated items are looked at too.
+PREFETCH_GATHER_S = 0.25
 PREFETCH_STATUSES = (ItemStatus.PENDING.value, ItemStatus.SKIPPED.value, ItemStatus.ESCALATED.value)
 
 
@@ -109,14 +111,19 @@ def run(args: argparse.Namespace) -> int:
         return fail("prefetch", "--jobs must be at least 1")
     if args.timeout <= 0:
         return fail("prefetch", "--timeout must be a positive number of seconds")
-    store = open_store(args)
-    try:
-        return _prefetch(store, args)
-    finally:
-        store.close()
+    from moderator_gui.core.media.worker_pool import Prestarted
+
+    # The workers start now: opening the store keeps this process busy for most of a second
+    # (imports, migrations), and their own start-up runs meanwhile on the other CPUs.
+    with Prestarted(args.jobs) as workers:
+        store = open_store(args)
+        try:
+            return _prefetch(store, args, workers)
+        finally:
+            store.close()
 
 
-def _prefetch(store: Store, args: argparse.Namespace) -> int:
+def _prefetch(store: Store, args: argparse.Namespace, workers: Prestarted) -> int:
     from moderator_gui.core.media import MediaJob, MediaKind, MediaService
 
     t0 = time.monotonic()
@@ -127,7 +134,11 @@ def _prefetch(store: Store, args: argparse.Namespace) -> int:
     extra = (MediaKind.PREVIEW, MediaKind.STRIP) if args.previews else ()
     progress = Progress(len(todo) * (1 + len(extra)), sys.stderr)
     tally = Tally()
-    with MediaService(workers=args.jobs, timeout_s=args.timeout, store=store) as svc:
+    # Nobody watches these thumbnails appear: a result waits up to PREFETCH_GATHER_S for others,
+    # and up to 64 are saved (and searched for duplicates) in one transaction.
+    with MediaService(
+        workers=args.jobs, timeout_s=args.timeout, store=store, prestarted=workers, gather_s=PREFETCH_GATHER_S
+    ) as svc:
 
         def submit(m: Media, kind: MediaKind, priority: int) -> None:
             if args.retry_failed and (old := svc.lookup(m.sha256, kind)) is not None and not old.ok:

@@ -15,7 +15,8 @@ CONTRACT used by the UI and by `moderator-cli prefetch` (the implementation fill
         .reprioritize(sha_priorities: dict[str, float])     # e.g. what is on screen now = 0, next items 1..N
         .close()                                            # stops workers; idempotent
 
-Extensions (additive): ``MediaService(..., cache_max_bytes=2 GiB)``; ``.wait_idle(timeout)``
+Extensions (additive): ``MediaService(..., cache_max_bytes=2 GiB, prestarted=Prestarted(n))``
+(workers started ahead, while the caller opens its store); ``.wait_idle(timeout)``
 (block until every request was delivered); ``.worker_pids(busy_only=False)``; ``.cache``
 (``MediaCache``: ``discard(sha256, kind)`` forces a re-render); ``media_row(result)`` (the
 ``media`` table fields of a result); ``PIPELINE_VERSION``. Sizes: THUMB 256, PREVIEW 1280,
@@ -32,8 +33,9 @@ from moderator_gui.core.media.types import PIPELINE_VERSION, Frame, MediaJob, Me
 
 if TYPE_CHECKING:
     from moderator_gui.core.media.service import MediaService, media_row
+    from moderator_gui.core.media.worker_pool import Prestarted
 
-__all__ = ["PIPELINE_VERSION", "Frame", "MediaJob", "MediaKind", "MediaResult", "MediaService", "media_row"]
+__all__ = ["PIPELINE_VERSION", "Frame", "MediaJob", "MediaKind", "MediaResult", "MediaService", "Prestarted", "media_row"]
 
 
 def __getattr__(name: str) -> Any:
@@ -43,4 +45,8 @@ def __getattr__(name: str) -> Any:
         from moderator_gui.core.media import service
 
         return getattr(service, name)
+    if name == "Prestarted":
+        from moderator_gui.core.media import worker_pool
+
+        return worker_pool.Prestarted
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("moderator_gui.core.media.service")  # the service's log, as before the split
 
 #: How long the delivery waits for more results to save with the first, and how many at most.
+#: A desk's thumbnails show at most GATHER_S later; ``moderator-cli prefetch``, which nobody
+#: watches, waits longer (MediaService's ``gather_s``): fewer, bigger transactions.
 GATHER_S = 0.02
 GATHER_MAX = 64
 
@@ -50,8 +52,11 @@ def media_row(result: MediaResult) -> dict[str, Any] | None:
 class Delivery:
     """Runs ``on_finished`` on its own thread once ``end()`` was called and every batch before it is delivered."""
 
-    def __init__(self, queue_: RequestQueue, store: Store | None, on_finished: Callable[[], None]) -> None:
+    def __init__(
+        self, queue_: RequestQueue, store: Store | None, on_finished: Callable[[], None], gather_s: float = GATHER_S
+    ) -> None:
         self.queue = queue_
+        self.gather_s = gather_s
         self.store = store
         self._on_finished = on_finished
         self._outbox: queue.SimpleQueue[list[Done] | None] = queue.SimpleQueue()
@@ -74,13 +79,15 @@ class Delivery:
         try:
             ended = False
             while not ended and (first := self._outbox.get()) is not None:
-                # Thumbnails arriving within GATHER_S of the first (and whatever arrived during the
+                # Thumbnails arriving within gather_s of the first (and whatever arrived during the
                 # last transaction) go in one transaction: one commit and one duplicate search for
-                # them all, not one each; a thumbnail shows at most GATHER_S later. A preview or a
+                # them all, not one each; a thumbnail shows at most gather_s later. A preview or a
                 # filmstrip (what the reviewer is waiting to see) waits for nothing.
                 parts = [first]
-                until = time.monotonic() + (GATHER_S if _thumbs(first) else 0.0)
+                until = time.monotonic() + (self.gather_s if _thumbs(first) else 0.0)
                 while sum(map(len, parts)) < GATHER_MAX:
+                    if self.queue.drained():
+                        until = 0.0  # the last results are here: nothing more to wait for
                     try:
                         more = self._outbox.get(timeout=max(0.0, until - time.monotonic()))
                     except queue.Empty:

@@ -29,7 +29,7 @@ from moderator_gui.core.media.delivery import Delivery
 from moderator_gui.core.media.protocol import ProtocolError
 from moderator_gui.core.media.request_queue import Done, Pending, RequestQueue
 from moderator_gui.core.media.types import MediaJob, MediaResult
-from moderator_gui.core.media.worker_pool import Worker, WorkerPool
+from moderator_gui.core.media.worker_pool import Prestarted, Worker, WorkerPool
 
 log = logging.getLogger("moderator_gui.core.media.service")  # the service's log, as before the split
 
@@ -52,6 +52,7 @@ class Dispatcher:
         timeout_s: float,
         memory_mb: int,
         blob_source: str | None = None,
+        prestarted: Prestarted | None = None,
     ) -> None:
         self.cache = cache
         self.blob_source = blob_source
@@ -62,7 +63,9 @@ class Dispatcher:
         self._start_failures = 0
         self._start_error = ""
         self._sel = selectors.DefaultSelector()
-        self.pool = WorkerPool(workers, memory_mb=memory_mb, timeout_s=timeout_s, lock=queue.lock, selector=self._sel)
+        self.pool = WorkerPool(
+            workers, memory_mb=memory_mb, timeout_s=timeout_s, lock=queue.lock, selector=self._sel, spares=prestarted
+        )
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_r, False)
         os.set_blocking(self._wake_w, False)

@@ -175,6 +175,13 @@ class RequestQueue:
             closing = self.closing
         return None if closing else calls
 
+    def drained(self) -> bool:
+        """Whether every request so far has its result in the delivery's hands (the outbox, or
+        being delivered): no more results will come until a new request, so waiting for more
+        to save together would only delay these."""
+        with self.lock:
+            return not (self.unchecked or self.checking or self.ready) and len(self.jobs) <= self.undelivered
+
     def delivered(self, count: int) -> None:
         with self.idle:
             self.undelivered -= count

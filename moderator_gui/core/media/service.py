@@ -7,8 +7,8 @@ The facade of the pipeline (the contract is in ``__init__.py``). Its parts:
   changed by ``reprioritize``; one lock, shared by the callers and both threads;
 - ``dispatcher.py``: the dispatcher thread — cache look-ups, handing jobs to workers,
   deadlines, turning replies, crashes and time-outs into results;
-- ``worker_pool.py``: the worker processes — spawned lazily, address-space cap, killed
-  and reaped, replaced;
+- ``worker_pool.py``: the worker processes — spawned lazily (or ahead: ``Prestarted``),
+  address-space cap, killed and reaped, replaced;
 - ``delivery.py``: the delivery thread — ``media`` rows (``media_row``), then callbacks,
   in the order results arrive.
 
@@ -33,10 +33,11 @@ from typing import TYPE_CHECKING
 
 from moderator_gui.core import paths
 from moderator_gui.core.media.cache import DEFAULT_MAX_BYTES, MediaCache, check_sha256
-from moderator_gui.core.media.delivery import Delivery, media_row
+from moderator_gui.core.media.delivery import GATHER_S, Delivery, media_row
 from moderator_gui.core.media.dispatcher import Dispatcher
 from moderator_gui.core.media.request_queue import Callback, RequestQueue
 from moderator_gui.core.media.types import MediaJob, MediaKind, MediaResult
+from moderator_gui.core.media.worker_pool import DEFAULT_MEMORY_MB, Prestarted
 
 if TYPE_CHECKING:
     from moderator_gui.core.store import Store
@@ -51,11 +52,16 @@ class MediaService:
         *,
         workers: int = 2,
         timeout_s: float = 10.0,
-        memory_mb: int = 1024,
+        memory_mb: int = DEFAULT_MEMORY_MB,
         store: Store | None = None,
         cache_max_bytes: int = DEFAULT_MAX_BYTES,
         blob_source: str | None = None,
+        prestarted: Prestarted | None = None,
+        gather_s: float = GATHER_S,
     ) -> None:
+        """``prestarted``: workers started ahead (see there); the pool takes them before starting any.
+        ``gather_s``: how long a thumbnail's result waits for others to be saved with it (one
+        transaction); a preview or filmstrip never waits."""
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.cache = MediaCache(cache_dir or paths.cache_dir() / "media", cache_max_bytes)
@@ -64,10 +70,11 @@ class MediaService:
         self.memory_mb = memory_mb
         self.store = store
         self._queue = RequestQueue()
-        self._delivery = Delivery(self._queue, store, on_finished=self._finish_close)
+        self._delivery = Delivery(self._queue, store, on_finished=self._finish_close, gather_s=gather_s)
         self._dispatcher = Dispatcher(
             self.cache, self._queue, self._delivery, workers=workers, timeout_s=timeout_s, memory_mb=memory_mb,
             blob_source=blob_source if blob_source is not None else (store.blob_source() if store is not None else None),
+            prestarted=prestarted,
         )
         self._dispatcher.start()
         self._delivery.start()

@@ -11,13 +11,16 @@ first untrusted byte is read:
   worker stuck in a decoder never outlives the application.
 
 Imports are lean on purpose (Pillow at start, PyAV / pillow-heif only on the first
-file that needs them): every respawn after a crash or time-out pays for them again.
+file that needs them): every respawn after a crash or time-out pays for them again. A
+worker started ahead of its jobs (``--warm``: ``worker_pool.Prestarted``) imports what a
+thumbnail job needs while it waits.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import select
 import signal
 import sys
 from collections.abc import Callable
@@ -91,9 +94,24 @@ def _send(out: Any, msg: dict[str, Any]) -> None:
     out.flush()
 
 
+def _warm_up(inp: Any) -> None:
+    """Nothing to do yet (a worker started ahead of its jobs: ``worker_pool.Prestarted``):
+    import what a thumbnail job needs anyway — Pillow's common formats, numpy and pdqhash
+    for the signatures. If a job is already waiting, it comes first and pays for its own."""
+    if select.select([inp], [], [], 0)[0]:
+        return
+    from PIL import Image
+
+    from moderator_gui.core.media import signatures
+
+    Image.preinit()
+    signatures.warm_up()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="moderator_gui.core.media.worker")
     ap.add_argument("--memory-mb", type=int, required=True)
+    ap.add_argument("--warm", action="store_true", help="started ahead of its jobs: import what they need now")
     args = ap.parse_args(argv)
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
@@ -103,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     inp = sys.stdin.buffer
     out.write(encode({"ready": True, "pid": os.getpid()}))
     out.flush()
+    if args.warm:
+        _warm_up(inp)
     while True:
         msg = read_message(inp)
         if msg is None:

@@ -33,6 +33,7 @@ from moderator_gui.core.media.request_queue import Pending
 # first is running; its deadline starts when it becomes first.
 PIPELINE_DEPTH = 2
 CLOSE_GRACE_S = 1.0
+DEFAULT_MEMORY_MB = 1024  # each worker's address-space cap
 
 
 @dataclass
@@ -51,14 +52,88 @@ class Worker:
         return self.proc.stdout.fileno()
 
 
+def start_process(memory_mb: int, *, warm: bool = False) -> subprocess.Popen[bytes]:
+    """One worker process (see the module docstring); ``warm``: it imports what its jobs
+    will need while it waits for the first (a worker started ahead of them)."""
+    env = dict(os.environ, MALLOC_ARENA_MAX="2", PYTHONDONTWRITEBYTECODE="1")
+    root = str(Path(__file__).resolve().parents[3])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    return subprocess.Popen(
+        [sys.executable, "-m", "moderator_gui.core.media.worker", "--memory-mb", str(memory_mb), *(["--warm"] if warm else [])],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        close_fds=True,
+        start_new_session=True,  # Ctrl-C in a terminal reaches the parent, which stops them
+    )
+
+
+class Prestarted:
+    """Workers started before their MediaService, so that their start-up (Python, Pillow, and
+    numpy with pdqhash for the signatures: ~0.15 s of CPU each) overlaps the caller's own,
+    e.g. ``moderator-cli prefetch`` opening its store, which keeps one CPU busy and leaves the
+    others idle. A worker with nothing to do yet imports what a thumbnail job needs
+    (``worker.py``). The service's pool takes them before it starts any (``spares``); those it
+    never takes are stopped on ``close()``. Made and closed on one thread (see worker.py:
+    a worker dies with the thread that started it)."""
+
+    def __init__(self, count: int, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+        self.memory_mb = memory_mb
+        self._lock = threading.Lock()
+        self._procs: list[subprocess.Popen[bytes]] = []
+        try:
+            for _ in range(count):
+                self._procs.append(start_process(memory_mb, warm=True))
+        except OSError:  # cannot start a process now: the pool will try (and report) on its own
+            self.close()
+
+    def take(self, memory_mb: int) -> subprocess.Popen[bytes] | None:
+        """A started worker with this memory cap, or None."""
+        with self._lock:
+            for proc in self._procs:
+                if proc.poll() is None and memory_mb == self.memory_mb:
+                    self._procs.remove(proc)
+                    return proc
+        return None
+
+    def close(self) -> None:
+        with self._lock:
+            procs, self._procs = self._procs, []
+        for proc in procs:
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None:
+                    with contextlib.suppress(OSError):
+                        stream.close()  # end of input: the worker exits
+            try:
+                proc.wait(CLOSE_GRACE_S)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def __enter__(self) -> Prestarted:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class WorkerPool:
     """Up to ``size`` workers; their stdout pipes are registered in ``selector`` with the
     worker as the key's data."""
 
     def __init__(
-        self, size: int, *, memory_mb: int, timeout_s: float, lock: threading.Lock, selector: selectors.BaseSelector
+        self,
+        size: int,
+        *,
+        memory_mb: int,
+        timeout_s: float,
+        lock: threading.Lock,
+        selector: selectors.BaseSelector,
+        spares: Prestarted | None = None,
     ) -> None:
         self.size = size
+        self.spares = spares
         self.memory_mb = memory_mb
         self.timeout_s = timeout_s
         self._lock = lock
@@ -75,19 +150,8 @@ class WorkerPool:
             self.workers.append(self._spawn())
 
     def _spawn(self) -> Worker:
-        env = dict(os.environ, MALLOC_ARENA_MAX="2", PYTHONDONTWRITEBYTECODE="1")
-        root = str(Path(__file__).resolve().parents[3])
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "moderator_gui.core.media.worker", "--memory-mb", str(self.memory_mb)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            close_fds=True,
-            start_new_session=True,  # Ctrl-C in a terminal reaches the parent, which stops them
-        )
-        w = Worker(proc)
+        proc = self.spares.take(self.memory_mb) if self.spares is not None else None
+        w = Worker(proc or start_process(self.memory_mb))
         os.set_blocking(w.fd, False)
         self._sel.register(w.fd, selectors.EVENT_READ, w)
         return w
