@@ -204,7 +204,11 @@ def test_a_malformed_signature_row_written_by_hand_is_left_out_not_fatal(
     with sqlite3.connect(sqlite_path) as raw:
         raw.executemany(
             "INSERT INTO media_signatures (sha256, signal_type, variant, signal, quality) VALUES (?, 'pdq', ?, ?, 90)",
-            [("not a sha", "full", flip(h, 3)), (sha(64), "full", "zz" * 32)],
+            [("not a sha", "full", flip(h, 3)), (sha(64), "full", "zz" * 32), (12345, "trim", flip(h, 4))],
+        )
+        raw.execute(  # SQLite keeps whatever type it is given: a blob where the hex should be
+            "INSERT INTO media_signatures (sha256, signal_type, variant, signal, quality) VALUES (?, 'pdq', 'trim', ?, 90)",
+            (sha(65), bytes.fromhex(flip(h, 5))),
         )
     thumb(sqlite_store, sha(62), sig(flip(h, 9)))  # the warm store catches up past them
     with Store.open(sqlite_path) as cold:  # a cold one loads them

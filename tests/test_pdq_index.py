@@ -188,7 +188,9 @@ def test_hex_round_trip_and_bit_order():
     assert bytes_to_hex(np.empty((0, 32), dtype=np.uint8)) == []
 
 
-@pytest.mark.parametrize("bad", ["0" * 63, "0" * 65, "g" + "0" * 63, "0 " * 32, "0x" + "0" * 62, "+" + "0" * 63])
+@pytest.mark.parametrize(
+    "bad", ["0" * 63, "0" * 65, "g" + "0" * 63, "0 " * 32, "0x" + "0" * 62, "+" + "0" * 63, None, b"0" * 64, 12345]
+)
 def test_hex_to_bytes_refuses_what_is_not_64_hex_digits(bad):
     with pytest.raises(ValueError, match=r"PDQ hash 1 is not 64 hex digits"):
         hex_to_bytes(["0" * 64, bad])

@@ -69,14 +69,14 @@ def hex_to_bytes(hexes: Sequence[str]) -> Codes:
     Raises ValueError naming the first hash that is not 64 hex digits.
     """
     raw = b""
-    if all(len(h) == PDQ_HEX_DIGITS for h in hexes):  # the fast path: no regex per hash
-        try:
+    try:  # the fast path: no Python code per hash (map and join run in C)
+        if set(map(len, hexes)) <= {PDQ_HEX_DIGITS}:
             raw = bytes.fromhex("".join(hexes))
-        except ValueError:
-            raw = b""
+    except (TypeError, ValueError):  # not all strings, or not all hex
+        raw = b""
     if len(raw) != PDQ_BYTES * len(hexes):  # (fromhex skips spaces: a hash with one is caught here)
         for k, h in enumerate(hexes):
-            if len(h) != PDQ_HEX_DIGITS or not _HEX.fullmatch(h):
+            if not isinstance(h, str) or len(h) != PDQ_HEX_DIGITS or not _HEX.fullmatch(h):
                 raise ValueError(f"PDQ hash {k} is not {PDQ_HEX_DIGITS} hex digits: {h!r}")
     return np.frombuffer(raw, dtype=np.uint8).reshape(len(hexes), PDQ_BYTES).copy()
 

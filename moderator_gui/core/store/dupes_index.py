@@ -41,8 +41,11 @@ class SyncedIndex:
 
     def add(self, rows: Iterable[tuple[int, str, Any]]) -> None:
         """Rows of (id, pdq hex, payload), in id order. A malformed row (written by hand into the
-        database: the store never writes one) is left out with a warning, not let break the index."""
-        batch = list(rows)
+        database: the store never writes one) is left out with a warning, not let break the index.
+
+        Column by column (300,000 rows on a store's first save): no Python code runs per row
+        unless a row is malformed."""
+        batch = rows if isinstance(rows, list) else list(rows)
         if not batch:
             return
         import numpy as np
@@ -51,29 +54,33 @@ class SyncedIndex:
 
         if self.index is None:
             self.index = PdqIndex()
+        last = batch[-1][0]
+        ids, hexes, payloads = zip(*batch, strict=True)
         try:
-            codes = hex_to_bytes([r[1] for r in batch])
-            self._check(batch)
+            codes = hex_to_bytes(hexes)
+            kept = self._prepare(payloads)
         except ValueError:
-            good = [r for r in batch if _SIGNAL.fullmatch(str(r[1])) and self._valid(r[2])]
+            good = [r for r in batch if isinstance(r[1], str) and _SIGNAL.fullmatch(r[1]) and self._valid(r[2])]
             log.warning("%d malformed signature rows left out of the PDQ index", len(batch) - len(good))
-            self.last_id = max(self.last_id, batch[-1][0])
-            batch = good
-            if not batch:
+            self.last_id = max(self.last_id, last)
+            if not good:
                 return
-            codes = hex_to_bytes([r[1] for r in batch])
-        ids = np.fromiter((r[0] for r in batch), dtype=np.int64, count=len(batch))
-        self.index.add(ids, codes)
-        self._keep(ids, [r[2] for r in batch])
-        self.last_id = max(self.last_id, batch[-1][0])
+            ids, hexes, payloads = zip(*good, strict=True)
+            codes = hex_to_bytes(hexes)
+            kept = self._prepare(payloads)
+        id_array = np.array(ids, dtype=np.int64)
+        self.index.add(id_array, codes)
+        self._keep(id_array, kept)
+        self.last_id = max(self.last_id, last)
 
-    def _check(self, batch: list[tuple[int, str, Any]]) -> None:
-        """Raise ValueError if a payload cannot be kept (none here)."""
+    def _prepare(self, payloads: tuple[Any, ...]) -> Any:
+        """The payloads as :meth:`_keep` keeps them; ValueError if one cannot be kept (none here)."""
+        return payloads
 
     def _valid(self, payload: Any) -> bool:
         return True
 
-    def _keep(self, ids: Any, payloads: list[Any]) -> None:
+    def _keep(self, ids: Any, payloads: Any) -> None:
         self.payload.update(zip(ids.tolist(), payloads, strict=True))
 
     def _payloads(self, ids: list[int]) -> list[Any]:
@@ -100,22 +107,27 @@ class ShaIndex(SyncedIndex):
     _shas: Any = None  # n x 32 uint8
     _n: int = 0
 
-    def _check(self, batch: list[tuple[int, str, Any]]) -> None:
-        if not all(isinstance(r[2], str) and len(r[2]) == 64 for r in batch):
+    def _prepare(self, payloads: tuple[Any, ...]) -> Any:
+        import numpy as np
+
+        raw = b""
+        try:
+            if set(map(len, payloads)) <= {64}:
+                raw = bytes.fromhex("".join(payloads))
+        except (TypeError, ValueError):
+            raw = b""
+        if len(raw) != 32 * len(payloads):
             raise ValueError("not a SHA-256")
-        bytes.fromhex("".join(r[2] for r in batch))
+        return np.frombuffer(raw, dtype=np.uint8).reshape(len(payloads), 32)
 
     def _valid(self, payload: Any) -> bool:
         return isinstance(payload, str) and _HEX64.fullmatch(payload) is not None
 
-    def _keep(self, ids: Any, payloads: list[Any]) -> None:
-        import numpy as np
-
+    def _keep(self, ids: Any, payloads: Any) -> None:
         from moderator_gui.core.dupes.index import grown
 
-        shas = np.frombuffer(bytes.fromhex("".join(payloads)), dtype=np.uint8).reshape(len(payloads), 32)
         self._ids = grown(self._ids, self._n, ids)
-        self._shas = grown(self._shas, self._n, shas)
+        self._shas = grown(self._shas, self._n, payloads)
         self._n += len(payloads)
 
     def _payloads(self, ids: list[int]) -> list[Any]:
