@@ -204,14 +204,18 @@ def test_a_malformed_signature_row_written_by_hand_is_left_out_not_fatal(
     with sqlite3.connect(sqlite_path) as raw:
         raw.executemany(
             "INSERT INTO media_signatures (sha256, signal_type, variant, signal, quality) VALUES (?, 'pdq', ?, ?, 90)",
-            [("not a sha", "full", flip(h, 3)), (sha(64), "full", "zz" * 32), (12345, "trim", flip(h, 4))],
-        )
-        raw.execute(  # SQLite keeps whatever type it is given: a blob where the hex should be
-            "INSERT INTO media_signatures (sha256, signal_type, variant, signal, quality) VALUES (?, 'pdq', 'trim', ?, 90)",
-            (sha(65), bytes.fromhex(flip(h, 5))),
+            [
+                ("not a sha", "full", flip(h, 3)),
+                (sha(64), "full", "zz" * 32),
+                ("AB" * 32, "full", flip(h, 4)),  # upper case: the store writes SHA-256s in lower case
+                # SQLite keeps whatever type it is given: blobs where the hex should be
+                (bytes.fromhex(sha(65)), "trim", flip(h, 5)),
+                (sha(66), "trim", bytes.fromhex(flip(h, 6))),
+            ],
         )
     thumb(sqlite_store, sha(62), sig(flip(h, 9)))  # the warm store catches up past them
     with Store.open(sqlite_path) as cold:  # a cold one loads them
         thumb(cold, sha(63), sig(flip(h, 12, seed=2)))
         assert near_ids(cold) == [{a, b, c}]
-    assert "malformed signature rows left out of the PDQ index" in caplog.text
+    warned = [r.getMessage() for r in caplog.records if "malformed signature rows" in r.getMessage()]
+    assert warned == ["5 malformed signature rows left out of the PDQ index"] * 2  # warm, then cold

@@ -11,6 +11,8 @@ import pytest
 
 from corpus import PILLOW_CORPUS
 from moderator_gui.core.media import MediaJob, MediaKind, MediaResult, MediaService, Prestarted
+from moderator_gui.core.media.delivery import Delivery
+from moderator_gui.core.media.request_queue import Done, RequestQueue
 from moderator_gui.core.store import Store
 
 pytestmark = pytest.mark.timeout(60)
@@ -93,3 +95,43 @@ def test_the_last_results_are_saved_without_waiting_for_more(tmp_path: Path) -> 
         assert all(any(s["signal_type"] == "pdq" for s in store.signatures(r.sha256)) for r in got)  # saved first
     finally:
         store.close()
+
+
+def test_a_warm_up_that_fails_costs_no_thumbnail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdqhash that cannot be imported (here: it raises AttributeError, as a numpy built for
+    another ABI makes it do): the prestarted worker still makes the thumbnail, without signatures."""
+    fake = tmp_path / "fake"
+    (fake / "pdqhash").mkdir(parents=True)
+    (fake / "pdqhash" / "__init__.py").write_text("raise AttributeError('_ARRAY_API not found')\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(fake), os.environ.get("PYTHONPATH")])))
+    got: list[MediaResult] = []
+    with Prestarted(1) as ahead, MediaService(tmp_path / "cache", workers=1, prestarted=ahead) as svc:
+        (pid,) = [p.pid for p in ahead._procs]
+        svc.request(job(PILLOW_CORPUS / "hopper.jpg"), 0, got.append)
+        assert svc.wait_idle(30)
+        assert svc.worker_pids() == [pid]  # the same worker: it did not die of it
+    (r,) = got
+    assert r.ok, r.error
+    assert "signatures" not in (r.probe or {})
+
+
+def test_a_cache_hit_waiting_beside_a_running_decode_is_not_the_end() -> None:
+    """drained() counts the decodes still to come, not the results waiting (a cache hit among them)."""
+    rq = RequestQueue()
+    delivery = Delivery(rq, None, lambda: None)  # not started: the batch stays in its outbox
+    hit_job = MediaJob("a" * 64, b"/a.jpg", MediaKind.THUMB)
+    decode_job = MediaJob("b" * 64, b"/b.jpg", MediaKind.THUMB)
+    for j in (hit_job, decode_job):
+        rq.submit(j, 0, lambda _r: None)
+    hit = MediaResult(hit_job.sha256, MediaKind.THUMB, True, None, {}, None, (), from_cache=True)
+    rq.checked(rq.take_unchecked(), [hit, None])
+    with rq.lock:
+        assert rq.pop() is not None  # the decode is handed to a worker
+        ready, rq.ready = rq.ready, []
+    delivery.send(ready)
+    assert not rq.drained()  # b's result is still to come
+    with rq.lock:
+        p = rq.jobs[(decode_job.sha256, MediaKind.THUMB)]
+    done = MediaResult(decode_job.sha256, MediaKind.THUMB, True, None, {}, None, ())
+    delivery.send([Done(done, p, [], save=True)])
+    assert rq.drained()

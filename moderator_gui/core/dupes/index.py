@@ -205,6 +205,33 @@ class PdqIndex:
     def __len__(self) -> int:
         return self._n
 
+    def arrays(self) -> tuple[Ids, Codes]:
+        """(ids, codes) of every entry, in the order added (views: not to be modified)."""
+        return self._ids[: self._n], self._codes[: self._n]
+
+    def tables(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """The sorted tables over every entry (built now if they are not yet; a search would),
+        to be kept with :meth:`arrays` and handed to :meth:`adopt` by a later process."""
+        if self._delta is not None or self._main is None or self._main.hi != self._n:
+            self._main, self._delta = _Tables.build(self._codes, 0, self._n), None
+        return self._main.order, self._main.starts
+
+    def adopt(self, order: npt.NDArray[np.int32], starts: npt.NDArray[np.int32]) -> None:
+        """Tables from :meth:`tables` over exactly the entries this index holds (a snapshot read
+        back): no sort at the first search. ValueError if they cannot be those tables."""
+        n = self._n
+        if (
+            order.dtype != np.int32
+            or order.shape != (NHASH, n)
+            or starts.dtype != np.int32
+            or starts.shape != (NHASH, (1 << HASH_BITS) + 1)
+            or (n and (int(order.min()) < 0 or int(order.max()) >= n))
+            or bool((starts[:, 0] != 0).any() or (starts[:, -1] != n).any())
+            or bool((np.diff(starts, axis=1) < 0).any())
+        ):
+            raise ValueError("not the tables of this index")
+        self._main, self._delta = _Tables(0, n, np.ascontiguousarray(order), np.ascontiguousarray(starts)), None
+
     def add(self, ids: npt.ArrayLike, codes: npt.ArrayLike) -> None:
         """Append ``n`` codes (``n x 32`` uint8) under ``ids`` (``n`` int64)."""
         arr = as_codes(codes)

@@ -204,7 +204,7 @@ def _trim_box(a: np.ndarray) -> tuple[int, int, int, int] | None:
     """(top, bottom, left, right) rows/columns of uniform border, or None when nothing
     worth trimming was found or too little would remain."""
     h, w = a.shape[:2]
-    cols = a.transpose(1, 0, 2)  # a view: only the lines looked at are copied (by astype)
+    cols = a.transpose(1, 0, 2)  # a view: nothing is copied
     top, bottom = _pair(a, h)
     left, right = _pair(cols, w)
     if top + bottom < max(2, TRIM_MIN_CUT * h) and left + right < max(2, TRIM_MIN_CUT * w):

@@ -67,9 +67,10 @@ class Delivery:
 
     def send(self, batch: list[Done]) -> None:
         """Dispatcher thread: deliver ``batch`` (it counts as undelivered until then)."""
-        with self.queue.lock:
+        with self.queue.lock:  # (in the outbox before the lock is let go: drained() sees both at once)
             self.queue.undelivered += len(batch)
-        self._outbox.put(batch)
+            self.queue.decoded_undelivered += sum(d.pending is not None for d in batch)
+            self._outbox.put(batch)
 
     def end(self) -> None:
         """Dispatcher thread, last: no more batches."""

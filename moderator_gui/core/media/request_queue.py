@@ -56,6 +56,7 @@ class RequestQueue:
         self.unchecked: list[tuple[MediaJob, float, Callback]] = []
         self.ready: list[Done] = []  # cache hits, delivered by the dispatcher
         self.undelivered = 0  # results in the outbox or being delivered
+        self.decoded_undelivered = 0  # of those, the ones of a job (not cache hits): still in ``jobs``
         self.checking = 0  # requests the dispatcher is looking up in the cache (outside the lock)
         self._seq = itertools.count()
         self.closing = False
@@ -169,6 +170,7 @@ class RequestQueue:
             for d in batch:
                 if d.pending is not None:  # leaves the table now: later requests join no more
                     self.jobs.pop((d.pending.job.sha256, d.pending.job.kind), None)
+                    self.decoded_undelivered -= 1
                     calls.append((d.result, list(d.pending.callbacks)))
                 else:
                     calls.append((d.result, d.callbacks))
@@ -180,7 +182,7 @@ class RequestQueue:
         being delivered): no more results will come until a new request, so waiting for more
         to save together would only delay these."""
         with self.lock:
-            return not (self.unchecked or self.checking or self.ready) and len(self.jobs) <= self.undelivered
+            return not (self.unchecked or self.checking or self.ready) and len(self.jobs) <= self.decoded_undelivered
 
     def delivered(self, count: int) -> None:
         with self.idle:
@@ -195,4 +197,4 @@ class RequestQueue:
         self._heap.clear()
         self.unchecked.clear()
         self.ready.clear()
-        self.undelivered = self.checking = 0
+        self.undelivered = self.checking = self.decoded_undelivered = 0

@@ -40,8 +40,8 @@ def warm_up() -> None:
         import pdqhash  # noqa: F401
 
         import moderator_gui.core.dupes.pdq  # noqa: F401
-    except ImportError:  # add_signatures logs it, once per picture it cannot hash
-        pass
+    except Exception:  # e.g. a numpy built for another ABI: add_signatures logs it, per picture
+        log.warning("cannot import what PDQ hashing needs; pictures get no signatures", exc_info=True)
 
 
 def add_signatures(probe: dict[str, Any], im: Image.Image) -> None:

@@ -98,18 +98,18 @@ class Prestarted:
         return None
 
     def close(self) -> None:
+        """Stop the workers not taken (killed: they never had a job) and reap them."""
         with self._lock:
             procs, self._procs = self._procs, []
         for proc in procs:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+        for proc in procs:
+            proc.wait()
             for stream in (proc.stdin, proc.stdout):
                 if stream is not None:
                     with contextlib.suppress(OSError):
-                        stream.close()  # end of input: the worker exits
-            try:
-                proc.wait(CLOSE_GRACE_S)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                        stream.close()
 
     def __enter__(self) -> Prestarted:
         return self

@@ -25,8 +25,9 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, text, update
 
 from moderator_gui.core.domain import OPEN_STATUSES
 from moderator_gui.core.dupes.pdq import MIN_QUALITY, PDQ_THRESHOLD
+from moderator_gui.core.store import dupes_snapshot as snapshot
 from moderator_gui.core.store.base import StoreBase
-from moderator_gui.core.store.dupes_index import DUPES_LOCK, ShaIndex, SyncedIndex
+from moderator_gui.core.store.dupes_index import DUPES_LOCK, ShaIndex
 from moderator_gui.core.store.errors import NotFoundError
 from moderator_gui.core.store.tables import (
     claims_t,
@@ -129,42 +130,87 @@ class DupesMixin(StoreBase):
                     )
         if not rows:
             return set()
-        conn.execute(insert(media_signatures_t), rows)
         good: dict[str, list[str]] = {}
         for r in rows:
             if r["signal_type"] == "pdq" and (r["quality"] or 0) >= MIN_QUALITY:
                 good.setdefault(r["sha256"], []).append(r["signal"])
+        if good:  # a cold index loads before these rows exist: what it may keep on disk is committed
+            self._media_index(conn)
+        conn.execute(insert(media_signatures_t), rows)
         changed = self._link(conn, good)
         changed |= self._match_new_media(conn, sorted({r["sha256"] for r in rows}), good)
         return changed
 
-    def _media_index(self, conn: Connection) -> SyncedIndex:
+    def _media_index(self, conn: Connection) -> ShaIndex:
         """The index of every good-quality PDQ hash stored, brought up to date (payload: sha256)."""
         with self.dupes.lock:
-            idx = self.dupes.media or ShaIndex()
+            idx = self.dupes.media if isinstance(self.dupes.media, ShaIndex) else ShaIndex()
             t = media_signatures_t
             # By the primary key (the rows after the last one loaded), as the DB-API cursor's plain
             # tuples. The first load (~3 rows per picture) filters in SQL, where ``signal_type || ''``
             # keeps SQLite off the (signal_type, signal) index (it would read every PDQ row of it
             # and sort them); rows of other kinds up to ``last`` count as seen. Later ones, a few
             # rows (this write's own among them), in one statement, filtered here.
+            fresh = 0  # rows read from the database now
             if idx.index is None:
                 last = conn.execute(select(func.max(t.c.id))).scalar() or 0
-                q = (
-                    select(t.c.id, t.c.signal, t.c.sha256)
-                    .where(t.c.id > idx.last_id, t.c.id <= last)
-                    .where(t.c.signal_type.concat("") == "pdq", t.c.quality >= MIN_QUALITY)
-                    .order_by(t.c.id)
-                )
-                idx.add(conn.execute(q).cursor.fetchall())
-            else:
+                file = snapshot.snapshot_file(self.url)
+                snap = snapshot.read(file)
+                if snap is not None and self._snapshot_holds(conn, snap, last):
+                    idx.add_arrays(snap.ids, snap.codes, snap.shas, snap.tables)
+                    idx.last_id = snap.last_id  # the rows after it: below, as a warm index reads them
+                else:
+                    q = (
+                        select(t.c.id, t.c.signal, t.c.sha256)
+                        .where(t.c.id > idx.last_id, t.c.id <= last)
+                        .where(t.c.signal_type.concat("") == "pdq", t.c.quality >= MIN_QUALITY)
+                        .order_by(t.c.id)
+                    )
+                    loaded = conn.execute(q).cursor.fetchall()
+                    idx.add(loaded)
+                    idx.last_id = max(idx.last_id, last)
+                    fresh = len(loaded)
+            if idx.index is not None and idx.last_id:  # (a warm index, or one just loaded from its file)
                 q = select(t.c.id, t.c.signal, t.c.sha256, t.c.signal_type, t.c.quality).where(t.c.id > idx.last_id)
                 rows = conn.execute(q.order_by(t.c.id)).cursor.fetchall()
-                idx.add((r[0], r[1], r[2]) for r in rows if r[3] == "pdq" and (r[4] or 0) >= MIN_QUALITY)
-                last = rows[-1][0] if rows else 0
-            idx.last_id = max(idx.last_id, last)
+                good = [(r[0], r[1], r[2]) for r in rows if r[3] == "pdq" and (r[4] or 0) >= MIN_QUALITY]
+                idx.add(good)
+                idx.last_id = max(idx.last_id, rows[-1][0] if rows else 0)
+                fresh += len(good) if self.dupes.media is None else 0
+            if self.dupes.media is None and fresh >= max(snapshot.MIN_HASHES // 4, len(idx) // 10):
+                self._snapshot_write(conn, idx)
             self.dupes.media = idx
             return idx
+
+    def _snapshot_holds(self, conn: Connection, snap: snapshot.Snapshot, last: int) -> bool:
+        """Whether the snapshot is true of this database (see ``dupes_snapshot.py``)."""
+        t = media_signatures_t
+        if snap.last_id > last:
+            return False
+        if conn.execute(select(func.count()).select_from(t).where(t.c.id <= snap.last_id)).scalar() != snap.rows:
+            return False
+        at = snap.sample()
+        want = {int(snap.ids[k]): (snap.codes[k].tobytes().hex(), snap.shas[k].tobytes().hex()) for k in at}
+        q = select(t.c.id, t.c.signal, t.c.sha256, t.c.signal_type, t.c.quality).where(t.c.id.in_(list(want)))
+        got = {
+            r[0]: (r[1], r[2]) for r in conn.execute(q) if r[3] == "pdq" and (r[4] or 0) >= MIN_QUALITY
+        }
+        if got != want:
+            log.info("the PDQ index snapshot does not match the database; loading the index from it")
+            return False
+        return True
+
+    def _snapshot_write(self, conn: Connection, idx: ShaIndex) -> None:
+        """Keep the index just loaded on disk for the next cold store (committed rows only: the
+        loads that write it run before their transaction inserts any signature)."""
+        t = media_signatures_t
+        if len(idx) < snapshot.MIN_HASHES:
+            return
+        rows = conn.execute(select(func.count()).select_from(t).where(t.c.id <= idx.last_id)).scalar() or 0
+        ids, codes, shas = idx.arrays()
+        tables = idx.index.tables() if idx.index is not None else None  # sorted now: the first search would
+        snap = snapshot.Snapshot(ids, codes, shas, idx.last_id, rows, tables)
+        snapshot.write(snapshot.snapshot_file(self.url), snap)
 
     def _link(self, conn: Connection, good: Mapping[str, list[str]]) -> set[str]:
         """Union the clusters of each new content and of its neighbours; returns the members changed."""

@@ -113,13 +113,18 @@ class ShaIndex(SyncedIndex):
     _shas: Any = None  # n x 32 uint8
     _n: int = 0
 
+    def __len__(self) -> int:
+        return self._n
+
     def _prepare(self, payloads: list[Any]) -> Any:
         import numpy as np
 
         raw = b""
         try:
             if set(map(len, payloads)) <= {64}:
-                raw = bytes.fromhex("".join(payloads))
+                joined = "".join(payloads)
+                if joined == joined.lower():  # as the store writes them (and as _valid wants them)
+                    raw = bytes.fromhex(joined)
         except (TypeError, ValueError):
             raw = b""
         if len(raw) != 32 * len(payloads):
@@ -135,6 +140,33 @@ class ShaIndex(SyncedIndex):
         self._ids = grown(self._ids, self._n, ids)
         self._shas = grown(self._shas, self._n, payloads)
         self._n += len(payloads)
+
+    def add_arrays(self, ids: Any, codes: Any, shas: Any, tables: tuple[Any, Any] | None = None) -> None:
+        """Entries already in arrays (ids int64 ascending, hashes and SHA-256s as n x 32 uint8),
+        into an empty index, with the index's sorted ``tables`` when they were kept: a snapshot
+        read from disk (``dupes_snapshot.py``). Tables that cannot be these are left out (the
+        first search sorts again)."""
+        from moderator_gui.core.dupes.index import PdqIndex
+
+        if self.index is not None or self._n:
+            raise ValueError("add_arrays needs an empty index")
+        self.index = PdqIndex()
+        self.index.add(ids, codes)
+        self._keep(ids, shas)
+        if tables is not None:
+            try:
+                self.index.adopt(*tables)
+            except ValueError:
+                log.info("PDQ index snapshot: its tables do not fit; sorting again")
+
+    def arrays(self) -> tuple[Any, Any, Any]:
+        """(ids, hashes, SHA-256s) of every entry, in the order added (views, not copies)."""
+        from moderator_gui.core.dupes.index import PdqIndex
+
+        if not isinstance(self.index, PdqIndex):
+            raise ValueError("empty index")
+        ids, codes = self.index.arrays()
+        return ids, codes, self._shas[: self._n]
 
     def _payloads(self, ids: list[int]) -> list[Any]:
         import numpy as np
