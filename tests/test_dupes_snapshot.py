@@ -7,12 +7,14 @@ dozen hashes make a snapshot."""
 
 from __future__ import annotations
 
+import os
 import shutil
-import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import create_engine, text
 
 from moderator_gui.core.store import Store
 from moderator_gui.core.store import dupes_snapshot as snapshot
@@ -42,7 +44,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 HASHES = [base_hash(100 + k) for k in range(12)]
 
 
-def filled(path: Path) -> dict[int, int]:
+def filled(path: Path | str) -> dict[int, int]:
     """A database of 12 pictures with one hash each, far apart; returns {k: item id}."""
     ids = {}
     with Store.open(path) as store:
@@ -58,7 +60,7 @@ def snapshot_files() -> list[Path]:
     return sorted(folder.glob("*.npz")) if folder.is_dir() else []
 
 
-def add_near(path: Path, n: int, of: int, bits: int = 9) -> tuple[int, list[set[int]]]:
+def add_near(path: Path | str, n: int, of: int, bits: int = 9) -> tuple[int, list[set[int]]]:
     """In a cold store: a new picture ``n`` near picture ``of``; its item id and the clusters."""
     with Store.open(path) as store:
         new = item_with(store, sha(n))
@@ -66,8 +68,9 @@ def add_near(path: Path, n: int, of: int, bits: int = 9) -> tuple[int, list[set[
         return new, near_ids(store)
 
 
-def test_a_cold_store_keeps_the_index_on_disk_and_the_next_one_reads_it(tmp_path: Path, loads: list[int]) -> None:
-    db = tmp_path / "q.sqlite3"
+def test_a_cold_store_keeps_the_index_on_disk_and_the_next_one_reads_it(db_url: str, loads: list[int]) -> None:
+    """On a SQLite file, and on a team's PostgreSQL database (a snapshot per desk and login)."""
+    db = db_url
     ids = filled(db)
     assert snapshot_files() == []  # the store that filled it never loaded cold with anything stored
     # Cold: loads the 12 hashes from the database and keeps them (before its own is inserted:
@@ -85,13 +88,15 @@ def test_a_cold_store_keeps_the_index_on_disk_and_the_next_one_reads_it(tmp_path
     assert sorted(clusters, key=min) == [{ids[3], new1, new3}, {ids[7], new2}]
 
 
-def test_a_snapshot_of_rows_deleted_since_is_not_used(tmp_path: Path, loads: list[int]) -> None:
+def test_a_snapshot_of_rows_deleted_since_is_not_used(db_url: str, loads: list[int]) -> None:
     """A hash deleted from the database (a purge) must link nothing, snapshot or not."""
-    db = tmp_path / "q.sqlite3"
+    db = db_url
     ids = filled(db)
     add_near(db, 101, of=3)  # writes the snapshot
-    with sqlite3.connect(db) as raw:
-        raw.execute("DELETE FROM media_signatures WHERE sha256 = ?", (sha(6),))  # picture 5's hash
+    engine = create_engine(db if "://" in db else f"sqlite:///{db}")
+    with engine.begin() as conn:  # picture 5's hash
+        conn.execute(text("DELETE FROM media_signatures WHERE sha256 = :sha"), {"sha": sha(6)})
+    engine.dispose()
     new, clusters = add_near(db, 102, of=5)
     assert loads == []  # refused: fewer rows than it knew
     assert ids[5] not in set().union(*clusters) and new not in set().union(*clusters)
@@ -140,3 +145,17 @@ def test_tables_that_do_not_fit_are_sorted_again(tmp_path: Path, loads: list[int
     new, clusters = add_near(db, 102, of=7)
     assert loads == [12]  # the entries are good: used; the tables: sorted again
     assert {ids[7], new} in clusters and {ids[3]} < set().union(*clusters)
+
+
+def test_snapshots_unused_for_a_month_are_deleted_by_the_next_write(tmp_path: Path) -> None:
+    db = tmp_path / "q.sqlite3"
+    filled(db)
+    folder = snapshot.snapshot_file.__globals__["paths"].cache_dir() / "pdq-index"
+    folder.mkdir(parents=True)
+    old, recent = folder / "old.npz", folder / "recent.npz"
+    for f, age_days in ((old, 31), (recent, 29)):
+        f.write_bytes(b"x")
+        t = time.time() - age_days * 24 * 3600
+        os.utime(f, (t, t))
+    add_near(db, 101, of=3)  # writes this database's snapshot
+    assert not old.exists() and recent.exists() and len(list(folder.glob("*.npz"))) == 2

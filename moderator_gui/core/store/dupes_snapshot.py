@@ -20,7 +20,8 @@ The file is a cache and is trusted only as far as it is checked against the data
 Anything else — no file, another format, a file that does not parse, a check that fails — and
 the index is loaded from the database as before, and the file rewritten. Writes go to a
 temporary file renamed into place, so readers never see half of one. Small indexes (fewer
-than :data:`MIN_HASHES`) are not written: they load fast anyway.
+than :data:`MIN_HASHES`) are not written: they load fast anyway. Snapshots no store has read
+or written for :data:`STALE_S` (their database may be long gone) are deleted by the next write.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 MIN_HASHES = 20_000  # below this, a load from the database takes ~30 ms: not worth a file
 SAMPLE = 16
+STALE_S = 30 * 24 * 3600  # a snapshot not read or written for this long goes (its database may be gone)
 
 
 @dataclass
@@ -80,6 +82,17 @@ def snapshot_file(url: URL) -> Path | None:
     return paths.cache_dir() / "pdq-index" / f"{key}.npz"
 
 
+def _forget_old(keep: Path) -> None:
+    """Delete the other snapshots nobody has used for STALE_S (reads touch the file's mtime)."""
+    import time
+
+    limit = time.time() - STALE_S
+    for other in keep.parent.glob("*.npz"):
+        with contextlib.suppress(OSError):
+            if other != keep and other.stat().st_mtime < limit:
+                other.unlink()
+
+
 def read(path: Path | None) -> Snapshot | None:
     """The snapshot in ``path``, or None (absent, unreadable, another format, inconsistent)."""
     if path is None or not path.is_file():
@@ -105,6 +118,8 @@ def read(path: Path | None) -> Snapshot | None:
             or (n and int(ids[-1]) > int(meta[1]))
         ):
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: see _forget_old
         return Snapshot(ids, codes, shas, last_id=int(meta[1]), rows=int(meta[2]), tables=tables)
     except Exception:  # a cache file: whatever is wrong with it, the database has the truth
         log.info("PDQ index snapshot %s unreadable; the index is loaded from the database", path, exc_info=True)
@@ -127,6 +142,7 @@ def write(path: Path | None, snap: Snapshot) -> None:
             np.savez(f, meta=meta, ids=snap.ids, codes=snap.codes, shas=snap.shas, **extra)
         os.replace(tmp, path)
         tmp = None
+        _forget_old(path)
     except OSError:
         log.info("cannot write the PDQ index snapshot %s", path, exc_info=True)
     finally:
