@@ -56,7 +56,7 @@ def filled(path: Path | str) -> dict[int, int]:
 
 
 def snapshot_files() -> list[Path]:
-    folder = snapshot.snapshot_file.__globals__["paths"].cache_dir() / "pdq-index"
+    folder = snapshot.folder()
     return sorted(folder.glob("*.npz")) if folder.is_dir() else []
 
 
@@ -150,7 +150,7 @@ def test_tables_that_do_not_fit_are_sorted_again(tmp_path: Path, loads: list[int
 def test_snapshots_unused_for_a_month_are_deleted_by_the_next_write(tmp_path: Path) -> None:
     db = tmp_path / "q.sqlite3"
     filled(db)
-    folder = snapshot.snapshot_file.__globals__["paths"].cache_dir() / "pdq-index"
+    folder = snapshot.folder()
     folder.mkdir(parents=True)
     old, recent = folder / "old.npz", folder / "recent.npz"
     for f, age_days in ((old, 31), (recent, 29)):

@@ -196,7 +196,7 @@ class DupesMixin(StoreBase):
             r[0]: (r[1], r[2]) for r in conn.execute(q) if r[3] == "pdq" and (r[4] or 0) >= MIN_QUALITY
         }
         if got != want:
-            log.info("the PDQ index snapshot does not match the database; loading the index from it")
+            log.info("the PDQ index snapshot does not match the database; the index is loaded from the database")
             return False
         return True
 

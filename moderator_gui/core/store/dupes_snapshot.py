@@ -79,7 +79,12 @@ def snapshot_file(url: URL) -> Path | None:
     else:  # the server, database, user and options (search path): never the password
         identity = url.render_as_string(hide_password=True)
     key = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    return paths.cache_dir() / "pdq-index" / f"{key}.npz"
+    return folder() / f"{key}.npz"
+
+
+def folder() -> Path:
+    """Where snapshots are kept: ``pdq-index`` in the per-user cache folder."""
+    return paths.cache_dir() / "pdq-index"
 
 
 def _forget_old(keep: Path) -> None:
