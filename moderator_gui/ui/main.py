@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
 from moderator_gui.core.journal import DecisionJournal, JournalError, Orphan
+from moderator_gui.core.media.worker_pool import DEFAULT_WORKERS, Prestarted
 from moderator_gui.core.messages import Message
 from moderator_gui.core.store import AuthenticationError, Store, StoreError
 from moderator_gui.core.store.engine import server_target
@@ -297,6 +298,10 @@ def run(argv: list[str]) -> int:
             return 1
 
     state = _App()
+    # The media workers start now, while the database opens (and the demo queue is made): they
+    # are warm when the first thumbnails are asked for. Those the service does not take, and
+    # all of them if the app ends first, are stopped on the way out.
+    ahead = Prestarted(DEFAULT_WORKERS)
     runner = TaskRunner(app, name="reads")
     startup = StartupWindow()
     if args.demo:
@@ -308,7 +313,7 @@ def run(argv: list[str]) -> int:
     def opened(result: _Opened) -> None:
         holder.take()  # from now on ``state`` owns them
         state.store, state.demo_dir, state.journal = result.store, result.demo_dir, result.journal
-        state.bridge = MediaBridge(open_media_service(result.store), app)
+        state.bridge = MediaBridge(open_media_service(result.store, ahead), app)
         # Changes made by other processes and desks reach this desk's views.
         state.watcher = ChangeWatcher(result.store).start()
         who = result.identity.login if result.identity is not None and result.identity.login else reviewer or "?"
@@ -372,6 +377,7 @@ def run(argv: list[str]) -> int:
             state.watcher.stop()
         if state.bridge is not None:
             state.bridge.close()
+        ahead.close()
         if state.journal is not None:
             state.journal.close()  # the file stays if it holds unsaved decisions
         if state.store is not None:

@@ -74,15 +74,16 @@ class Rendered:
     frames: tuple[RenderedFrame, ...] = ()
 
 
-def open_media_service(store: Any) -> MediaServiceLike | None:
-    """The pipeline's MediaService, or None if it is not available (the UI then shows placeholders)."""
+def open_media_service(store: Any, prestarted: Any = None) -> MediaServiceLike | None:
+    """The pipeline's MediaService, or None if it is not available (the UI then shows placeholders).
+    ``prestarted``: its workers, started ahead (``core.media.Prestarted``)."""
     try:
         from moderator_gui.core.media import MediaService
     except ImportError as exc:
         log.info("media pipeline not available (%s): showing placeholders", exc)
         return None
     try:
-        return MediaService(store=store)
+        return MediaService(store=store, prestarted=prestarted)
     except Exception:  # the app must still open; the reason goes to the log
         log.exception("the media pipeline could not start: showing placeholders")
         return None

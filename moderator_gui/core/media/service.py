@@ -37,7 +37,7 @@ from moderator_gui.core.media.delivery import GATHER_S, Delivery, media_row
 from moderator_gui.core.media.dispatcher import Dispatcher
 from moderator_gui.core.media.request_queue import Callback, RequestQueue
 from moderator_gui.core.media.types import MediaJob, MediaKind, MediaResult
-from moderator_gui.core.media.worker_pool import DEFAULT_MEMORY_MB, Prestarted
+from moderator_gui.core.media.worker_pool import DEFAULT_MEMORY_MB, DEFAULT_WORKERS, Prestarted
 
 if TYPE_CHECKING:
     from moderator_gui.core.store import Store
@@ -50,7 +50,7 @@ class MediaService:
         self,
         cache_dir: Path | None = None,
         *,
-        workers: int = 2,
+        workers: int = DEFAULT_WORKERS,
         timeout_s: float = 10.0,
         memory_mb: int = DEFAULT_MEMORY_MB,
         store: Store | None = None,

@@ -34,6 +34,7 @@ from moderator_gui.core.media.request_queue import Pending
 PIPELINE_DEPTH = 2
 CLOSE_GRACE_S = 1.0
 DEFAULT_MEMORY_MB = 1024  # each worker's address-space cap
+DEFAULT_WORKERS = 2
 
 
 @dataclass
