@@ -159,3 +159,14 @@ def test_snapshots_unused_for_a_month_are_deleted_by_the_next_write(tmp_path: Pa
         os.utime(f, (t, t))
     add_near(db, 101, of=3)  # writes this database's snapshot
     assert not old.exists() and recent.exists() and len(list(folder.glob("*.npz"))) == 2
+
+
+def test_a_cache_folder_that_cannot_be_made_costs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only home: no snapshot, and the index loads from the database as before."""
+    db = tmp_path / "q.sqlite3"
+    ids = filled(db)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("MODERATOR_CACHE_DIR", str(blocker / "cache"))
+    new, clusters = add_near(db, 101, of=3)
+    assert clusters == [{ids[3], new}]

@@ -70,7 +70,8 @@ class Snapshot:
 
 
 def snapshot_file(url: URL) -> Path | None:
-    """Where this database's snapshot lives; None for a database with no lasting identity."""
+    """Where this database's snapshot lives; None for a database with no lasting identity, or
+    when the cache folder cannot be made (a read-only home: the index loads as before)."""
     if url.get_backend_name() == "sqlite":
         db = url.database or ""
         if not db or db == ":memory:" or db.startswith("file:"):
@@ -79,7 +80,11 @@ def snapshot_file(url: URL) -> Path | None:
     else:  # the server, database, user and options (search path): never the password
         identity = url.render_as_string(hide_password=True)
     key = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    return folder() / f"{key}.npz"
+    try:
+        return folder() / f"{key}.npz"
+    except OSError:
+        log.info("no cache folder for the PDQ index snapshot", exc_info=True)
+        return None
 
 
 def folder() -> Path:
