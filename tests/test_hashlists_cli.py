@@ -179,3 +179,39 @@ def test_clusters_of_a_database_that_does_not_exist_is_an_error(tmp_path: Path, 
     assert main(["clusters", "--db", str(missing)]) == 3
     assert "there is no database" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_a_list_index_loaded_page_by_page_marks_media_and_leaves_out_a_malformed_row(
+    sqlite_store: Store, sqlite_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """Two lists of several categories, read in pages of 3 rows (the index keeps categories as
+    codes: each match must still name its own list and category); a signal row written by hand
+    with a bad hash is left out with a warning, and costs the others nothing."""
+    import sqlite3
+
+    from moderator_gui.core.store import hashlists
+
+    monkeypatch.setattr(hashlists, "_LOAD_BATCH", 3)
+    cats = [c.code for c in sqlite_store.policy.categories]
+    db = str(sqlite_path)
+    hashes = [base_hash(300 + k) for k in range(8)]
+    first = write_list(tmp_path / "a.csv", [("pdq", h, cats[k % 3], "") for k, h in enumerate(hashes[:5])])
+    second = write_list(tmp_path / "b.csv", [("pdq", h, cats[3 + k % 2], "") for k, h in enumerate(hashes[5:])])
+    assert main(["hashlist", "import", str(first), "--name", "a", "--db", db]) == 0
+    assert main(["hashlist", "import", str(second), "--name", "b", "--db", db]) == 0
+    with sqlite3.connect(sqlite_path) as raw:
+        raw.execute(
+            "INSERT INTO hash_list_signals (list_id, signal_type, signal, category, note) "
+            "SELECT id, 'pdq', 'not hex', ?, '' FROM hash_lists WHERE name = 'a'",
+            (cats[0],),
+        )
+    want = {}
+    for k, h in enumerate(hashes):
+        sha = f"{k + 1:064x}"
+        make_item(sqlite_store, external_id=f"x{k}", sha256=sha)
+        thumb(sqlite_store, sha, sig(flip(h, 4 + k, seed=k)))
+        want[f"x{k}"] = ("a", cats[k % 3], 4 + k) if k < 5 else ("b", cats[3 + (k - 5) % 2], 4 + k)
+    rows = {r.external_id: r for r in sqlite_store.queue_page(QueueFilter(status="all"))}
+    assert {x: (r.match_source, r.match_category, r.match_distance) for x, r in rows.items()} == want
+    assert "1 malformed list signal rows left out of the PDQ index" in caplog.text

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -176,12 +176,71 @@ class ShaIndex(SyncedIndex):
 
 
 @dataclass
+class ListIndex(SyncedIndex):
+    """The hash lists' PDQ signals: payload (list id, category, signal id), kept as arrays beside
+    the ids (the signal id is the row's id): ~50 bytes a signal with the hash, not a Python tuple
+    of ~200 (an HMA list has millions), and loaded column by column, no Python code per row."""
+
+    _ids: Any = None  # int64, ascending (the signals' row ids)
+    _lists: Any = None  # int64
+    _cats: Any = None  # uint16: positions in ``categories``
+    _n: int = 0
+    categories: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def add_signals(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Rows of (id, pdq hex, list id, category), in id order. A malformed one (written by hand:
+        the import checks every row) is left out with a warning."""
+        if not rows:
+            return
+        import numpy as np
+
+        from moderator_gui.core.dupes.index import PdqIndex, grown, hex_to_bytes
+
+        if self.index is None:
+            self.index = PdqIndex()
+        last = rows[-1][0]
+        ids, hexes, lists, cats = (list(map(itemgetter(k), rows)) for k in range(4))
+        try:
+            codes = hex_to_bytes(hexes)
+        except ValueError:
+            good = [r for r in rows if isinstance(r[1], str) and _SIGNAL.fullmatch(r[1])]
+            log.warning("%d malformed list signal rows left out of the PDQ index", len(rows) - len(good))
+            self.last_id = max(self.last_id, last)
+            if not good:
+                return
+            ids, hexes, lists, cats = (list(map(itemgetter(k), good)) for k in range(4))
+            codes = hex_to_bytes(hexes)
+        known = {c: k for k, c in enumerate(self.categories)}
+        for c in dict.fromkeys(cats):
+            if c not in known:
+                known[c] = len(self.categories)
+                self.categories.append(c)
+        id_array = np.array(ids, dtype=np.int64)
+        self.index.add(id_array, codes)
+        self._ids = grown(self._ids, self._n, id_array)
+        self._lists = grown(self._lists, self._n, np.array(lists, dtype=np.int64))
+        self._cats = grown(self._cats, self._n, np.fromiter(map(known.__getitem__, cats), np.uint16, len(cats)))
+        self._n += len(ids)
+        self.last_id = max(self.last_id, last)
+
+    def _payloads(self, ids: list[int]) -> list[Any]:
+        import numpy as np
+
+        at = np.searchsorted(self._ids[: self._n], np.asarray(ids, dtype=np.int64))
+        lists, cats = self._lists[at].tolist(), self._cats[at].tolist()
+        return [(lid, self.categories[c], i) for lid, c, i in zip(lists, cats, ids, strict=True)]
+
+
+@dataclass
 class DupesCache:
     """The store's indexes; ``lock`` guards them across the store's threads."""
 
     lock: threading.RLock = field(default_factory=threading.RLock)
     media: SyncedIndex | None = None
-    lists: SyncedIndex | None = None
+    lists: ListIndex | None = None
 
     def reset(self) -> None:
         with self.lock:

@@ -21,7 +21,7 @@ from moderator_gui.core.changes import Changes
 from moderator_gui.core.domain import ItemStatus, utcnow
 from moderator_gui.core.messages import QT_TRANSLATE_NOOP, catalogue
 from moderator_gui.core.store.dupes import MIN_QUALITY, PDQ_THRESHOLD, DupesMixin
-from moderator_gui.core.store.dupes_index import SyncedIndex
+from moderator_gui.core.store.dupes_index import ListIndex, SyncedIndex
 from moderator_gui.core.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ catalogue(
 )
 
 _BATCH = 5000
+_LOAD_BATCH = 50_000  # rows of a list read at once into its index
 _KEEP_REJECTS = 100
 
 
@@ -196,18 +197,23 @@ class HashListsMixin(DupesMixin):
         return ids
 
     # -- new media ---------------------------------------------------------------------------------
-    def _list_index(self, conn: Connection) -> SyncedIndex:
+    def _list_index(self, conn: Connection) -> ListIndex:
         """The lists' PDQ signals (payload: (list_id, category, signal id)); rebuilt when the set of lists changed."""
         stamp = tuple(conn.execute(select(hash_lists_t.c.id).order_by(hash_lists_t.c.id)).scalars())
         with self.dupes.lock:
             idx = self.dupes.lists
             if idx is None or idx.stamp != stamp:
-                idx = SyncedIndex(stamp=stamp)
+                idx = ListIndex(stamp=stamp)
                 t = hash_list_signals_t
-                q = select(t.c.id, t.c.signal, t.c.list_id, t.c.category).where(t.c.signal_type == "pdq").order_by(t.c.id)
-                rows = conn.execute(q.execution_options(yield_per=_BATCH))
-                for part in rows.partitions(_BATCH):
-                    idx.add((r.id, r.signal, (r.list_id, r.category, r.id)) for r in part)
+                # Page by page along the primary key (a list of millions is never all in rows at
+                # once), each page as the DB-API cursor's plain tuples. ``signal_type || ''``: SQLite
+                # would otherwise read them through the (signal_type, signal) index and sort each
+                # page by id (5 s of 7 at 1,000,000 signals).
+                q = select(t.c.id, t.c.signal, t.c.list_id, t.c.category).where(t.c.signal_type.concat("") == "pdq")
+                after = 0
+                while part := conn.execute(q.where(t.c.id > after).order_by(t.c.id).limit(_LOAD_BATCH)).cursor.fetchall():
+                    idx.add_signals(part)
+                    after = part[-1][0]
                 self.dupes.lists = idx
             return idx
 
