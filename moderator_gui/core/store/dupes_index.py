@@ -1,8 +1,8 @@
 """In-memory PDQ indexes over the database's signatures, brought up to date incrementally.
 
-The store keeps one :class:`SyncedIndex` over the media signatures (for near-duplicate
-links) and one over the hash lists' PDQ signals (to mark new media that match a list).
-Each remembers the last row id it loaded and reads only newer rows: rows are never
+The store keeps a :class:`ShaIndex` over the media signatures (for near-duplicate links) and
+a :class:`ListIndex` over the hash lists' PDQ signals (to mark new media that match a list).
+The media index remembers the last row id it loaded and reads only newer rows: rows are never
 updated, and every writer of these tables holds the duplicates lock
 (:data:`DUPES_LOCK` on PostgreSQL, the single writer on SQLite) while it inserts, so
 ids become visible in increasing order and none is skipped. A transaction that rolls
@@ -31,22 +31,71 @@ _SIGNAL = re.compile(r"[0-9a-fA-F]{64}")
 DUPES_LOCK = 0x6D6F6444
 
 
-def _columns(rows: list[tuple[int, str, Any]]) -> tuple[list[Any], list[Any], list[Any]]:
+def _columns(rows: list[tuple[int, str, str]]) -> tuple[list[Any], list[Any], list[Any]]:
     """The three columns of ``rows`` (``zip(*rows)`` is ~20x slower on 300,000 rows)."""
     return tuple(list(map(itemgetter(k), rows)) for k in range(3))  # type: ignore[return-value]
 
 
+def _sha_bytes(shas: list[Any]) -> Any:
+    """SHA-256 hex digests (lower case, as the store writes them) -> an n x 32 uint8 array;
+    ValueError if one is not."""
+    import numpy as np
+
+    raw = b""
+    try:
+        if set(map(len, shas)) <= {64}:
+            joined = "".join(shas)
+            if joined == joined.lower():
+                raw = bytes.fromhex(joined)
+    except (TypeError, ValueError):
+        raw = b""
+    if len(raw) != 32 * len(shas):
+        raise ValueError("not a SHA-256")
+    return np.frombuffer(raw, dtype=np.uint8).reshape(len(shas), 32)
+
+
+def _sha_ok(sha: Any) -> bool:
+    return isinstance(sha, str) and _HEX64.fullmatch(sha) is not None
+
+
 @dataclass
 class SyncedIndex:
-    """A PdqIndex plus what each of its ids stands for (``payload``)."""
+    """A PdqIndex plus what each of its ids stands for, kept by the subclass (:class:`ShaIndex`,
+    :class:`ListIndex`) as arrays beside the ids."""
 
     index: Any = None  # a core.dupes.index.PdqIndex, made on the first add
-    payload: dict[int, Any] = field(default_factory=dict)
     last_id: int = 0
     stamp: Any = None  # for indexes that must be rebuilt when their rows are deleted (lists)
 
-    def add(self, rows: Iterable[tuple[int, str, Any]]) -> None:
-        """Rows of (id, pdq hex, payload), in id order. A malformed row (written by hand into the
+    def _payloads(self, ids: list[int]) -> list[Any]:
+        raise NotImplementedError
+
+    def search(self, hexes: list[str], radius: int) -> list[list[tuple[Any, int]]]:
+        """For each hash: (payload, distance) of every indexed hash within ``radius``."""
+        if not hexes or self.index is None or len(self.index) == 0:
+            return [[] for _ in hexes]
+        from moderator_gui.core.dupes.index import hex_to_bytes
+
+        found = self.index.search(hex_to_bytes(hexes), radius)
+        return [list(zip(self._payloads([i for i, _d in hits]), [d for _i, d in hits], strict=True)) for hits in found]
+
+
+@dataclass
+class ShaIndex(SyncedIndex):
+    """The media index: payloads are SHA-256 hex digests, kept as 32 bytes each in one array
+    beside the ids (sorted: rows come in id order), not as a dict of Python strings: ~40 bytes
+    per hash instead of ~200, and no dict to build on the first load (300,000 hashes for
+    100,000 pictures)."""
+
+    _ids: Any = None  # int64, ascending
+    _shas: Any = None  # n x 32 uint8
+    _n: int = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def add(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Rows of (id, pdq hex, sha256), in id order. A malformed row (written by hand into the
         database: the store never writes one) is left out with a warning, not let break the index.
 
         Column by column (300,000 rows on a store's first save): no Python code runs per row
@@ -61,85 +110,30 @@ class SyncedIndex:
         if self.index is None:
             self.index = PdqIndex()
         last = batch[-1][0]
-        ids, hexes, payloads = _columns(batch)
+        ids, hexes, shas = _columns(batch)
         try:
             codes = hex_to_bytes(hexes)
-            kept = self._prepare(payloads)
+            raw = _sha_bytes(shas)
         except ValueError:
-            good = [r for r in batch if isinstance(r[1], str) and _SIGNAL.fullmatch(r[1]) and self._valid(r[2])]
+            good = [r for r in batch if isinstance(r[1], str) and _SIGNAL.fullmatch(r[1]) and _sha_ok(r[2])]
             log.warning("%d malformed signature rows left out of the PDQ index", len(batch) - len(good))
             self.last_id = max(self.last_id, last)
             if not good:
                 return
-            ids, hexes, payloads = _columns(good)
+            ids, hexes, shas = _columns(good)
             codes = hex_to_bytes(hexes)
-            kept = self._prepare(payloads)
+            raw = _sha_bytes(shas)
         id_array = np.array(ids, dtype=np.int64)
         self.index.add(id_array, codes)
-        self._keep(id_array, kept)
+        self._keep(id_array, raw)
         self.last_id = max(self.last_id, last)
 
-    def _prepare(self, payloads: list[Any]) -> Any:
-        """The payloads as :meth:`_keep` keeps them; ValueError if one cannot be kept (none here)."""
-        return payloads
-
-    def _valid(self, payload: Any) -> bool:
-        return True
-
-    def _keep(self, ids: Any, payloads: Any) -> None:
-        self.payload.update(zip(ids.tolist(), payloads, strict=True))
-
-    def _payloads(self, ids: list[int]) -> list[Any]:
-        return [self.payload[i] for i in ids]
-
-    def search(self, hexes: list[str], radius: int) -> list[list[tuple[Any, int]]]:
-        """For each hash: (payload, distance) of every indexed hash within ``radius``."""
-        if not hexes or self.index is None or len(self.index) == 0:
-            return [[] for _ in hexes]
-        from moderator_gui.core.dupes.index import hex_to_bytes
-
-        found = self.index.search(hex_to_bytes(hexes), radius)
-        return [list(zip(self._payloads([i for i, _d in hits]), [d for _i, d in hits], strict=True)) for hits in found]
-
-
-@dataclass
-class ShaIndex(SyncedIndex):
-    """A SyncedIndex whose payloads are SHA-256 hex digests (the media index), kept as 32 bytes
-    each in one array beside the ids (sorted: rows come in id order), not as a dict of Python
-    strings: ~40 bytes per hash instead of ~200, and no dict to build on the first load
-    (300,000 hashes for 100,000 pictures)."""
-
-    _ids: Any = None  # int64, ascending
-    _shas: Any = None  # n x 32 uint8
-    _n: int = 0
-
-    def __len__(self) -> int:
-        return self._n
-
-    def _prepare(self, payloads: list[Any]) -> Any:
-        import numpy as np
-
-        raw = b""
-        try:
-            if set(map(len, payloads)) <= {64}:
-                joined = "".join(payloads)
-                if joined == joined.lower():  # as the store writes them (and as _valid wants them)
-                    raw = bytes.fromhex(joined)
-        except (TypeError, ValueError):
-            raw = b""
-        if len(raw) != 32 * len(payloads):
-            raise ValueError("not a SHA-256")
-        return np.frombuffer(raw, dtype=np.uint8).reshape(len(payloads), 32)
-
-    def _valid(self, payload: Any) -> bool:
-        return isinstance(payload, str) and _HEX64.fullmatch(payload) is not None
-
-    def _keep(self, ids: Any, payloads: Any) -> None:
+    def _keep(self, ids: Any, shas: Any) -> None:
         from moderator_gui.core.dupes.index import grown
 
         self._ids = grown(self._ids, self._n, ids)
-        self._shas = grown(self._shas, self._n, payloads)
-        self._n += len(payloads)
+        self._shas = grown(self._shas, self._n, shas)
+        self._n += len(shas)
 
     def add_arrays(self, ids: Any, codes: Any, shas: Any, tables: tuple[Any, Any] | None = None) -> None:
         """Entries already in arrays (ids int64 ascending, hashes and SHA-256s as n x 32 uint8),
@@ -239,7 +233,7 @@ class DupesCache:
     """The store's indexes; ``lock`` guards them across the store's threads."""
 
     lock: threading.RLock = field(default_factory=threading.RLock)
-    media: SyncedIndex | None = None
+    media: ShaIndex | None = None
     lists: ListIndex | None = None
 
     def reset(self) -> None:

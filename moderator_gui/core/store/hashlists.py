@@ -21,7 +21,7 @@ from moderator_gui.core.changes import Changes
 from moderator_gui.core.domain import ItemStatus, utcnow
 from moderator_gui.core.messages import QT_TRANSLATE_NOOP, catalogue
 from moderator_gui.core.store.dupes import MIN_QUALITY, PDQ_THRESHOLD, DupesMixin
-from moderator_gui.core.store.dupes_index import ListIndex, SyncedIndex
+from moderator_gui.core.store.dupes_index import ListIndex, ShaIndex
 from moderator_gui.core.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ class HashListsMixin(DupesMixin):
         except (KeyError, OSError):  # no user name in the environment or the password database
             return "local"
 
-    def _store_batch(self, conn: Connection, batch: list[dict[str, Any]], media: SyncedIndex, best: _Best) -> None:
+    def _store_batch(self, conn: Connection, batch: list[dict[str, Any]], media: ShaIndex, best: _Best) -> None:
         conn.execute(insert(hash_list_signals_t), batch)
         by_type: dict[str, list[dict[str, Any]]] = {}
         for r in batch:
