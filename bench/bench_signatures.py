@@ -19,6 +19,7 @@ Goal: ``on`` adds at most 10 % to the prefetch time (``on / off <= 1.10``).
 Media are generated once into bench/.cache/signatures/ (git-ignored). ``--sets K`` makes K
 distinct sets (new seeds; bench/.cache/signatures-xK/): a prefetch of 54 files is mostly the
 command's own start (Python, imports: numpy for the hashes, in each process), a queue is not.
+``BENCH_VERBOSE=1`` also prints every round's time of ``--prefetch``.
 """
 
 from __future__ import annotations

@@ -134,7 +134,8 @@ class DupesMixin(StoreBase):
         for r in rows:
             if r["signal_type"] == "pdq" and (r["quality"] or 0) >= MIN_QUALITY:
                 good.setdefault(r["sha256"], []).append(r["signal"])
-        if good:  # a cold index loads before these rows exist: what it may keep on disk is committed
+        cold = self.dupes.media is None or self.dupes.media.index is None
+        if good and cold:  # a cold index loads before these rows exist: what it may keep on disk is committed
             self._media_index(conn)
         conn.execute(insert(media_signatures_t), rows)
         changed = self._link(conn, good)
