@@ -196,6 +196,25 @@ def test_a_one_sided_band_is_content_not_a_border() -> None:
     assert "trim" not in [s.variant for s in pdq_signatures(im)]
 
 
+@pytest.mark.parametrize("hash_side", [None, HASH_SIDE])
+def test_bands_even_in_luma_but_not_in_colour_are_content(hash_side: int | None) -> None:
+    """Bands along two opposite edges that fade from a red to a green of the same luma: one
+    shade to the eye of the luma alone (which is where borders are looked for first), but
+    no border: not trimmed. The same bands in one colour are."""
+    im = picture(4)
+    red, green = np.array([200, 50, 50]), np.array([30, 140, 30])  # luma 94.9 and 94.6
+    ramp = np.linspace(0.0, 1.0, im.width)[:, None]
+    band = Image.fromarray(np.round(red + (green - red) * ramp).astype(np.uint8)[None, :, :].repeat(40, axis=0))
+    im.paste(band, (0, 0))
+    im.paste(band, (0, im.height - 40))
+    luma = np.asarray(im.convert("L"))
+    assert luma[:40].max() - luma[:40].min() <= 2 and luma[-40:].max() - luma[-40:].min() <= 2
+    assert "trim" not in [s.variant for s in pdq_signatures(im, hash_side)]
+    ImageDraw.Draw(im).rectangle((0, 0, im.width, 39), fill=(200, 50, 50))
+    ImageDraw.Draw(im).rectangle((0, im.height - 40, im.width, im.height), fill=(200, 50, 50))
+    assert "trim" in [s.variant for s in pdq_signatures(im, hash_side)]
+
+
 def test_large_pictures_are_hashed_at_512_px() -> None:
     big = picture(5, (2048, 1536))
     small = big.resize((512, 384), Image.Resampling.BICUBIC)
