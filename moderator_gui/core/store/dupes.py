@@ -158,7 +158,7 @@ class DupesMixin(StoreBase):
                 file = snapshot.snapshot_file(self.url)
                 snap = snapshot.read(file)
                 if snap is not None and self._snapshot_holds(conn, snap, last):
-                    idx.add_arrays(snap.ids, snap.codes, snap.shas, snap.tables)
+                    idx.add_arrays(snap.ids, snap.codes, snap.columns["shas"], snap.tables)
                     idx.last_id = snap.last_id  # the rows after it: below, as a warm index reads them
                 else:
                     q = (
@@ -191,7 +191,8 @@ class DupesMixin(StoreBase):
         if conn.execute(select(func.count()).select_from(t).where(t.c.id <= snap.last_id)).scalar() != snap.rows:
             return False
         at = snap.sample()
-        want = {int(snap.ids[k]): (snap.codes[k].tobytes().hex(), snap.shas[k].tobytes().hex()) for k in at}
+        shas = snap.columns["shas"]
+        want = {int(snap.ids[k]): (snap.codes[k].tobytes().hex(), shas[k].tobytes().hex()) for k in at}
         q = select(t.c.id, t.c.signal, t.c.sha256, t.c.signal_type, t.c.quality).where(t.c.id.in_(list(want)))
         got = {
             r[0]: (r[1], r[2]) for r in conn.execute(q) if r[3] == "pdq" and (r[4] or 0) >= MIN_QUALITY
@@ -210,7 +211,7 @@ class DupesMixin(StoreBase):
         rows = conn.execute(select(func.count()).select_from(t).where(t.c.id <= idx.last_id)).scalar() or 0
         ids, codes, shas = idx.arrays()
         tables = idx.index.tables() if idx.index is not None else None  # sorted now: the first search would
-        snap = snapshot.Snapshot(ids, codes, shas, idx.last_id, rows, tables)
+        snap = snapshot.Snapshot(ids, codes, {"shas": shas}, idx.last_id, rows, tables)
         snapshot.write(snapshot.snapshot_file(self.url), snap)
 
     def _link(self, conn: Connection, good: Mapping[str, list[str]]) -> set[str]:

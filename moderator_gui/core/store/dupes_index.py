@@ -220,6 +220,38 @@ class ListIndex(SyncedIndex):
         self._n += len(ids)
         self.last_id = max(self.last_id, last)
 
+    def add_arrays(self, ids: Any, codes: Any, lists: Any, cats: Any, categories: list[str], tables: Any = None) -> None:
+        """Signals already in arrays (``arrays()``'s, read back from disk: ``dupes_snapshot.py``)
+        into an empty index, with the index's sorted ``tables`` when they were kept."""
+        from moderator_gui.core.dupes.index import PdqIndex
+
+        if self.index is not None or self._n:
+            raise ValueError("add_arrays needs an empty index")
+        if len(cats) and int(cats.max()) >= len(categories):
+            raise ValueError("a category number past the categories")
+        self.index = PdqIndex()
+        self.index.add(ids, codes)
+        self._ids, self._lists, self._cats, self._n = ids, lists, cats, len(ids)
+        self.categories = list(categories)
+        if len(ids):
+            self.last_id = max(self.last_id, int(ids[-1]))
+        if tables is not None:
+            try:
+                self.index.adopt(*tables)
+            except ValueError:
+                log.info("hash-list index snapshot: its tables do not fit; sorting again")
+
+    def arrays(self) -> tuple[Any, Any, Any, Any]:
+        """(ids, hashes, list ids, category numbers) of every signal, in id order (views); the
+        numbers are positions in ``categories``."""
+        from moderator_gui.core.dupes.index import PdqIndex
+
+        if not isinstance(self.index, PdqIndex):
+            raise ValueError("empty index")
+        ids, codes = self.index.arrays()
+        n = self._n
+        return ids, codes, self._lists[:n], self._cats[:n]
+
     def _payloads(self, ids: list[int]) -> list[Any]:
         import numpy as np
 

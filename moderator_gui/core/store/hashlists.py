@@ -11,6 +11,7 @@ the server refuses anyone else (team_sql.py).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
@@ -20,11 +21,14 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from moderator_gui.core.changes import Changes
 from moderator_gui.core.domain import ItemStatus, utcnow
 from moderator_gui.core.messages import QT_TRANSLATE_NOOP, catalogue
+from moderator_gui.core.store import dupes_snapshot as snapshot
 from moderator_gui.core.store.dupes import MIN_QUALITY, PDQ_THRESHOLD, DupesMixin
 from moderator_gui.core.store.dupes_index import ListIndex, ShaIndex
 from moderator_gui.core.store.errors import StoreError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from moderator_gui.core.store.team import Identity
 from moderator_gui.core.store.tables import (
     decisions_t,
@@ -43,6 +47,8 @@ catalogue(
         "hashlist.bad_file": QT_TRANSLATE_NOOP("Messages", "the hash list cannot be read: {detail}"),
     }
 )
+
+log = logging.getLogger(__name__)
 
 _BATCH = 5000
 _LOAD_BATCH = 50_000  # rows of a list read at once into its index
@@ -204,18 +210,74 @@ class HashListsMixin(DupesMixin):
             idx = self.dupes.lists
             if idx is None or idx.stamp != stamp:
                 idx = ListIndex(stamp=stamp)
-                t = hash_list_signals_t
-                # Page by page along the primary key (a list of millions is never all in rows at
-                # once), each page as the DB-API cursor's plain tuples. ``signal_type || ''``: SQLite
-                # would otherwise read them through the (signal_type, signal) index and sort each
-                # page by id (5 s of 7 at 1,000,000 signals).
-                q = select(t.c.id, t.c.signal, t.c.list_id, t.c.category).where(t.c.signal_type.concat("") == "pdq")
-                after = 0
-                while part := conn.execute(q.where(t.c.id > after).order_by(t.c.id).limit(_LOAD_BATCH)).cursor.fetchall():
-                    idx.add_signals(part)
-                    after = part[-1][0]
+                file = snapshot.snapshot_file(self.url, "lists")
+                snap = snapshot.read(file, snapshot.LISTS)
+                if snap is not None and self._list_snapshot_holds(conn, snap, stamp):
+                    c = snap.columns
+                    try:
+                        idx.add_arrays(snap.ids, snap.codes, c["lists"], c["cats"], snap.labels, snap.tables)
+                    except ValueError:
+                        idx = ListIndex(stamp=stamp)
+                if idx.index is None:
+                    self._load_list_index(conn, idx)
+                    self._list_snapshot_write(conn, idx, file)
                 self.dupes.lists = idx
             return idx
+
+    @staticmethod
+    def _load_list_index(conn: Connection, idx: ListIndex) -> None:
+        t = hash_list_signals_t
+        # Page by page along the primary key (a list of millions is never all in rows at
+        # once), each page as the DB-API cursor's plain tuples. ``signal_type || ''``: SQLite
+        # would otherwise read them through the (signal_type, signal) index and sort each
+        # page by id (5 s of 7 at 1,000,000 signals).
+        q = select(t.c.id, t.c.signal, t.c.list_id, t.c.category).where(t.c.signal_type.concat("") == "pdq")
+        after = 0
+        while part := conn.execute(q.where(t.c.id > after).order_by(t.c.id).limit(_LOAD_BATCH)).cursor.fetchall():
+            idx.add_signals(part)
+            after = part[-1][0]
+
+    @staticmethod
+    def _list_sizes(conn: Connection, stamp: tuple[int, ...]) -> list[int]:
+        """The lists as a snapshot records them: each list's id and its number of signals."""
+        rows = conn.execute(select(hash_lists_t.c.id, hash_lists_t.c.signals).order_by(hash_lists_t.c.id)).all()
+        return [v for lid, n in rows if lid in stamp for v in (lid, n or 0)]
+
+    def _list_snapshot_holds(self, conn: Connection, snap: snapshot.Snapshot, stamp: tuple[int, ...]) -> bool:
+        """Whether the hash lists' snapshot is true of this database (see ``dupes_snapshot.py``):
+        the same lists (ids and sizes; a re-imported list gets a new id), the same number of
+        signal rows up to its last id, and a sample of its signals identical."""
+        t = hash_list_signals_t
+        if snap.stamp is None or snap.stamp.tolist() != self._list_sizes(conn, stamp):
+            return False
+        if conn.execute(select(func.count()).select_from(t).where(t.c.id <= snap.last_id)).scalar() != snap.rows:
+            return False
+        lists, cats = snap.columns["lists"], snap.columns["cats"]
+        if len(cats) and int(cats.max()) >= len(snap.labels):
+            return False
+        at = snap.sample()
+        want = {
+            int(snap.ids[k]): (snap.codes[k].tobytes().hex(), int(lists[k]), snap.labels[int(cats[k])]) for k in at
+        }
+        q = select(t.c.id, t.c.signal, t.c.list_id, t.c.category, t.c.signal_type).where(t.c.id.in_(list(want)))
+        got = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(q) if r[4] == "pdq"}
+        if got != want:
+            log.info("the hash-list index snapshot does not match the database; the index is loaded from the database")
+            return False
+        return True
+
+    def _list_snapshot_write(self, conn: Connection, idx: ListIndex, file: Path | None) -> None:
+        """Keep the index just loaded (from committed rows: the loads run before a list import
+        inserts any, in the import's transaction) on disk for the next cold store."""
+        if len(idx) < snapshot.MIN_HASHES or idx.index is None:
+            return
+        t = hash_list_signals_t
+        rows = conn.execute(select(func.count()).select_from(t).where(t.c.id <= idx.last_id)).scalar() or 0
+        ids, codes, lists, cats = idx.arrays()
+        stamp = self._list_sizes(conn, idx.stamp)
+        columns = {"lists": lists, "cats": cats}
+        snap = snapshot.Snapshot(ids, codes, columns, idx.last_id, rows, idx.index.tables(), idx.categories, stamp)
+        snapshot.write(file, snap)
 
     def _match_new_media(self, conn: Connection, shas: list[str], good: Mapping[str, list[str]]) -> set[str]:
         """Mark the contents whose signatures were just stored if they match a list."""
