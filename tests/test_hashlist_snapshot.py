@@ -9,6 +9,7 @@ dozen signals make a snapshot."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return seen
 
 
-def import_list(path: Path | str, name: str, seeds: range) -> list[str]:
+def import_list(path: Path | str, name: str, seeds: Sequence[int]) -> list[str]:
     """A list ``name`` of one PDQ signal per seed (far apart), each in a category of its own
     turn; returns the categories, by position."""
     with Store.open(path) as store:
@@ -99,17 +100,51 @@ def test_a_second_list_and_a_re_imported_one_are_not_taken_from_an_old_snapshot(
     assert loads == [22, 22]
 
 
-def test_a_snapshot_of_signals_deleted_since_is_not_used(tmp_path: Path, loads: list[int]) -> None:
-    """A signal deleted by hand behind the store's back must match nothing, snapshot or not."""
+def test_the_newest_list_re_imported_at_the_same_size_is_not_taken_from_an_old_snapshot(
+    tmp_path: Path, loads: list[int]
+) -> None:
+    """SQLite gives the rows deleted last their ids again: version 2 of the newest list, as long
+    as version 1 with one signal changed, has version 1's list id, signal ids and row count."""
     db = tmp_path / "q.sqlite3"
-    import_list(db, "Partner A", range(100, 112))
+    import_list(db, "Partner A", range(100, 140))
+    new_picture(db, 1, near_seed=103)  # writes the snapshot of version 1
+    cats = import_list(db, "Partner A", [*range(100, 117), 999, *range(118, 140)])  # 117 -> 999
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id FROM hash_lists")).scalar() == 1  # the same id
+        assert conn.execute(text("SELECT min(id), max(id) FROM hash_list_signals")).one() == (1, 40)
+    engine.dispose()
+    assert new_picture(db, 2, near_seed=117) is None
+    assert new_picture(db, 3, near_seed=999) == Match("Partner A", cats[17], 9)
+    assert loads == [40]  # picture 3's store read the snapshot picture 2's wrote; version 1's was refused
+
+
+def test_a_snapshot_of_signals_deleted_since_is_not_used(tmp_path: Path, loads: list[int]) -> None:
+    """A signal deleted by hand behind the store's back (one the snapshot's sample does not look
+    at) must match nothing, snapshot or not."""
+    db = tmp_path / "q.sqlite3"
+    import_list(db, "Partner A", range(100, 140))
     new_picture(db, 1, near_seed=103)  # writes the snapshot
     engine = create_engine(f"sqlite:///{db}")
     with engine.begin() as conn:
-        conn.execute(text("DELETE FROM hash_list_signals WHERE signal = :s"), {"s": base_hash(105)})
+        conn.execute(text("DELETE FROM hash_list_signals WHERE signal = :s"), {"s": base_hash(101)})
     engine.dispose()
-    assert new_picture(db, 2, near_seed=105) is None
+    assert new_picture(db, 2, near_seed=101) is None
     assert loads == []  # refused: fewer rows than it knew
+
+
+def test_a_snapshot_of_a_signal_changed_since_is_not_used(tmp_path: Path, loads: list[int]) -> None:
+    """A signal changed by hand (same rows, same lists): the sampled signals tell."""
+    db = tmp_path / "q.sqlite3"
+    cats = import_list(db, "Partner A", range(100, 140))
+    new_picture(db, 1, near_seed=103)
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE hash_list_signals SET signal = :new WHERE id = 40"), {"new": base_hash(777)})
+    engine.dispose()
+    assert new_picture(db, 2, near_seed=139) is None
+    assert new_picture(db, 3, near_seed=777) == Match("Partner A", cats[39], 9)
+    assert loads == [40]  # picture 3's store read the snapshot picture 2's wrote
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "category past the labels"])
@@ -134,3 +169,23 @@ def test_a_damaged_snapshot_is_not_used(tmp_path: Path, loads: list[int], damage
     assert loads == []
     assert new_picture(db, 3, near_seed=109) == Match("Partner A", cats[9], 9)  # rewritten by the one before
     assert loads == [12]
+
+
+def test_a_snapshot_that_cannot_even_be_looked_at_costs_no_save(
+    tmp_path: Path, loads: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache folder that cannot be searched (on Python 3.11 ``is_file`` raises then): the
+    pictures are saved and matched from the database as if there were no snapshot."""
+    db = tmp_path / "q.sqlite3"
+    cats = import_list(db, "Partner A", range(100, 112))
+    new_picture(db, 1, near_seed=103)
+    real = Path.is_file
+
+    def denied(self: Path) -> bool:
+        if self.suffix == ".npz":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "is_file", denied)
+    assert new_picture(db, 2, near_seed=106) == Match("Partner A", cats[6], 9)
+    assert loads == []

@@ -189,11 +189,31 @@ def test_variants_of_a_plain_picture_and_of_a_bordered_one() -> None:
     assert len({s.signal for s in framed}) == len(framed)
 
 
-def test_a_one_sided_band_is_content_not_a_border() -> None:
-    """A uniform band along one edge (a sky, a wall) is not trimmed: borders come in pairs."""
+@pytest.mark.parametrize("hash_side", [None, HASH_SIDE])
+@pytest.mark.parametrize(
+    "bands",
+    [[(0, 0, 639, 100)], [(0, 0, 639, 1)], [(0, 0, 639, 3)], [(0, 0, 2, 479)], [(0, 0, 639, 1), (0, 0, 1, 479)]],
+    ids=["sky", "2 px top", "4 px top", "3 px left", "2 px top and left"],
+)
+def test_a_one_sided_band_is_content_not_a_border(bands: list[tuple[int, int, int, int]], hash_side: int | None) -> None:
+    """A uniform band along one edge (a sky, a wall, a rule), however thin, is not trimmed:
+    borders come in pairs."""
     im = picture(4)
-    ImageDraw.Draw(im).rectangle((0, 0, 639, 100), fill=(120, 170, 230))
-    assert "trim" not in [s.variant for s in pdq_signatures(im)]
+    for box in bands:
+        ImageDraw.Draw(im).rectangle(box, fill=(120, 170, 230))
+    assert "trim" not in [s.variant for s in pdq_signatures(im, hash_side)]
+
+
+@pytest.mark.parametrize("top", [1, 2, 4])
+def test_a_thin_band_on_one_side_of_a_pillarboxed_picture_is_content(top: int) -> None:
+    """Black bars left and right are trimmed; a thin band along the top only is not, though
+    the pillarbox makes the border search look at every edge."""
+    from moderator_gui.core.dupes.pdq import _trim_box
+
+    im = Image.new("RGB", (640, 360))
+    im.paste(picture(4, (480, 360)), (80, 0))
+    ImageDraw.Draw(im).rectangle((0, 0, 639, top - 1), fill=(120, 170, 230))
+    assert _trim_box(im, np.asarray(im.convert("L"))) == (0, 0, 80, 80)
 
 
 @pytest.mark.parametrize("hash_side", [None, HASH_SIDE])

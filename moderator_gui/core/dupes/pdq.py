@@ -199,7 +199,8 @@ def _add(
     from numpy.lib.stride_tricks import as_strided
 
     if hash_side is not None:  # square, as PDQ itself samples the picture (see HASH_SIDE)
-        grey = np.asarray(src.resize((hash_side, hash_side), _RESAMPLE, box=box))
+        # Row-major, as pdqhash reads its grey buffer whatever the strides (a no-op: Pillow's is).
+        grey = np.ascontiguousarray(src.resize((hash_side, hash_side), _RESAMPLE, box=box))
         # pdqhash takes colours: a grey one has exactly this luma. The three channels are one
         # (a stride of 0), not copies.
         pixels = as_strided(grey, (hash_side, hash_side, 3), (*grey.strides, 0), writeable=False)
@@ -253,7 +254,7 @@ def _may_border(line: np.ndarray) -> bool:
 def _pair(lines: np.ndarray, n: int) -> tuple[int, int]:
     """The borders at both ends of ``lines``. Borders come in pairs: a letterbox, a
     pillarbox or a frame puts bars on both sides, of about the same size. A uniform band
-    on one side only is far more often content (a sky, a wall) than a border, and
+    on one side only, however thin, is far more often content (a sky, a wall) than a border, and
     trimming it would shift the crops off the picture. (A photo without border: the
     first line is looked at, and that is all.)"""
     limit = int(n * (1 - TRIM_MIN_KEEP)) + 1
@@ -262,7 +263,7 @@ def _pair(lines: np.ndarray, n: int) -> tuple[int, int]:
         return 0, 0
     # The far side need not be followed past 2a + 4 lines: the pair is unequal then.
     b = _border(lines[::-1], min(limit, 2 * a + 5))
-    if min(a, b) >= max(a, b) / 2 - 2:
+    if b and min(a, b) >= max(a, b) / 2 - 2:  # (thin bars may differ by a few lines)
         return a, b
     return 0, 0
 

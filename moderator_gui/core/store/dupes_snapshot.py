@@ -120,11 +120,13 @@ def _forget_old(keep: Path) -> None:
 def read(path: Path | None, spec: Spec = MEDIA) -> Snapshot | None:
     """The snapshot in ``path`` with the payload columns ``spec`` (MEDIA, LISTS), or None (absent,
     unreadable, another format, inconsistent)."""
-    if path is None or not path.is_file():
+    if path is None:
         return None
     import numpy as np
 
     try:
+        if not path.is_file():  # (may raise on Python 3.11: a folder that cannot be searched)
+            return None
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:  # (our file object: closed even
             meta = z["meta"]  # when np.load fails on it)
             ids, codes = z["ids"], z["codes"]
@@ -179,7 +181,7 @@ def write(path: Path | None, snap: Snapshot) -> None:
         os.replace(tmp, path)
         tmp = None
         _forget_old(path)
-    except OSError:
+    except Exception:  # a cache: whatever goes wrong, the store's write goes on
         log.info("cannot write the PDQ index snapshot %s", path, exc_info=True)
     finally:
         if tmp is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -49,6 +50,15 @@ catalogue(
 )
 
 log = logging.getLogger(__name__)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _microseconds(at: datetime | None) -> int:
+    """``at`` as whole microseconds since 1970 (0 for none)."""
+    if at is None:
+        return 0
+    aware = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // timedelta(microseconds=1)
 
 _BATCH = 5000
 _LOAD_BATCH = 50_000  # rows of a list read at once into its index
@@ -205,7 +215,7 @@ class HashListsMixin(DupesMixin):
     # -- new media ---------------------------------------------------------------------------------
     def _list_index(self, conn: Connection) -> ListIndex:
         """The lists' PDQ signals (payload: (list_id, category, signal id)); rebuilt when the set of lists changed."""
-        stamp = tuple(conn.execute(select(hash_lists_t.c.id).order_by(hash_lists_t.c.id)).scalars())
+        stamp = self._list_stamp(conn)
         with self.dupes.lock:
             idx = self.dupes.lists
             if idx is None or idx.stamp != stamp:
@@ -238,17 +248,20 @@ class HashListsMixin(DupesMixin):
             after = part[-1][0]
 
     @staticmethod
-    def _list_sizes(conn: Connection, stamp: tuple[int, ...]) -> list[int]:
-        """The lists as a snapshot records them: each list's id and its number of signals."""
-        rows = conn.execute(select(hash_lists_t.c.id, hash_lists_t.c.signals).order_by(hash_lists_t.c.id)).all()
-        return [v for lid, n in rows if lid in stamp for v in (lid, n or 0)]
+    def _list_stamp(conn: Connection) -> tuple[int, ...]:
+        """What the lists' index is made of: each list's id, size and time of import (in µs).
+        The time tells a list re-imported from one that was not: SQLite hands the ids of the
+        rows deleted last out again, so the new version of the newest list has its old id."""
+        hl = hash_lists_t
+        rows = conn.execute(select(hl.c.id, hl.c.signals, hl.c.imported_at).order_by(hl.c.id)).all()
+        return tuple(v for lid, n, at in rows for v in (lid, n or 0, _microseconds(at)))
 
     def _list_snapshot_holds(self, conn: Connection, snap: snapshot.Snapshot, stamp: tuple[int, ...]) -> bool:
         """Whether the hash lists' snapshot is true of this database (see ``dupes_snapshot.py``):
-        the same lists (ids and sizes; a re-imported list gets a new id), the same number of
-        signal rows up to its last id, and a sample of its signals identical."""
+        the same lists (ids, sizes, times of import), the same number of signal rows up to its
+        last id, and a sample of its signals identical."""
         t = hash_list_signals_t
-        if snap.stamp is None or snap.stamp.tolist() != self._list_sizes(conn, stamp):
+        if snap.stamp is None or tuple(snap.stamp.tolist()) != stamp:
             return False
         if conn.execute(select(func.count()).select_from(t).where(t.c.id <= snap.last_id)).scalar() != snap.rows:
             return False
@@ -274,9 +287,8 @@ class HashListsMixin(DupesMixin):
         t = hash_list_signals_t
         rows = conn.execute(select(func.count()).select_from(t).where(t.c.id <= idx.last_id)).scalar() or 0
         ids, codes, lists, cats = idx.arrays()
-        stamp = self._list_sizes(conn, idx.stamp)
         columns = {"lists": lists, "cats": cats}
-        snap = snapshot.Snapshot(ids, codes, columns, idx.last_id, rows, idx.index.tables(), idx.categories, stamp)
+        snap = snapshot.Snapshot(ids, codes, columns, idx.last_id, rows, idx.index.tables(), idx.categories, idx.stamp)
         snapshot.write(file, snap)
 
     def _match_new_media(self, conn: Connection, shas: list[str], good: Mapping[str, list[str]]) -> set[str]:
