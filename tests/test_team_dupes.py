@@ -176,14 +176,14 @@ def test_cluster_links_a_reviewers_desk_makes_pass_and_forged_ones_are_refused(t
         with pytest.raises(pg_errors.InsufficientPrivilege):  # C swapped in for B
             sql.execute("UPDATE media_clusters SET sha256 = %s WHERE sha256 = %s", (C, B))
 
-        def insert_then_rename() -> None:  # C inserted, then its cluster renamed after it: refused at commit
+        def insert_then_rename() -> None:  # C inserted, then its cluster renamed after it
             with sql.transaction():
                 sql.execute("INSERT INTO media_clusters (sha256, cluster) VALUES (%s, %s)", (C, ab))
                 sql.execute("UPDATE media_clusters SET cluster = %s WHERE cluster = %s", (C, ab))
 
-        with pytest.raises(psycopg.Error) as caught:
+        with pytest.raises(psycopg.Error) as caught:  # the renamed cluster joined no cluster it is near
             insert_then_rename()
-        assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD013", C)
+        assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD013", ab)
         # A content near a member joins (as the desk would have linked it): accepted.
         sql.execute(
             "INSERT INTO media_signatures (sha256, signal_type, variant, signal, quality) VALUES (%s, 'pdq', 'full', %s, 90)",
@@ -201,6 +201,86 @@ def test_cluster_links_a_reviewers_desk_makes_pass_and_forged_ones_are_refused(t
         thumb(alice, "9" * 64, sig(flip(h, 10, seed=4)), sig(flip(g, 10, seed=4), variant="crop94"))
         merged = [sorted(m.sha256 for m in c.items) for c in alice.clusters() if c.kind == "near"]
         assert merged == [sorted([A, B, C, D, E, "9" * 64])]  # (the content "f" has no item)
+
+
+def test_a_merge_of_two_clusters_must_be_bridged_by_a_near_content(team: TeamDB) -> None:
+    """Two genuine clusters merged by a reviewer's plain SQL: refused, unless a content near both
+    joined first in the same transaction (what a desk does); a lead may merge by hand."""
+    h, g = base_hash(61), base_hash(62)
+    contents(team, A, B, D, E)
+    with team.store("alice") as alice:
+        for sha, hx in ((A, h), (B, flip(h, 9, seed=1)), (D, g), (E, flip(g, 9, seed=2))):
+            thumb(alice, sha, sig(hx))
+    bridge = "f" * 64
+    with team.sql("alice") as sql:
+        ab = one(sql, "SELECT cluster FROM media_clusters WHERE sha256 = %s", A)
+        de = one(sql, "SELECT cluster FROM media_clusters WHERE sha256 = %s", D)
+        with pytest.raises(psycopg.Error) as caught:  # whole clusters, but nothing links them
+            sql.execute("UPDATE media_clusters SET cluster = %s WHERE cluster = %s", (de, ab))
+        assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD013", ab)
+        with pytest.raises(psycopg.Error) as caught:  # both into a third cluster of nothing
+            sql.execute("UPDATE media_clusters SET cluster = %s WHERE cluster IN (%s, %s)", ("0" * 64, ab, de))
+        assert caught.value.sqlstate == "MD013"
+        # A content near both, hashed as a desk would (its signatures, near A and near D):
+        for variant, hx in (("full", flip(h, 11, seed=3)), ("crop94", flip(g, 11, seed=3))):
+            sql.execute(
+                "INSERT INTO media_signatures (sha256, signal_type, variant, signal, quality) VALUES (%s, 'pdq', %s, %s, 90)",
+                (bridge, variant, hx),
+            )
+
+        def merge_then_bridge() -> None:  # the merge first: nothing near A's cluster is in D's yet
+            with sql.transaction():
+                sql.execute("UPDATE media_clusters SET cluster = %s WHERE cluster = %s", (de, ab))
+                sql.execute("INSERT INTO media_clusters (sha256, cluster) VALUES (%s, %s)", (bridge, de))
+
+        with pytest.raises(psycopg.Error) as caught:
+            merge_then_bridge()
+        assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD013", ab)
+        with sql.transaction():  # the bridge first, then the merge: accepted
+            sql.execute("INSERT INTO media_clusters (sha256, cluster) VALUES (%s, %s)", (bridge, de))
+            sql.execute("UPDATE media_clusters SET cluster = %s WHERE cluster = %s", (de, ab))
+        rows = sql.execute("SELECT sha256 FROM media_clusters WHERE cluster = %s ORDER BY sha256", (de,)).fetchall()
+        assert [r[0] for r in rows] == sorted([A, B, D, E, bridge])
+    contents(team, C)
+    with team.store("alice") as alice:  # C: near nothing; its own cluster of one is never made
+        thumb(alice, C, sig(base_hash(63)))
+    with team.sql("lead") as sql:  # a lead mends links by hand: not checked
+        sql.execute("INSERT INTO media_clusters (sha256, cluster) VALUES (%s, %s)", (C, C))
+        sql.execute("UPDATE media_clusters SET cluster = %s WHERE cluster = %s", (de, C))
+        assert one(sql, "SELECT count(*) FROM media_clusters WHERE cluster = %s", de) == 6
+
+
+def test_the_merge_check_goes_with_revision_0010(team: TeamDB) -> None:
+    """Down to 0009 (whose desks merge before they bridge), an unbridged merge passes; back up, it is refused."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from moderator_gui.core.store import migrate
+
+    h, g = base_hash(71), base_hash(72)
+    contents(team, A, B, D, E)
+    with team.store("alice") as alice:
+        for sha, hx in ((A, h), (B, flip(h, 9, seed=1)), (D, g), (E, flip(g, 9, seed=2))):
+            thumb(alice, sha, sig(hx))
+    engine = create_engine(team.url())
+    try:
+        with engine.begin() as conn:
+            cfg = migrate.alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0009")
+        with team.sql("alice") as sql:
+            ab = one(sql, "SELECT cluster FROM media_clusters WHERE sha256 = %s", A)
+            de = one(sql, "SELECT cluster FROM media_clusters WHERE sha256 = %s", D)
+            with sql.transaction():
+                sql.execute("UPDATE media_clusters SET cluster = %s WHERE cluster = %s", (de, ab))
+                sql.execute("UPDATE media_clusters SET cluster = %s WHERE cluster = %s", (ab, de))  # and back
+        migrate.upgrade(engine)
+        assert migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        engine.dispose()
+    with team.sql("alice") as sql, pytest.raises(psycopg.Error) as caught:
+        sql.execute("UPDATE media_clusters SET cluster = %s WHERE cluster = %s", (de, ab))
+    assert (caught.value.sqlstate, caught.value.diag.message_detail) == ("MD013", ab)
 
 
 def test_a_team_set_up_before_these_checks_gets_them_on_upgrade(team: TeamDB) -> None:

@@ -239,13 +239,16 @@ class DupesMixin(StoreBase):
             keys = {key.get(x, x) for x in group}
             root = min(keys)
             old = sorted(keys - {root})
-            if old:
-                conn.execute(update(mc).where(mc.c.cluster.in_(old)).values(cluster=root))
-                key.update({k: root for k, v in key.items() if v in old})
+            # The contents not in a cluster yet join first, then the clusters they bridge merge
+            # into theirs: a team server checks each merge against the cluster it joins, and the
+            # content that links them must be in it by then (team_dupes_sql.py).
             missing = sorted(x for x in group if x not in key)
             if missing:
                 conn.execute(insert(mc), [{"sha256": x, "cluster": root} for x in missing])
                 key.update(dict.fromkeys(missing, root))
+            if old:
+                conn.execute(update(mc).where(mc.c.cluster.in_(old)).values(cluster=root))
+                key.update({k: root for k, v in key.items() if v in old})
         roots = sorted({key[s] for s in neighbours})
         return set(conn.execute(select(mc.c.sha256).where(mc.c.cluster.in_(roots))).scalars())
 

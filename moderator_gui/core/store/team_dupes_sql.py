@@ -16,8 +16,13 @@ login the server itself checks these rows against the signatures and lists it ho
 * **Clusters change only by merging**: a reviewer may update no column but ``cluster``, and
   an UPDATE statement must move every row of each cluster it touches, all to one cluster
   (what a desk does when a new content is near members of both), else MD013. So a content
-  can neither be swapped for another nor moved alone; a reviewer could still merge two
-  genuine clusters by hand.
+  can neither be swapped for another nor moved alone.
+* **A merge must be true**: each cluster merged into another must have a good-quality PDQ
+  hash within 31 bits of one of a member of the cluster it joins that did not come with it
+  (a desk puts the new content that bridges them into the cluster first, and merges after),
+  else MD013. The contents put into a cluster in the same transaction are looked at first:
+  the bridge is among them, so a desk's merge costs a few comparisons whatever the size of
+  the clusters.
 * **A list match** may change only in its category, distance and signal, and stays checked.
 
 Leads (and the owner) are not checked: they import lists, and their own tools may fix links.
@@ -38,13 +43,48 @@ def _close(a: str, b: str) -> str:
     return f"length(replace((('x' || {a})::bit(256) # ('x' || {b})::bit(256))::text, '0', ''))"
 
 
-def dupes_security_sql(path: str, reviewer_only: str, reviewer_role: str) -> list[str]:
+def _good(t: str) -> str:
+    """SQL: the signature ``t`` is a PDQ hash of good quality."""
+    return f"{t}.signal_type = 'pdq' AND {t}.quality >= {MIN_QUALITY}"
+
+
+def _merged_near(joined: str) -> str:
+    """SQL: a member of the cluster ``g.c`` merged away is near one of the cluster it joined
+    (``g.into_c``) that did not come with it, among the rows for which ``joined`` is true."""
+    return f"""EXISTS (
+                    SELECT 1 FROM old_rows m
+                      JOIN media_signatures a ON a.sha256 = m.sha256 AND {_good("a")}
+                      JOIN media_clusters r ON r.cluster = g.into_c AND {joined}
+                      JOIN media_signatures b ON b.sha256 = r.sha256 AND {_good("b")}
+                     WHERE m.cluster = g.c
+                       AND r.sha256 NOT IN (SELECT sha256 FROM old_rows WHERE cluster = g.c)
+                       AND {_close("a.signal", "b.signal")} <= {PDQ_THRESHOLD})"""
+
+
+# plpgsql for moderator_check_merge: each merged cluster near the one it joined (see above).
+# Nested IFs: the rows this transaction put in (the desk's bridge) are looked at first, for sure.
+_MERGE_CHECK = f"""
+            FOR g IN SELECT DISTINCT o.cluster AS c, n.cluster AS into_c
+                       FROM old_rows o JOIN new_rows n ON n.sha256 = o.sha256
+                      WHERE o.cluster <> n.cluster
+            LOOP
+                IF NOT {_merged_near("r.xmin = pg_current_xact_id()::xid")} THEN
+                    IF NOT {_merged_near("true")} THEN
+                        RAISE EXCEPTION USING ERRCODE = 'MD013',
+                            MESSAGE = 'a merged cluster must be near the one it joins', DETAIL = g.c;
+                    END IF;
+                END IF;
+            END LOOP;
+"""
+
+
+def dupes_security_sql(path: str, reviewer_only: str, reviewer_role: str, *, verify_merges: bool = True) -> list[str]:
     """``path``: the functions' ``SET search_path``; ``reviewer_only``: SQL true for a login that
-    is a reviewer and not a lead (team_sql's role tests); ``reviewer_role``: the reviewers' group."""
+    is a reviewer and not a lead (team_sql's role tests); ``reviewer_role``: the reviewers' group.
+    ``verify_merges=False``: without the check that a merge is true (revision 0009's checks)."""
 
-    def good(t: str) -> str:
-        return f"{t}.signal_type = 'pdq' AND {t}.quality >= {MIN_QUALITY}"
-
+    good = _good
+    merges = _MERGE_CHECK if verify_merges else ""
     return [
         # What a desk updates, and nothing else (team_sql grants INSERT).
         f"REVOKE UPDATE ON media_clusters, media_matches FROM {reviewer_role}",
@@ -101,7 +141,7 @@ def dupes_security_sql(path: str, reviewer_only: str, reviewer_role: str) -> lis
         "CREATE CONSTRAINT TRIGGER media_clusters_check AFTER INSERT ON media_clusters "
         "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION moderator_check_cluster()",
         f"""CREATE OR REPLACE FUNCTION moderator_check_merge() RETURNS trigger LANGUAGE plpgsql {path} AS $$
-        DECLARE bad text;
+        DECLARE bad text; g record;
         BEGIN
             IF NOT {reviewer_only} THEN
                 RETURN NULL;
@@ -117,7 +157,7 @@ def dupes_security_sql(path: str, reviewer_only: str, reviewer_role: str) -> lis
                 RAISE EXCEPTION USING ERRCODE = 'MD013', MESSAGE = 'clusters change only by merging whole',
                     DETAIL = bad;
             END IF;
-            RETURN NULL;
+{merges}            RETURN NULL;
         END $$""",
         "DROP TRIGGER IF EXISTS media_clusters_merge ON media_clusters",
         "CREATE TRIGGER media_clusters_merge AFTER UPDATE ON media_clusters "

@@ -102,10 +102,10 @@ def roles_sql() -> list[str]:
     return out
 
 
-def dupes_sql(schema: str) -> list[str]:
+def dupes_sql(schema: str, *, verify_merges: bool = True) -> list[str]:
     """The checks on duplicate links and list matches (team_dupes_sql.py)."""
     path = f'SET search_path = pg_catalog, "{schema}", pg_temp'
-    return dupes_security_sql(path, f"({_MEMBER} AND NOT {_LEAD})", REVIEWER_ROLE)
+    return dupes_security_sql(path, f"({_MEMBER} AND NOT {_LEAD})", REVIEWER_ROLE, verify_merges=verify_merges)
 
 
 def security_sql(schema: str) -> list[str]:
