@@ -146,12 +146,14 @@ def dupes_security_sql(path: str, reviewer_only: str, reviewer_role: str, *, ver
             IF NOT {reviewer_only} THEN
                 RETURN NULL;
             END IF;
-            SELECT o.sha256 INTO bad
+            -- Per cluster a row moved from (one pass over the statement's rows, whatever their number):
+            -- scattered to two clusters or more (or some of it left as it was), or some left behind.
+            SELECT min(o.sha256) FILTER (WHERE o.cluster <> n.cluster) INTO bad
               FROM old_rows o JOIN new_rows n ON n.sha256 = o.sha256
-             WHERE o.cluster <> n.cluster
-               AND (EXISTS (SELECT 1 FROM media_clusters m WHERE m.cluster = o.cluster)  -- some left behind
-                    OR EXISTS (SELECT 1 FROM old_rows o2 JOIN new_rows n2 ON n2.sha256 = o2.sha256
-                                WHERE o2.cluster = o.cluster AND n2.cluster <> n.cluster))  -- scattered
+             GROUP BY o.cluster
+            HAVING bool_or(o.cluster <> n.cluster)
+               AND (count(DISTINCT n.cluster) > 1
+                    OR EXISTS (SELECT 1 FROM media_clusters m WHERE m.cluster = o.cluster))
              LIMIT 1;
             IF bad IS NOT NULL THEN
                 RAISE EXCEPTION USING ERRCODE = 'MD013', MESSAGE = 'clusters change only by merging whole',
