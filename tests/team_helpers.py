@@ -95,6 +95,22 @@ def team_database(users: dict[str, str], *, lease_seconds: int = 120) -> Iterato
         admin.dispose()
 
 
+def downgrade_team(team: TeamDB, revision: str) -> None:
+    """The owner takes the team's schema down to ``revision`` (``migrate.upgrade`` brings it back)."""
+    from alembic import command
+
+    from moderator_gui.core.store import migrate
+
+    engine = create_engine(team.url())
+    try:
+        with engine.begin() as conn:
+            cfg = migrate.alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
 def one(conn: psycopg.Connection[Any], query: str, *args: Any) -> Any:
     row = conn.execute(query, args).fetchone()
     return None if row is None else row[0]

@@ -17,7 +17,7 @@ from PIL import Image
 from moderator_gui.core.ingest import import_path
 from moderator_gui.core.media_store import CHUNK_BYTES, MediaStoreError, MediaVerificationError
 from moderator_gui.core.store import PermissionDeniedError, Store, blob_fetch
-from team_helpers import TeamDB, team_database
+from team_helpers import TeamDB, downgrade_team, team_database
 
 
 def sha_of(path: Path) -> str:
@@ -190,17 +190,13 @@ def test_sqlite_keeps_referring_to_files_where_they_are(sqlite_store: Store, tmp
 @pytest.mark.postgres
 def test_a_team_upgraded_to_team_media_may_use_it_without_running_team_init_again(team: TeamDB, tmp_path: Path) -> None:
     """The owner upgrades a team set up before revision 0006: the migration grants as team init would."""
-    from alembic import command
     from sqlalchemy import create_engine
 
     from moderator_gui.core.store import migrate
 
+    downgrade_team(team, "0005")
     engine = create_engine(team.url())
     try:
-        with engine.begin() as conn:
-            cfg = migrate.alembic_config()
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0005")
         with team.sql("alice") as alice, pytest.raises(psycopg.errors.UndefinedTable):
             alice.execute("SELECT 1 FROM blobs")
         migrate.upgrade(engine)

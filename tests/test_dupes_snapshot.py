@@ -11,6 +11,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,18 +28,23 @@ def _small(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(snapshot, "MIN_HASHES", 4)
 
 
+def snapshot_loads(monkeypatch: pytest.MonkeyPatch, index: type[Any]) -> list[int]:
+    """How many entries each cold store's ``index`` (ShaIndex, ListIndex) took from a snapshot
+    (one number per snapshot used)."""
+    seen: list[int] = []
+    real = index.add_arrays
+
+    def spy(self: Any, ids: Any, *rest: Any) -> None:
+        seen.append(len(ids))
+        real(self, ids, *rest)
+
+    monkeypatch.setattr(index, "add_arrays", spy)
+    return seen
+
+
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many entries each cold store took from a snapshot (one number per snapshot used)."""
-    seen: list[int] = []
-    real = ShaIndex.add_arrays
-
-    def spy(self: ShaIndex, ids: object, *rest: object) -> None:
-        seen.append(len(ids))  # type: ignore[arg-type]
-        real(self, ids, *rest)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ShaIndex, "add_arrays", spy)
-    return seen
+    return snapshot_loads(monkeypatch, ShaIndex)
 
 
 HASHES = [base_hash(100 + k) for k in range(12)]

@@ -19,26 +19,14 @@ from moderator_gui.core.store import Store
 from moderator_gui.core.store import dupes_snapshot as snapshot
 from moderator_gui.core.store.dupes_index import ListIndex
 from moderator_gui.core.store.hashlists import Match
+from test_dupes_snapshot import _small, snapshot_loads  # noqa: F401  (_small: an autouse fixture)
 from test_dupes_store import base_hash, flip, item_with, sha, sig, thumb
-
-
-@pytest.fixture(autouse=True)
-def _small(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(snapshot, "MIN_HASHES", 4)
 
 
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many signals each cold store took from a snapshot (one number per snapshot used)."""
-    seen: list[int] = []
-    real = ListIndex.add_arrays
-
-    def spy(self: ListIndex, ids: object, *rest: object) -> None:
-        seen.append(len(ids))  # type: ignore[arg-type]
-        real(self, ids, *rest)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ListIndex, "add_arrays", spy)
-    return seen
+    return snapshot_loads(monkeypatch, ListIndex)
 
 
 def import_list(path: Path | str, name: str, seeds: Sequence[int]) -> list[str]:
