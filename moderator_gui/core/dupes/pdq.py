@@ -245,10 +245,22 @@ def _may_border(line: np.ndarray) -> bool:
     pass: most pictures are done with here."""
     import numpy as np
 
-    ref = float(np.median(line))
+    ref = _median(line)
     reach = 2 * TRIM_TOLERANCE + 2  # + 2: the luma of each is rounded
     lo, hi = math.ceil(ref - reach), math.floor(ref + reach)
-    return float(((line >= lo) & (line <= hi)).mean()) >= TRIM_ROW_SHARE
+    return int(np.count_nonzero((line >= lo) & (line <= hi))) >= TRIM_ROW_SHARE * line.size
+
+
+def _median(line: np.ndarray) -> float:
+    """``np.median`` of a 1-D array, by a partial sort (a fifth of ``np.median``'s time on a line
+    of 256: most of that is its Python)."""
+    import numpy as np
+
+    k = line.size // 2
+    if line.size % 2:
+        return float(np.partition(line, k)[k])
+    part = np.partition(line, (k - 1, k))
+    return (int(part[k - 1]) + int(part[k])) / 2
 
 
 def _pair(lines: np.ndarray, n: int) -> tuple[int, int]:
@@ -274,12 +286,12 @@ def _border(lines: np.ndarray, limit: int) -> int:
     import numpy as np
 
     first = lines[0]
-    ref = np.median(first, axis=0)
+    ref = [_median(first[:, c]) for c in range(first.shape[1])]
     # A pixel is close to ``ref`` when each channel is within TRIM_TOLERANCE of it: for whole
     # numbers, between these bounds (a median may end in .5).
-    bounds = [(math.ceil(r - TRIM_TOLERANCE), math.floor(r + TRIM_TOLERANCE)) for r in ref.tolist()]
-    if float(_close(first, bounds).mean()) < TRIM_ROW_SHARE:
-        return 0  # the usual case: not a border
+    bounds = [(math.ceil(r - TRIM_TOLERANCE), math.floor(r + TRIM_TOLERANCE)) for r in ref]
+    if int(np.count_nonzero(_close(first, bounds))) < TRIM_ROW_SHARE * len(first):
+        return 0  # not a border
     pos, step = 1, 4
     while pos < limit:  # growing blocks of lines: a uniform band of the picture usually ends soon
         close = _close(lines[pos : min(pos + step, limit)], bounds).mean(axis=-1) >= TRIM_ROW_SHARE
