@@ -164,6 +164,23 @@ def test_bit_order_is_msb_first() -> None:
         pdq_hex(np.zeros(255))
 
 
+def test_the_border_search_median_is_numpys() -> None:
+    """``_median`` (a partial sort) gives what ``np.median`` gives: odd and even lengths, lines of
+    one shade with a few outliers, and columns (strided views)."""
+    from moderator_gui.core.dupes.pdq import _median
+
+    rng = np.random.default_rng(3)
+    for n in range(1, 120):
+        for flat in (False, True):
+            line = rng.integers(0, 256, n).astype(np.uint8)
+            if flat:
+                line[:] = rng.integers(0, 256)
+                line[rng.integers(0, n, max(1, n // 20))] = rng.integers(0, 256)
+            assert _median(line) == float(np.median(line)), (n, line)
+    block = rng.integers(0, 256, (64, 50)).astype(np.uint8)
+    assert all(_median(block[:, k]) == float(np.median(block[:, k])) for k in range(50))
+
+
 def test_hamming() -> None:
     assert hamming("0" * 64, "0" * 64) == 0
     assert hamming("f" + "0" * 63, "0" * 63 + "3") == 6
