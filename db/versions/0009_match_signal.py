@@ -22,19 +22,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("media_matches") as batch:
         batch.add_column(sa.Column("signal_id", sa.BigInteger(), nullable=True))
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    team = bind.exec_driver_sql(
-        "SELECT 1 FROM settings WHERE key = 'team' AND value = '1' "
-        "AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'moderator_lead')"
-    ).first()
-    if team is not None:
-        from moderator_gui.core.store.team_sql import dupes_sql
+    from moderator_gui.core.store.team_sql import install_dupes_checks
 
-        schema = bind.exec_driver_sql("SELECT current_schema()").scalar_one()
-        for stmt in dupes_sql(schema):
-            op.execute(stmt)
+    install_dupes_checks(op.get_bind(), op.execute)
 
 
 def downgrade() -> None:

@@ -17,25 +17,13 @@ branch_labels = None
 depends_on = None
 
 
-def _install(verify_merges: bool) -> None:
-    bind = op.get_bind()
-    if bind.dialect.name != "postgresql":
-        return
-    team = bind.exec_driver_sql(
-        "SELECT 1 FROM settings WHERE key = 'team' AND value = '1' "
-        "AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'moderator_lead')"
-    ).first()
-    if team is not None:
-        from moderator_gui.core.store.team_sql import dupes_sql
-
-        schema = bind.exec_driver_sql("SELECT current_schema()").scalar_one()
-        for stmt in dupes_sql(schema, verify_merges=verify_merges):
-            op.execute(stmt)
-
-
 def upgrade() -> None:
-    _install(verify_merges=True)
+    from moderator_gui.core.store.team_sql import install_dupes_checks
+
+    install_dupes_checks(op.get_bind(), op.execute, verify_merges=True)
 
 
 def downgrade() -> None:
-    _install(verify_merges=False)  # revision 0009's checks (its desks merge before they bridge)
+    from moderator_gui.core.store.team_sql import install_dupes_checks
+
+    install_dupes_checks(op.get_bind(), op.execute, verify_merges=False)  # 0009's (its desks merge, then bridge)

@@ -34,6 +34,7 @@ server share the two group roles (each database grants its own tables).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from moderator_gui.core.store.team_dupes_sql import dupes_security_sql
@@ -100,6 +101,21 @@ def roles_sql() -> list[str]:
         )
     out.append(f"GRANT {REVIEWER_ROLE} TO {LEAD_ROLE}")
     return out
+
+
+def install_dupes_checks(bind: Any, execute: Callable[[str], object], *, verify_merges: bool = True) -> None:
+    """For the migrations that change them: on a team server (``team init`` has run), install the
+    checks on duplicate links and list matches again through ``execute`` (alembic's ``op.execute``)."""
+    if bind.dialect.name != "postgresql":
+        return
+    team = bind.exec_driver_sql(
+        "SELECT 1 FROM settings WHERE key = 'team' AND value = '1' "
+        "AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'moderator_lead')"
+    ).first()
+    if team is not None:
+        schema = bind.exec_driver_sql("SELECT current_schema()").scalar_one()
+        for stmt in dupes_sql(schema, verify_merges=verify_merges):
+            execute(stmt)
 
 
 def dupes_sql(schema: str, *, verify_merges: bool = True) -> list[str]:
