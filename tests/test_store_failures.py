@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import subprocess
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -93,6 +94,38 @@ def test_locked_postgres_database(pg_url: str) -> None:
         finally:
             admin.dispose()
         assert_records_once(store, inp, acknowledged)
+
+
+@pytest.mark.postgres
+def test_statistics_after_an_import_touch_only_the_stores_own_tables(pg_url: str) -> None:
+    """The database is shared (other teams' schemas, other programs' tables): refreshing the
+    planner's statistics after an import must neither wait on nor fail over a table that is
+    not the store's. A bare ANALYZE waited on this lock, and failed when another schema's
+    table was dropped while it ran."""
+    Store.open(pg_url).close()
+    other = f"other_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{other}"'))
+            conn.execute(text(f'CREATE TABLE "{other}".busy (n int)'))
+        with Store.open(pg_url, busy_timeout_ms=300, migrate_schema=False) as store:
+            add_items(store, 3)
+            with admin.connect() as holder:
+                holder.execute(text("BEGIN"))
+                holder.execute(text(f'LOCK TABLE "{other}".busy IN ACCESS EXCLUSIVE MODE'))
+                store.refresh_statistics()  # a bare ANALYZE gives up here on the lock timeout
+                holder.execute(text("ROLLBACK"))
+            with store.read() as conn:
+                tuples = dict(conn.exec_driver_sql(
+                    "SELECT c.relname, c.reltuples FROM pg_class c "
+                    "WHERE c.oid IN (to_regclass('items'), %(busy)s::regclass)", {"busy": f'"{other}".busy'}
+                ).all())
+        assert tuples == {"items": 3, "busy": -1}  # ours analysed, theirs never
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{other}" CASCADE'))
+        admin.dispose()
 
 
 # -- disk full ------------------------------------------------------------------------------------
