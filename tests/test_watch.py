@@ -4,6 +4,7 @@ change log and data_version, PostgreSQL through LISTEN/NOTIFY with a connection 
 from __future__ import annotations
 
 import queue
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -80,15 +81,22 @@ def test_a_big_import_elsewhere_arrives_whole(pair: tuple[Store, Store, Listener
 
 @pytest.mark.postgres
 def test_the_listener_comes_back_after_its_connection_is_killed(pg_url: str) -> None:
-    here, there = Store.open(pg_url), Store.open(pg_url)
+    # The server is shared with other tests and programs: kill this test's listener only.
+    name = f"watch-{uuid.uuid4().hex[:8]}"
+    here, there = Store.open(f"{pg_url}&application_name={name}"), Store.open(pg_url)
     watcher = ChangeWatcher(here).start()
     listener = Listener(here)
     try:
         assert watcher.connected.wait(WAIT_S)
         with there.write() as conn:  # the server drops the listening connection (a restart, a cut)
-            conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN moderator_changes%'")
-            )
+            killed = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE application_name = :name AND query LIKE 'LISTEN moderator_changes%'"
+                ),
+                {"name": name},
+            ).scalar_one()
+        assert killed == 1  # the watcher's connection, not the store's pool (it never LISTENs)
         assert listener.next_external(lambda c: c.everything).everything  # reconnected: "read everything again"
         item = make_item(there)
         there.record(DecisionInput(item_id=item, kind=EventKind.SKIP, reviewer="bob"))
