@@ -5,7 +5,7 @@ signatures arrive with it, from the picture that job decodes anyway (the still i
 the first frame of an animation, a video's poster keyframe). They are cached with the
 probe (``PIPELINE_VERSION``) and the store reads them from there.
 
-Hashing is a bonus: whatever goes wrong in it (pdqhash missing, an odd picture, even
+Hashing is a bonus: whatever goes wrong in it (numpy missing, an odd picture, even
 memory) is logged and the probe simply has no ``signatures``; the thumbnail stands.
 """
 
@@ -32,14 +32,13 @@ ENABLED = os.environ.get("MODERATOR_BENCH_NO_PDQ") != "1"
 
 
 def warm_up() -> None:
-    """Import what hashing needs (numpy, pdqhash: ~50 ms) ahead of the first picture; a
-    worker does it while it has nothing else to do (``worker.py``)."""
+    """Import what hashing needs (numpy: ~40 ms) ahead of the first picture; a worker does it
+    while it has nothing else to do (``worker.py``)."""
     if not ENABLED:
         return
     try:
-        import pdqhash  # noqa: F401
-
-        import moderator_gui.core.dupes.pdq  # noqa: F401
+        import moderator_gui.core.dupes.pdq
+        import moderator_gui.core.dupes.pdq64  # noqa: F401
     except Exception:  # e.g. a numpy built for another ABI: add_signatures logs it, per picture
         log.warning("cannot import what PDQ hashing needs; pictures get no signatures", exc_info=True)
 
@@ -49,7 +48,7 @@ def add_signatures(probe: dict[str, Any], im: Image.Image) -> None:
     if not ENABLED:
         return
     try:
-        from moderator_gui.core.dupes.pdq import HASH_SIDE, pdq_signatures  # lazy: numpy + pdqhash cost ~60 ms to import
+        from moderator_gui.core.dupes.pdq import HASH_SIDE, pdq_signatures  # lazy: numpy costs ~40 ms to import
 
         probe["signatures"] = [s.to_json() for s in pdq_signatures(im, HASH_SIDE)]
     except Exception:  # includes MemoryError: a failed hash must never cost the thumbnail (logged)

@@ -96,7 +96,7 @@ def _send(out: Any, msg: dict[str, Any]) -> None:
 
 def _warm_up(inp: Any) -> None:
     """Nothing to do yet (a worker started ahead of its jobs: ``worker_pool.Prestarted``):
-    import what a thumbnail job needs anyway — Pillow's common formats, numpy and pdqhash
+    import what a thumbnail job needs anyway — Pillow's common formats, and numpy
     for the signatures. If a job is already waiting, it comes first and pays for its own."""
     if select.select([inp], [], [], 0)[0]:
         return

@@ -72,7 +72,7 @@ def start_process(memory_mb: int, *, warm: bool = False) -> subprocess.Popen[byt
 
 class Prestarted:
     """Workers started before their MediaService, so that their start-up (Python, Pillow, and
-    numpy with pdqhash for the signatures: ~0.15 s of CPU each) overlaps the caller's own,
+    numpy for the signatures: ~0.15 s of CPU each) overlaps the caller's own,
     e.g. ``moderator-cli prefetch`` opening its store, which keeps one CPU busy and leaves the
     others idle. A worker with nothing to do yet imports what a thumbnail job needs
     (``worker.py``). The service's pool takes them before it starts any (``spares``); those it
