@@ -40,10 +40,10 @@ def test_prestarted_workers_warm_up_and_the_service_takes_them(tmp_path: Path) -
     with Prestarted(2) as ahead:
         pids = [p.pid for p in ahead._procs]
         assert len(pids) == 2
-        # With nothing to do yet, each imports what a thumbnail job needs: pdqhash's library is
-        # loaded before any job was sent.
+        # With nothing to do yet, each imports what a thumbnail job needs: numpy's library (for
+        # the signatures) is loaded before any job was sent.
         for pid in pids:
-            wait_until(lambda pid=pid: mapped(pid, "pdqhash"), f"worker {pid} imported pdqhash")
+            wait_until(lambda pid=pid: mapped(pid, "_multiarray_umath"), f"worker {pid} imported numpy")
         got: list[MediaResult] = []
         with MediaService(tmp_path / "cache", workers=2, prestarted=ahead) as svc:
             svc.request(job(PILLOW_CORPUS / "hopper.jpg"), 0, got.append)
@@ -98,11 +98,11 @@ def test_the_last_results_are_saved_without_waiting_for_more(tmp_path: Path) -> 
 
 
 def test_a_warm_up_that_fails_costs_no_thumbnail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """pdqhash that cannot be imported (here: it raises AttributeError, as a numpy built for
+    """numpy that cannot be imported (here: it raises AttributeError, as an extension built for
     another ABI makes it do): the prestarted worker still makes the thumbnail, without signatures."""
     fake = tmp_path / "fake"
-    (fake / "pdqhash").mkdir(parents=True)
-    (fake / "pdqhash" / "__init__.py").write_text("raise AttributeError('_ARRAY_API not found')\n")
+    (fake / "numpy").mkdir(parents=True)
+    (fake / "numpy" / "__init__.py").write_text("raise AttributeError('_ARRAY_API not found')\n")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(fake), os.environ.get("PYTHONPATH")])))
     got: list[MediaResult] = []
     with Prestarted(1) as ahead, MediaService(tmp_path / "cache", workers=1, prestarted=ahead) as svc:
