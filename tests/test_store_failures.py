@@ -108,7 +108,7 @@ def test_statistics_after_an_import_touch_only_the_stores_own_tables(pg_url: str
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{other}"'))
-            conn.execute(text(f'CREATE TABLE "{other}".busy (n int)'))
+            conn.execute(text(f'CREATE TABLE "{other}".busy AS SELECT generate_series(1, 5) AS n'))
         with Store.open(pg_url, busy_timeout_ms=300, migrate_schema=False) as store:
             add_items(store, 3)
             with admin.connect() as holder:
@@ -121,7 +121,8 @@ def test_statistics_after_an_import_touch_only_the_stores_own_tables(pg_url: str
                     "SELECT c.relname, c.reltuples FROM pg_class c "
                     "WHERE c.oid IN (to_regclass('items'), %(busy)s::regclass)", {"busy": f'"{other}".busy'}
                 ).all())
-        assert tuples == {"items": 3, "busy": -1}  # ours analysed, theirs never
+        # ours analysed; theirs never (-1 from PostgreSQL 14, 0 before; 5 once analysed)
+        assert tuples["items"] == 3 and tuples["busy"] <= 0, tuples
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{other}" CASCADE'))

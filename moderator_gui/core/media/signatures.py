@@ -32,11 +32,13 @@ ENABLED = os.environ.get("MODERATOR_BENCH_NO_PDQ") != "1"
 
 
 def warm_up() -> None:
-    """Import what hashing needs (numpy: ~40 ms) ahead of the first picture; a worker does it
-    while it has nothing else to do (``worker.py``)."""
+    """Import what hashing needs (numpy: ~40 ms; pdqhash, for the few pictures ``pdq64`` hands
+    it) ahead of the first picture; a worker does it while it has nothing else to do (``worker.py``)."""
     if not ENABLED:
         return
     try:
+        import pdqhash  # noqa: F401
+
         import moderator_gui.core.dupes.pdq
         import moderator_gui.core.dupes.pdq64  # noqa: F401
     except Exception:  # e.g. a numpy built for another ABI: add_signatures logs it, per picture
