@@ -49,7 +49,10 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["HASH_SIDE", "MAX_SIDE", "MIN_QUALITY", "PDQ_THRESHOLD", "Signature", "hamming", "pdq_hex", "pdq_signatures"]
+__all__ = [
+    "HASH_SIDE", "MAX_SIDE", "MIN_QUALITY", "PDQ_THRESHOLD", "Signature",
+    "hamming", "pdq_hex", "pdq_signatures", "pdqhash_compute",
+]  # fmt: skip
 
 PDQ_THRESHOLD = 31  # HMA's match distance (python-threatexchange's PDQ_CONFIDENT_MATCH_THRESHOLD)
 MIN_QUALITY = 50  # below it a hash is "low quality": stored, but gets no near-duplicate links
@@ -219,13 +222,14 @@ def _hash_colour(src: Image.Image, boxes: list[tuple[str, Box]]) -> list[tuple[s
     out = []
     for _name, box in boxes:
         if box == (0, 0, src.width, src.height):
-            out.append(_pdqhash(np.asarray(src)))
+            out.append(pdqhash_compute(np.asarray(src)))
         else:
-            out.append(_pdqhash(np.asarray(src.crop((round(box[0]), round(box[1]), round(box[2]), round(box[3]))))))
+            out.append(pdqhash_compute(np.asarray(src.crop((round(box[0]), round(box[1]), round(box[2]), round(box[3]))))))
     return out
 
 
-def _pdqhash(pixels: np.ndarray) -> tuple[str, int]:
+def pdqhash_compute(pixels: np.ndarray) -> tuple[str, int]:
+    """pdqhash's (hex, quality) of ``pixels`` (rows × columns × 3, uint8; any strides)."""
     import pdqhash
 
     bits, quality = pdqhash.compute(pixels)

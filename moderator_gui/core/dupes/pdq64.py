@@ -67,11 +67,11 @@ def pdq64(grey: npt.NDArray[np.uint8]) -> tuple[list[str], list[int]]:
 
 def _pdqhash_hex(grey: npt.NDArray[np.uint8]) -> str:
     """pdqhash's hex of one 64×64 luma picture (three channels that are one: a stride of 0)."""
-    import pdqhash
     from numpy.lib.stride_tricks import as_strided
 
-    bits, _quality = pdqhash.compute(as_strided(grey, (_SIDE, _SIDE, 3), (*grey.strides, 0), writeable=False))
-    return np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes().hex()
+    from moderator_gui.core.dupes.pdq import pdqhash_compute
+
+    return pdqhash_compute(as_strided(grey, (_SIDE, _SIDE, 3), (*grey.strides, 0), writeable=False))[0]
 
 
 def _quality(grey: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
