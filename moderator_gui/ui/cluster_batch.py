@@ -5,9 +5,12 @@ with its picture that nobody else holds (the context panel read them): one event
 item, all in one transaction (``Store.record_batch``), on the session's writer thread
 after the decisions queued before it. A confirmation says how many items first (Enter
 records, Esc cancels). The batch is acknowledged only once its transaction committed;
-if it is refused or fails, nothing was recorded and a banner says why — the items stay
-in the queue. ``Ctrl+Z`` before any other decision undoes the whole batch, again in one
-transaction.
+if it is refused (a conflict, a claim, the policy), nothing was recorded and a banner says
+why — the items stay in the queue. If it fails for a reason that may pass (the database
+locked, full, unreachable), its decisions are not lost: they become the session's own
+writes, each kept in the journal and retried on its own under its uuid, as a single
+decision would be (``ReviewSession.keep_writing``). ``Ctrl+Z`` before any other decision
+undoes the whole batch, again in one transaction.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from moderator_gui.ui.review_session import ReviewSession
 class Batch:
     inputs: tuple[DecisionInput, ...]
     category: str
+    external_ids: tuple[str, ...]  # of the items, in the order of ``inputs``
 
 
 class ClusterBatch(QObject):
@@ -93,12 +97,14 @@ class ClusterBatch(QObject):
             )
             for m in members
         ]  # fmt: skip
-        batch = Batch((first, *rest), category)
+        batch = Batch((first, *rest), category, (row.external_id, *(m.external_id for m in members)))
         self._last = None
         self.busy = True
         store = self._store
         self._mark(batch, "saving")  # the rows say so, and Enter's "next item" passes them by
-        s.run_batch(lambda: store.record_batch(batch.inputs), lambda _n: self._recorded(batch), lambda e: self._failed(batch, e))
+        s.run_batch(
+            lambda: store.record_batch(batch.inputs), lambda _n: self._recorded(batch), lambda e: self._not_recorded(batch, e)
+        )
         s.advance()
 
     def _mark(self, batch: Batch, state: str | None) -> None:
@@ -119,6 +125,23 @@ class ClusterBatch(QObject):
             lambda: self.tr("Recorded “%1” for %2 items with the same picture. Ctrl+Z undoes them all.")
             .replace("%1", label.get(lang))
             .replace("%2", str(n)),
+        )
+        self.finished.emit()
+
+    def _not_recorded(self, batch: Batch, exc: BaseException) -> None:
+        if not (isinstance(exc, StoreError) and exc.retryable):
+            self._failed(batch, exc)
+            return
+        self.busy = False
+        self._mark(batch, None)
+        self._session.keep_writing(list(zip(batch.inputs, batch.external_ids, strict=True)))
+        n, reason = str(len(batch.inputs)), message_text(exc.msg)
+        self.banner.emit(
+            "batch",
+            "warning",
+            lambda: self.tr("The cluster's %1 decisions could not be saved together (%2). Each is kept and saved on its own.")
+            .replace("%1", n)
+            .replace("%2", reason),
         )
         self.finished.emit()
 

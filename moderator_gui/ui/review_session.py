@@ -26,7 +26,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from moderator_gui.core.decision_builder import make_decision, refusal
-from moderator_gui.core.domain import EventKind, utcnow
+from moderator_gui.core.domain import DecisionInput, EventKind, utcnow
 from moderator_gui.core.journal import DecisionJournal, Orphan
 from moderator_gui.core.policy import Policy
 from moderator_gui.core.store import QueueRow, Store
@@ -171,10 +171,7 @@ class ReviewSession(QObject):
             return message_text(why)
         assert row is not None
         inp = make_decision(row, kind, category, actions, note, reviewer=self.reviewer, time_spent_ms=self._nav.shown_ms())
-        assert inp.decided_at is not None  # make_decision stamps it
-        entry = SessionEntry(inp, row.external_id, made_at=inp.decided_at)
-        self.entries.append(entry)
-        self._queue.add(entry)
+        self._enqueue(inp, row.external_id)
         # The order is for speed. The next item is shown first (the window paints it at
         # once, alone: see paint_gate.py), the rest of the window is only marked for the
         # paint that follows the commit, and the write starts last, as this key's handler
@@ -190,6 +187,24 @@ class ReviewSession(QObject):
         self._writes.pump()
         self._journal.save()
         return None
+
+    def keep_writing(self, decisions: list[tuple[DecisionInput, str]]) -> None:
+        """Queue decisions made elsewhere (``(decision, external_id)``: a cluster batch whose
+        transaction failed for a reason that may pass) as this session's own: each is then kept
+        in the journal and retried like any decision, under its uuid (so a batch that did commit
+        after all records nothing twice)."""
+        for inp, external_id in decisions:
+            self._enqueue(inp, external_id)
+            self.local_state_changed.emit(inp.item_id, "saving")
+        self.entries_changed.emit()
+        self._writes.pump()
+        self._journal.save()
+
+    def _enqueue(self, inp: DecisionInput, external_id: str) -> None:
+        assert inp.decided_at is not None  # make_decision stamps it
+        entry = SessionEntry(inp, external_id, made_at=inp.decided_at)
+        self.entries.append(entry)
+        self._queue.add(entry)
 
     def undo(self) -> str | None:
         """Undo this session's last decision still in force. Returns why not, or None."""

@@ -73,6 +73,10 @@
         <translation>已为同一图片的 %2 个条目记录“%1”。按 Ctrl+Z 可全部撤销。</translation>
     </message>
     <message>
+        <source>The cluster&apos;s %1 decisions could not be saved together (%2). Each is kept and saved on its own.</source>
+        <translation>同组 %1 条结论未能一并保存（%2）。每条结论均已保留，将逐条保存。</translation>
+    </message>
+    <message>
         <source>Nothing was recorded for the cluster: %1</source>
         <translation>该组条目未记录任何决定：%1</translation>
     </message>

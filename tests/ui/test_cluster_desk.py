@@ -1,17 +1,23 @@
 """Duplicates at the desk, with real key presses on a real SQLite file: the context panel's
-cluster line, Shift+Enter with its confirmation (Enter records, Esc cancels), Ctrl+Z undoing
-the whole batch, the "one per cluster" queue, and the banner of a hash-list match."""
+cluster line, Shift+Enter with its confirmation (Enter records, Esc cancels), a batch the
+database cannot take kept item by item, Ctrl+Z undoing the whole batch, the "one per
+cluster" queue, and the banner of a hash-list match."""
 
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from moderator_gui.core.journal import DecisionJournal
 from moderator_gui.core.store import Store
+from moderator_gui.core.write_queue import EntryState
+from store_helpers import WriteLock
 
 pytestmark = pytest.mark.gui
 
@@ -73,6 +79,52 @@ def test_shift_enter_confirms_then_records_the_whole_cluster_and_ctrl_z_undoes_i
     qtbot.keyClick(table, Qt.Key.Key_0)
     qtbot.keyClick(table, Qt.Key.Key_Return)  # a single decision: the batch's banner goes
     qtbot.waitUntil(lambda: w.banners.text("batch") is None)
+
+
+def test_a_cluster_batch_the_database_cannot_take_now_is_kept_and_saved_item_by_item(
+    make_window: Any, quick_store: Store, add_items: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    """The database is locked when the batch is confirmed: nothing is lost. Its decisions become
+    the session's own writes, kept in the journal on disk and retried, and each is recorded once."""
+    ids = add_items(quick_store, 4, sha256=SHA, priority=90)
+    add_items(quick_store, 2, priority=10)
+    journal = DecisionJournal.for_database(quick_store.describe(), tmp_path / "data")
+    journal.open()
+    try:
+        _kept_item_by_item(make_window(store=quick_store, journal=journal), quick_store, ids, journal, qtbot)
+    finally:
+        journal.close()
+
+
+def _kept_item_by_item(w: Any, quick_store: Store, ids: list[int], journal: DecisionJournal, qtbot: Any) -> None:
+    table = w.queue_view.table
+    qtbot.waitUntil(lambda: w.context.cluster is not None)
+    qtbot.keyClick(table, Qt.Key.Key_2)
+    category = w.panel.category
+    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: confirm_box(w) is not None)
+    box = confirm_box(w)
+    assert box is not None
+    lock = WriteLock(quick_store.engine.url.database)
+    try:
+        with qtbot.waitSignal(w.cluster_batch.finished, timeout=10_000):
+            qtbot.keyClick(box, Qt.Key.Key_Return)
+        text = w.banners.text("batch") or ""
+        assert "could not be saved together" in text and "locked" in text and "saved on its own" in text
+        assert sorted(e.inp.item_id for e in w.session.entries) == sorted(ids)
+        assert w.session.unsaved == 4
+        qtbot.waitUntil(lambda: w.session.unsaved_are_kept, timeout=10_000)  # in the journal on disk
+        kept = json.loads(journal.path.read_text())["writes"]
+        assert sorted(k["decision"]["uuid"] for k in kept) == sorted(e.inp.uuid for e in w.session.entries)
+        assert statuses(quick_store, ids) == ["pending"] * 4
+    finally:
+        lock.release()
+    qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=15_000)  # retried on their own
+    assert [e.state for e in w.session.entries] == [EntryState.RECORDED] * 4
+    assert statuses(quick_store, ids) == ["decided"] * 4
+    assert [len(quick_store.item_history(i)) for i in ids] == [1] * 4  # each once
+    assert {quick_store.item_history(i)[0].category for i in ids} == {category}
+    qtbot.waitUntil(lambda: not journal.path.exists(), timeout=5000)  # all saved: the journal goes
 
 
 def test_escape_cancels_and_records_nothing(make_window: Any, ui_store: Store, cluster: list[int], qtbot: Any) -> None:
