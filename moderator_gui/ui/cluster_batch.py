@@ -108,8 +108,11 @@ class ClusterBatch(QObject):
         s.advance()
 
     def _mark(self, batch: Batch, state: str | None) -> None:
+        """The rows of the batch's items read ``state`` ("saving"), or (None) what they are, which
+        is still "saving" for an item with a write of this session's own queued."""
+        pending = self._session.pending_items() if state is None else set()
         for inp in batch.inputs:
-            self._session.local_state_changed.emit(inp.item_id, state)
+            self._session.local_state_changed.emit(inp.item_id, "saving" if inp.item_id in pending else state)
 
     def _recorded(self, batch: Batch) -> None:
         self.busy = False
@@ -134,8 +137,11 @@ class ClusterBatch(QObject):
             return
         self.busy = False
         self._mark(batch, None)
-        self._session.keep_writing(list(zip(batch.inputs, batch.external_ids, strict=True)))
-        n, reason = str(len(batch.inputs)), message_text(exc.msg)
+        queued = self._session.keep_writing(list(zip(batch.inputs, batch.external_ids, strict=True)))
+        if not queued:  # the reviewer decided every one of them again meanwhile: those stand
+            self._failed(batch, exc)
+            return
+        n, reason = str(queued), message_text(exc.msg)
         self.banner.emit(
             "batch",
             "warning",

@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.session.local_state_changed.connect(self.model.set_local_state)
         self.session.entries_changed.connect(self._update_status)
         self.session.idle.connect(self._on_idle)
+        self.cluster_batch.finished.connect(self._on_idle)
         self.session.write_finished.connect(self.paint_gate.release)
         self.paint_gate.released.connect(self._sync_panes)
         self._desk_banners = DeskBanners(self.banners, self.session, self.model, self.reminder, self)
@@ -281,6 +282,11 @@ class MainWindow(QMainWindow):
         return confirm_discard(self, count, reason, kept)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.cluster_batch.busy:  # a cluster batch on its way: close once it is answered
+            self._closing = True
+            self.statusBar().showMessage(self.tr("Saving the cluster's decisions before closing…"))
+            event.ignore()
+            return
         pending = self.session.unsaved
         if pending:
             if self.session.waiting_for_retry:

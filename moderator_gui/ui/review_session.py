@@ -188,17 +188,24 @@ class ReviewSession(QObject):
         self._journal.save()
         return None
 
-    def keep_writing(self, decisions: list[tuple[DecisionInput, str]]) -> None:
+    def keep_writing(self, decisions: list[tuple[DecisionInput, str]]) -> int:
         """Queue decisions made elsewhere (``(decision, external_id)``: a cluster batch whose
         transaction failed for a reason that may pass) as this session's own: each is then kept
         in the journal and retried like any decision, under its uuid (so a batch that did commit
-        after all records nothing twice)."""
+        after all records nothing twice). An item with a write of its own queued meanwhile (the
+        reviewer went back to it while the batch was on its way) keeps that one: it is the later
+        decision, and the batch's would overwrite it. Returns how many were queued."""
+        queued = 0
         for inp, external_id in decisions:
+            if self._queue.has_item(inp.item_id):
+                continue
             self._enqueue(inp, external_id)
             self.local_state_changed.emit(inp.item_id, "saving")
+            queued += 1
         self.entries_changed.emit()
         self._writes.pump()
         self._journal.save()
+        return queued
 
     def _enqueue(self, inp: DecisionInput, external_id: str) -> None:
         assert inp.decided_at is not None  # make_decision stamps it

@@ -919,6 +919,10 @@ Final hash: {hash}</source>
         <source>All decisions saved</source>
         <translation>所有结论均已保存</translation>
     </message>
+    <message>
+        <source>Saving the cluster&apos;s decisions before closing…</source>
+        <translation>正在保存同组结论，保存后关闭…</translation>
+    </message>
     <message numerus="yes">
         <source>Saving %n decision(s) before closing…</source>
         <translation>

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from moderator_gui.core.journal import DecisionJournal
-from moderator_gui.core.store import Store
+from moderator_gui.core.store import DatabaseLockedError, Store
 from moderator_gui.core.write_queue import EntryState
 from store_helpers import WriteLock
 
@@ -125,6 +126,72 @@ def _kept_item_by_item(w: Any, quick_store: Store, ids: list[int], journal: Deci
     assert [len(quick_store.item_history(i)) for i in ids] == [1] * 4  # each once
     assert {quick_store.item_history(i)[0].category for i in ids} == {category}
     qtbot.waitUntil(lambda: not journal.path.exists(), timeout=5000)  # all saved: the journal goes
+
+
+def test_an_item_decided_again_while_the_batch_was_on_its_way_keeps_that_later_decision(
+    make_window: Any, ui_store: Store, cluster: list[int], qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reviewer goes back to an item of the batch while it is being written and decides it
+    again; then the batch fails for a reason that may pass. The later decision stands, alone:
+    the batch's decision for that item is not queued behind it (it would overwrite it)."""
+    release = threading.Event()
+
+    def slow_then_locked(self: Store, inputs: Any) -> int:
+        assert release.wait(30)
+        raise DatabaseLockedError("store.locked")
+
+    monkeypatch.setattr(Store, "record_batch", slow_then_locked)
+    w = make_window()
+    table = w.queue_view.table
+    qtbot.waitUntil(lambda: w.context.cluster is not None)
+    qtbot.keyClick(table, Qt.Key.Key_2)
+    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: confirm_box(w) is not None)
+    box = confirm_box(w)
+    assert box is not None
+    qtbot.keyClick(box, Qt.Key.Key_Return)  # the batch is on its way (held)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    qtbot.waitUntil(lambda: w.session.current is not None and w.session.current.id not in cluster)
+    qtbot.keyClick(table, Qt.Key.Key_K)  # back to the batch's last item
+    assert w.session.current.id == cluster[3]
+    qtbot.keyClick(table, Qt.Key.Key_0)
+    qtbot.keyClick(table, Qt.Key.Key_Return)  # decided again: queued behind the batch
+    said: list[str] = []
+    w.cluster_batch.banner.connect(lambda _key, _level, text: said.append(text()))
+    with qtbot.waitSignal(w.cluster_batch.finished, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(lambda: w.session.unsaved == 0, timeout=15_000)
+    assert len(said) == 1 and "3 decisions could not be saved together" in said[0]
+    assert statuses(ui_store, cluster) == ["decided"] * 4
+    assert [h.category for h in ui_store.item_history(cluster[3])] == ["no_violation"]  # once, the later one
+    assert {ui_store.item_history(i)[0].category for i in cluster[:3]} == {"porn_violence"}
+
+
+def test_closing_while_a_batch_is_on_its_way_waits_for_it(
+    make_window: Any, ui_store: Store, cluster: list[int], qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    real_batch = Store.record_batch
+
+    def held(self: Store, inputs: Any) -> int:
+        assert release.wait(30)
+        return real_batch(self, inputs)
+
+    monkeypatch.setattr(Store, "record_batch", held)
+    w = make_window()
+    table = w.queue_view.table
+    qtbot.waitUntil(lambda: w.context.cluster is not None)
+    qtbot.keyClick(table, Qt.Key.Key_2)
+    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: confirm_box(w) is not None)
+    box = confirm_box(w)
+    assert box is not None
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert not w.close()  # not while the batch is unanswered
+    assert w.isVisible() and "before closing" in w.statusBar().currentMessage()
+    release.set()
+    qtbot.waitUntil(lambda: not w.isVisible(), timeout=10_000)  # closed once it was answered
+    assert statuses(ui_store, cluster) == ["decided"] * 4
 
 
 def test_escape_cancels_and_records_nothing(make_window: Any, ui_store: Store, cluster: list[int], qtbot: Any) -> None:
