@@ -30,6 +30,18 @@ def confirm_box(w: Any) -> QMessageBox | None:
     return box if box is not None and box.isVisible() else None
 
 
+def ask_for_cluster(w: Any, qtbot: Any, key: Qt.Key) -> QMessageBox:
+    """Once the cluster is read: the category key, then Shift+Enter; returns the confirmation shown."""
+    table = w.queue_view.table
+    qtbot.waitUntil(lambda: w.context.cluster is not None)
+    qtbot.keyClick(table, key)
+    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: confirm_box(w) is not None)
+    box = confirm_box(w)
+    assert box is not None
+    return box
+
+
 def statuses(store: Store, ids: list[int]) -> list[str]:
     return [store.item(i).status for i in ids]
 
@@ -57,13 +69,9 @@ def test_shift_enter_confirms_then_records_the_whole_cluster_and_ctrl_z_undoes_i
 ) -> None:
     w = make_window()
     table = w.queue_view.table
-    qtbot.waitUntil(lambda: w.context.cluster is not None)
-    qtbot.keyClick(table, Qt.Key.Key_2)
+    box = ask_for_cluster(w, qtbot, Qt.Key.Key_2)
     category = w.panel.category
-    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: confirm_box(w) is not None)
-    box = confirm_box(w)
-    assert box is not None and "for 4 items" in box.text()
+    assert "for 4 items" in box.text()
     assert statuses(ui_store, cluster) == ["pending"] * 4  # nothing before the reviewer confirms
     with qtbot.waitSignal(w.cluster_batch.finished, timeout=10_000):
         qtbot.keyClick(box, Qt.Key.Key_Return)
@@ -98,14 +106,8 @@ def test_a_cluster_batch_the_database_cannot_take_now_is_kept_and_saved_item_by_
 
 
 def _kept_item_by_item(w: Any, quick_store: Store, ids: list[int], journal: DecisionJournal, qtbot: Any) -> None:
-    table = w.queue_view.table
-    qtbot.waitUntil(lambda: w.context.cluster is not None)
-    qtbot.keyClick(table, Qt.Key.Key_2)
+    box = ask_for_cluster(w, qtbot, Qt.Key.Key_2)
     category = w.panel.category
-    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: confirm_box(w) is not None)
-    box = confirm_box(w)
-    assert box is not None
     lock = WriteLock(quick_store.engine.url.database)
     try:
         with qtbot.waitSignal(w.cluster_batch.finished, timeout=10_000):
@@ -143,12 +145,7 @@ def test_an_item_decided_again_while_the_batch_was_on_its_way_keeps_that_later_d
     monkeypatch.setattr(Store, "record_batch", slow_then_locked)
     w = make_window()
     table = w.queue_view.table
-    qtbot.waitUntil(lambda: w.context.cluster is not None)
-    qtbot.keyClick(table, Qt.Key.Key_2)
-    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: confirm_box(w) is not None)
-    box = confirm_box(w)
-    assert box is not None
+    box = ask_for_cluster(w, qtbot, Qt.Key.Key_2)
     qtbot.keyClick(box, Qt.Key.Key_Return)  # the batch is on its way (held)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
     qtbot.waitUntil(lambda: w.session.current is not None and w.session.current.id not in cluster)
@@ -179,13 +176,7 @@ def test_closing_while_a_batch_is_on_its_way_waits_for_it(
 
     monkeypatch.setattr(Store, "record_batch", held)
     w = make_window()
-    table = w.queue_view.table
-    qtbot.waitUntil(lambda: w.context.cluster is not None)
-    qtbot.keyClick(table, Qt.Key.Key_2)
-    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: confirm_box(w) is not None)
-    box = confirm_box(w)
-    assert box is not None
+    box = ask_for_cluster(w, qtbot, Qt.Key.Key_2)
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert not w.close()  # not while the batch is unanswered
     assert w.isVisible() and "before closing" in w.statusBar().currentMessage()
@@ -196,12 +187,7 @@ def test_closing_while_a_batch_is_on_its_way_waits_for_it(
 
 def test_escape_cancels_and_records_nothing(make_window: Any, ui_store: Store, cluster: list[int], qtbot: Any) -> None:
     w = make_window()
-    qtbot.waitUntil(lambda: w.context.cluster is not None)
-    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_0)
-    qtbot.keyClick(w.queue_view.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: confirm_box(w) is not None)
-    box = confirm_box(w)
-    assert box is not None
+    box = ask_for_cluster(w, qtbot, Qt.Key.Key_0)
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: confirm_box(w) is None)
     assert statuses(ui_store, cluster) == ["pending"] * 4
