@@ -15,7 +15,7 @@ import pytest
 from numpy.lib.stride_tricks import as_strided
 from PIL import Image, ImageFilter
 
-from moderator_gui.core.dupes.pdq import HASH_SIDE, _hash_luma, pdq_hex, pdq_signatures
+from moderator_gui.core.dupes.pdq import HASH_SIDE, Box, _hash_luma, pdq_hex, pdq_signatures
 from moderator_gui.core.dupes.pdq64 import pdq64
 
 Grey = npt.NDArray[np.uint8]
@@ -126,11 +126,9 @@ def test_each_variant_gets_its_own_quality() -> None:
     im = Image.new("L", (128, 128), 128)
     patch = Image.fromarray(rng.integers(96, 160, (8, 8), dtype=np.uint8)).resize((40, 40), Image.Resampling.BILINEAR)
     im.paste(patch, (44, 44))
-    boxes = [("full", (0, 0, 128, 128)), ("a", (32, 32, 96, 96)), ("b", (40.5, 40.5, 87.5, 87.5)), ("c", (0, 0, 30, 30))]
-    got = _hash_luma(im, boxes)  # type: ignore[arg-type]
-    expected = [
-        _pdqhash(np.asarray(im.resize((64, 64), Image.Resampling.BILINEAR, box=box)))[:2] for _name, box in boxes
-    ]
+    boxes: list[Box] = [(0, 0, 128, 128), (32, 32, 96, 96), (40.5, 40.5, 87.5, 87.5), (0, 0, 30, 30)]
+    got = _hash_luma(im, boxes)
+    expected = [_pdqhash(np.asarray(im.resize((64, 64), Image.Resampling.BILINEAR, box=box)))[:2] for box in boxes]
     assert got == expected
     assert len({q for _h, q in got}) == len(boxes)
 

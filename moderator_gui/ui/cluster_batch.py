@@ -29,9 +29,12 @@ from moderator_gui.ui.review_session import ReviewSession
 
 @dataclass(frozen=True)
 class Batch:
-    inputs: tuple[DecisionInput, ...]
+    writes: tuple[tuple[DecisionInput, str], ...]  # each item's decision, and the item's external id
     category: str
-    external_ids: tuple[str, ...]  # of the items, in the order of ``inputs``
+
+    @property
+    def inputs(self) -> tuple[DecisionInput, ...]:
+        return tuple(inp for inp, _external_id in self.writes)
 
 
 class ClusterBatch(QObject):
@@ -97,7 +100,8 @@ class ClusterBatch(QObject):
             )
             for m in members
         ]  # fmt: skip
-        batch = Batch((first, *rest), category, (row.external_id, *(m.external_id for m in members)))
+        ids = (row.external_id, *(m.external_id for m in members))
+        batch = Batch(tuple(zip((first, *rest), ids, strict=True)), category)
         self._last = None
         self.busy = True
         store = self._store
@@ -137,7 +141,7 @@ class ClusterBatch(QObject):
             return
         self.busy = False
         self._mark(batch, None)
-        queued = self._session.keep_writing(list(zip(batch.inputs, batch.external_ids, strict=True)))
+        queued = self._session.keep_writing(list(batch.writes))
         if not queued:  # the reviewer decided every one of them again meanwhile: those stand
             self._failed(batch, exc)
             return

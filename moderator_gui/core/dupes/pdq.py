@@ -149,7 +149,8 @@ def pdq_signatures(im: Image.Image, hash_side: int | None = None) -> list[Signat
             dx, dy = round(dx), round(dy)
         if x1 - x0 - 2 * dx >= 1 and y1 - y0 - 2 * dy >= 1:
             boxes.append((name, _scaled((x0 + dx, y0 + dy, x1 - dx, y1 - dy), factor)))
-    hashed = _hash_luma(src, boxes) if hash_side is not None else _hash_colour(src, boxes)
+    cuts = [b for _variant, b in boxes]
+    hashed = _hash_luma(src, cuts) if hash_side is not None else _hash_colour(src, cuts)
     out: list[Signature] = []
     for (variant, _box), (signal, quality) in zip(boxes, hashed, strict=True):
         if all(s.signal != signal for s in out):  # the same hex as an earlier variant: dropped
@@ -203,24 +204,24 @@ def _rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")  # a copy even when already RGB
 
 
-def _hash_luma(src: Image.Image, boxes: list[tuple[str, Box]]) -> list[tuple[str, int]]:
+def _hash_luma(src: Image.Image, boxes: list[Box]) -> list[tuple[str, int]]:
     """(hex, quality) of each box of ``src`` (a luma picture) resampled to HASH_SIDE × HASH_SIDE:
     square, as PDQ itself samples a picture (see there); all in one go (:mod:`.pdq64`)."""
     import numpy as np
 
     from moderator_gui.core.dupes.pdq64 import pdq64
 
-    grey = np.stack([np.asarray(src.resize((HASH_SIDE, HASH_SIDE), _RESAMPLE, box=box)) for _name, box in boxes])
+    grey = np.stack([np.asarray(src.resize((HASH_SIDE, HASH_SIDE), _RESAMPLE, box=box)) for box in boxes])
     return list(zip(*pdq64(grey), strict=True))
 
 
-def _hash_colour(src: Image.Image, boxes: list[tuple[str, Box]]) -> list[tuple[str, int]]:
+def _hash_colour(src: Image.Image, boxes: list[Box]) -> list[tuple[str, int]]:
     """(hex, quality) of each box of ``src`` (RGB) at the size it has, whole pixels: as
     python-threatexchange hashes a file."""
     import numpy as np
 
     out = []
-    for _name, box in boxes:
+    for box in boxes:
         if box == (0, 0, src.width, src.height):
             out.append(pdqhash_compute(np.asarray(src)))
         else:
